@@ -1,0 +1,3 @@
+"""Arquivo: an offline assistant that answers questions about a person's own documents."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,126 @@
+"""Plain immutable values that pass between the layers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of a document's text that shares one location.
+
+    Readers emit sections; the chunker splits and joins them. `page` is 1-based
+    for paged formats (PDF, EPUB chapters) and None for the others.
+    """
+
+    text: str
+    page: int | None = None
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file's extracted text, in reading order."""
+
+    path: Path
+    sections: tuple[Section, ...]
+    title: str = ""
+
+    @property
+    def char_count(self) -> int:
+        return sum(len(s.text) for s in self.sections)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable piece of a document, small enough to embed."""
+
+    text: str
+    ordinal: int
+    page: int | None = None
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk, with every path whose content holds it."""
+
+    chunk_id: str
+    doc_hash: str
+    text: str
+    page: int | None
+    heading: str
+    score: float
+    paths: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.paths[0] if self.paths else ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A numbered source given to the model and shown to the user."""
+
+    n: int
+    hit: Hit
+
+
+@dataclass(frozen=True)
+class Timings:
+    retrieve_ms: float = 0.0
+    first_token_ms: float = 0.0
+    tokens_per_s: float = 0.0
+    tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A finished answer: text, the sources it was built from, and timings."""
+
+    text: str
+    sources: tuple[Source, ...]
+    model: str
+    timings: Timings = field(default_factory=Timings)
+    grounded: bool = True  # False when the documents did not hold an answer
+
+
+# Indexing events: the indexer yields these; the CLI and the UI render them.
+
+
+@dataclass(frozen=True)
+class Progress:
+    files_done: int
+    files_total: int
+    chunks_done: int
+    chunks_per_s: float
+    eta_s: float | None
+    current: str = ""
+
+
+@dataclass(frozen=True)
+class FileSkipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileIndexed:
+    path: str
+    chunks: int
+    reused: bool = False  # True when identical content was already embedded
+
+
+@dataclass(frozen=True)
+class IndexSummary:
+    collection: str
+    files_indexed: int
+    files_unchanged: int
+    files_removed: int
+    files_skipped: tuple[FileSkipped, ...]
+    chunks_added: int
+    seconds: float
+
+
+IndexEvent = Progress | FileSkipped | FileIndexed | IndexSummary
