@@ -1,0 +1,1 @@
+"""The `arquivo` command line."""

@@ -1,0 +1,239 @@
+"""`arquivo`: index folders, ask questions, search, manage collections.
+
+Results go to stdout, diagnostics to stderr. Exit status: 0 on success
+(skipped files are not failures), 2 for what the user can fix (bad usage, an
+unusable file they named), 1 for anything unexpected, 130 after Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from desktop import __version__
+from desktop.cli.render import (
+    IndexProgressBar,
+    answer_json,
+    print_sources,
+    search_json,
+    summary_json,
+    summary_text,
+)
+from desktop.core.cancel import CancelToken
+from desktop.core.llm import inspect_gguf
+from desktop.core.types import FileIndexed, FileSkipped, IndexSummary, Progress
+from desktop.errors import ArquivoError, Cancelled
+from desktop.log import setup_logging
+from desktop.offline import enforce_offline
+from desktop.paths import AppPaths
+from desktop.services.assistant import Answer, AnswerDelta
+from desktop.services.workspace import Workspace
+from desktop.settings import load_settings
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_COLLECTION = "default"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arquivo",
+        description="Ask questions about your own documents, offline, with citations.",
+    )
+    parser.add_argument("--version", action="version", version=f"arquivo {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="keep all state in DIR (or $ARQUIVO_HOME)")
+    parser.add_argument("--debug", action="store_true", help="log everything to the terminal")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def collection_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--collection", "-c", default=DEFAULT_COLLECTION, metavar="NAME")
+
+    p = commands.add_parser("index", help="index folders or files into a collection")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    collection_option(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = commands.add_parser("ask", help="answer a question from a collection, with sources")
+    p.add_argument("question", metavar="QUESTION")
+    collection_option(p)
+    p.add_argument("--model", type=Path, metavar="FILE", help="a GGUF chat model")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = commands.add_parser("search", help="find passages, without a language model")
+    p.add_argument("query", metavar="QUERY")
+    collection_option(p)
+    p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = commands.add_parser("collections", help="list collections")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = commands.add_parser("remove", help="take files or a folder out of a collection")
+    p.add_argument("path", type=Path, metavar="PATH")
+    collection_option(p)
+
+    p = commands.add_parser("forget", help="delete a whole collection from the index")
+    p.add_argument("name", metavar="NAME")
+    return parser
+
+
+def cmd_index(ws: Workspace, args: argparse.Namespace) -> int:
+    bar = None if args.json or not sys.stderr.isatty() else IndexProgressBar()
+    summary: IndexSummary | None = None
+    try:
+        for event in ws.indexer.index(args.paths, args.collection):
+            if isinstance(event, Progress) and bar:
+                bar.update(event)
+            elif isinstance(event, FileSkipped) and bar:
+                bar.note(f"skipped {event.path}: {event.reason}")
+            elif isinstance(event, FileIndexed):
+                logger.debug("indexed %s (%d chunks)", event.path, event.chunks)
+            elif isinstance(event, IndexSummary):
+                summary = event
+    finally:
+        if bar:
+            bar.close()
+    assert summary is not None
+    if args.json:
+        print(json.dumps(summary_json(summary), ensure_ascii=False))
+    else:
+        print(summary_text(summary))
+    return 0
+
+
+def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
+    if args.model is not None:
+        inspect_gguf(args.model)  # a bad file is the user's to fix: exit 2 before any work
+    ws.catalog.get_collection(args.collection)
+    cancel = CancelToken()
+    answer: Answer | None = None
+    streamed = False
+    try:
+        for event in ws.assistant.ask(args.collection, args.question, cancel):
+            if isinstance(event, AnswerDelta) and not args.json:
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+                streamed = True
+            elif isinstance(event, Answer):
+                answer = event
+    except KeyboardInterrupt:
+        cancel.cancel()
+        if streamed:
+            sys.stdout.write("\n")
+        print("[stopped]", file=sys.stderr)
+        return 130
+    assert answer is not None
+    if args.json:
+        print(json.dumps(answer_json(answer, ws.assistant), ensure_ascii=False))
+    else:
+        sys.stdout.write("\n")
+        print_sources(answer)
+    return 0
+
+
+def cmd_search(ws: Workspace, args: argparse.Namespace) -> int:
+    if args.k < 1:
+        raise ArquivoError("-k must be at least 1")
+    result = ws.assistant.search(args.collection, args.query, args.k)
+    if args.json:
+        print(json.dumps(search_json(result), ensure_ascii=False))
+        return 0
+    if not result.hits:
+        print("No passages found.")
+    for i, hit in enumerate(result.hits, 1):
+        page = f", page {hit.page}" if hit.page else ""
+        print(f"[{i}] {hit.path}{page}  (score {hit.score:.3f})")
+        print(f"    {' '.join(hit.text.split())[:300]}")
+    return 0
+
+
+def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
+    rows: list[dict[str, Any]] = []
+    for collection in ws.catalog.collections():
+        stats = ws.catalog.stats(collection)
+        rows.append(
+            {
+                "name": collection.name,
+                "folders": list(stats.roots),
+                "files": stats.files,
+                "chunks": stats.chunks,
+                "embedding_model": collection.embedding_model,
+            }
+        )
+    if args.json:
+        print(json.dumps({"collections": rows}, ensure_ascii=False))
+    elif not rows:
+        print("No collections yet: `arquivo index FOLDER` makes one.")
+    else:
+        for row in rows:
+            print(f"{row['name']}: {row['files']} files, {row['chunks']} chunks")
+            for folder in row["folders"]:
+                print(f"    {folder}")
+    return 0
+
+
+def cmd_remove(ws: Workspace, args: argparse.Namespace) -> int:
+    count = ws.indexer.remove(args.collection, args.path)
+    if count == 0:
+        raise ArquivoError(f"nothing indexed at {args.path} in collection {args.collection!r}")
+    print(f"Removed {count} file{'s' if count != 1 else ''} from {args.collection!r}.")
+    return 0
+
+
+def cmd_forget(ws: Workspace, args: argparse.Namespace) -> int:
+    ws.indexer.forget(args.name)
+    print(f"Forgot collection {args.name!r}.")
+    return 0
+
+
+COMMANDS = {
+    "index": cmd_index,
+    "ask": cmd_ask,
+    "search": cmd_search,
+    "collections": cmd_collections,
+    "remove": cmd_remove,
+    "forget": cmd_forget,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    enforce_offline()
+    args = build_parser().parse_args(argv)
+    log_file: Path | None = None
+    workspace: Workspace | None = None
+    try:
+        paths = AppPaths.resolve(args.data_dir)
+        log_file = setup_logging(paths.logs, debug=args.debug)
+        settings = load_settings(paths.config)
+        workspace = Workspace(paths, settings, chat_model=getattr(args, "model", None))
+        return COMMANDS[args.command](workspace, args)
+    except ArquivoError as exc:
+        print(f"arquivo: error: {exc}", file=sys.stderr)
+        return 2
+    except Cancelled:
+        print("[stopped]", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("\n[stopped]", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        logger.exception("unexpected error")
+        where = f" (details in {log_file})" if log_file and not args.debug else ""
+        print(f"arquivo: unexpected error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        if args.debug:
+            import traceback
+
+            traceback.print_exc()
+        return 1
+    finally:
+        if workspace is not None:
+            workspace.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

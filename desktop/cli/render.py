@@ -1,0 +1,123 @@
+"""How the command line shows progress, summaries, answers and sources."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from tqdm import tqdm
+
+from desktop.core.prompts import source_label
+from desktop.core.retrieval import SearchResult
+from desktop.core.types import Answer, IndexSummary, Progress
+from desktop.services.assistant import Assistant
+
+
+class IndexProgressBar:
+    """Files, chunks, embedding rate and time left, on stderr."""
+
+    def __init__(self) -> None:
+        self._bar = tqdm(total=0, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def update(self, event: Progress) -> None:
+        self._bar.total = event.files_total
+        self._bar.n = event.files_done
+        eta = f"{event.eta_s:.0f}s left" if event.eta_s is not None else ""
+        self._bar.set_postfix_str(
+            f"{event.chunks_done} chunks, {event.chunks_per_s:.1f} chunks/s {eta}".strip(),
+            refresh=False,
+        )
+        self._bar.refresh()
+
+    def note(self, message: str) -> None:
+        self._bar.write(message, file=sys.stderr)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def summary_json(summary: IndexSummary) -> dict[str, Any]:
+    return {
+        "collection": summary.collection,
+        "files_indexed": summary.files_indexed,
+        "files_unchanged": summary.files_unchanged,
+        "files_removed": summary.files_removed,
+        "files_skipped": [{"path": s.path, "reason": s.reason} for s in summary.files_skipped],
+        "chunks_added": summary.chunks_added,
+        "seconds": round(summary.seconds, 3),
+    }
+
+
+def summary_text(summary: IndexSummary) -> str:
+    lines = [
+        f"Collection {summary.collection!r}: {summary.files_indexed} files indexed, "
+        f"{summary.files_unchanged} unchanged, {summary.files_removed} removed, "
+        f"{len(summary.files_skipped)} skipped; {summary.chunks_added} chunks added "
+        f"in {summary.seconds:.1f}s."
+    ]
+    if summary.files_skipped:
+        lines.append("Skipped:")
+        lines.extend(f"  {s.path}: {s.reason}" for s in summary.files_skipped)
+    return "\n".join(lines)
+
+
+def snippet(text: str, limit: int = 240) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def print_sources(answer: Answer) -> None:
+    if not answer.sources:
+        return
+    print("\nSources:")
+    for source in answer.sources:
+        print(f"[{source.n}] {source_label(source)}")
+        print(f"    {source.hit.path}")
+        for other in source.hit.paths[1:]:
+            print(f"    (same content) {other}")
+        print(f"    {snippet(source.hit.text)}")
+
+
+def answer_json(answer: Answer, assistant: Assistant) -> dict[str, Any]:
+    t = answer.timings
+    return {
+        "answer": answer.text,
+        "grounded": answer.grounded,
+        "sources": [
+            {
+                "n": s.n,
+                "path": s.hit.path,
+                "paths": list(s.hit.paths),
+                "page": s.hit.page,
+                "heading": s.hit.heading,
+                "score": round(s.hit.score, 6),
+                "text": s.hit.text,
+            }
+            for s in answer.sources
+        ],
+        "model": answer.model,
+        "timings": {
+            "retrieve_ms": round(t.retrieve_ms, 2),
+            "first_token_ms": round(t.first_token_ms, 2),
+            "tokens_per_s": round(t.tokens_per_s, 2),
+            "tokens": t.tokens,
+        },
+    }
+
+
+def search_json(result: SearchResult) -> dict[str, Any]:
+    return {
+        "results": [
+            {
+                "path": h.path,
+                "paths": list(h.paths),
+                "page": h.page,
+                "heading": h.heading,
+                "score": round(h.score, 6),
+                "text": h.text,
+            }
+            for h in result.hits
+        ],
+        "relevant": result.relevant,
+        "elapsed_ms": round(result.elapsed_ms, 2),
+    }

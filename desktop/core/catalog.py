@@ -1,0 +1,319 @@
+"""The catalog: which collections exist, and which files and contents they hold.
+
+The vectors live in LanceDB (`store.py`); this SQLite file records what they
+belong to. Each file maps to the sha256 of its content (`doc_hash`), and chunks
+are stored once per content, so identical files are embedded once and a moved
+file is not embedded again. A document's chunks are written to LanceDB first
+and recorded here after, in one transaction: a process killed in between leaves
+chunks that nothing references, which `orphan` clean-up removes, and the index
+keeps answering from what was committed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.errors import StoreError, UnknownCollectionError
+
+
+@dataclass(frozen=True)
+class Collection:
+    id: int
+    name: str
+    embedding_model: str
+    dim: int
+    language: str
+
+    @property
+    def table_name(self) -> str:
+        return f"chunks_{self.id}"
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    path: str
+    doc_hash: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class CollectionStats:
+    collection: Collection
+    roots: tuple[str, ...]
+    files: int
+    documents: int
+    chunks: int
+
+
+def _v1_initial(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE collections (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            embedding_model TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            language TEXT NOT NULL DEFAULT 'English',
+            created REAL NOT NULL,
+            indexing INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE roots (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (collection_id, path)
+        );
+        CREATE TABLE documents (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            doc_hash TEXT NOT NULL,
+            chunks INTEGER NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (collection_id, doc_hash)
+        );
+        CREATE TABLE files (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            doc_hash TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            indexed_at REAL NOT NULL,
+            PRIMARY KEY (collection_id, path)
+        );
+        CREATE INDEX files_by_hash ON files (collection_id, doc_hash);
+        """
+    )
+
+
+# Named migrations, run once each, in order, and recorded (as llm's migrations.py does).
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial,)
+
+
+class Catalog:
+    """Bookkeeping of collections, folders, files and contents in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the index catalog {path}: {exc}") from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, at REAL)")
+        done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
+        for migration in MIGRATIONS:
+            if migration.__name__ in done:
+                continue
+            with self.transaction() as db:
+                migration(db)
+                db.execute(
+                    "INSERT INTO migrations VALUES (?, ?)", (migration.__name__, time.time())
+                )
+
+    # Collections
+
+    def collections(self) -> list[Collection]:
+        rows = self._db.execute(
+            "SELECT id, name, embedding_model, dim, language FROM collections ORDER BY name"
+        )
+        return [Collection(*row) for row in rows]
+
+    def find_collection(self, name: str) -> Collection | None:
+        row = self._db.execute(
+            "SELECT id, name, embedding_model, dim, language FROM collections WHERE name = ?",
+            (name,),
+        ).fetchone()
+        return Collection(*row) if row else None
+
+    def get_collection(self, name: str) -> Collection:
+        found = self.find_collection(name)
+        if found is None:
+            raise UnknownCollectionError(name, [c.name for c in self.collections()])
+        return found
+
+    def create_collection(
+        self, name: str, embedding_model: str, dim: int, language: str = "English"
+    ) -> Collection:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO collections (name, embedding_model, dim, language, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (name, embedding_model, dim, language, time.time()),
+            )
+        return self.get_collection(name)
+
+    def delete_collection(self, collection: Collection) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM collections WHERE id = ?", (collection.id,))
+
+    def set_indexing(self, collection: Collection, indexing: bool) -> bool:
+        """Mark a run as started or finished; returns whether the last run was unfinished."""
+        with self.transaction() as db:
+            (was,) = db.execute(
+                "SELECT indexing FROM collections WHERE id = ?", (collection.id,)
+            ).fetchone()
+            db.execute(
+                "UPDATE collections SET indexing = ? WHERE id = ?", (int(indexing), collection.id)
+            )
+        return bool(was)
+
+    def add_roots(self, collection: Collection, roots: Iterable[str]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO roots VALUES (?, ?)", [(collection.id, r) for r in roots]
+            )
+
+    def roots(self, collection: Collection) -> list[str]:
+        rows = self._db.execute(
+            "SELECT path FROM roots WHERE collection_id = ? ORDER BY path", (collection.id,)
+        )
+        return [r[0] for r in rows]
+
+    def remove_root(self, collection: Collection, root: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM roots WHERE collection_id = ? AND path = ?", (collection.id, root)
+            )
+
+    # Files and documents
+
+    def files_under(self, collection: Collection, root: str) -> dict[str, FileRecord]:
+        """Every recorded file at `root` or below it."""
+        prefix = root.rstrip("/") + "/"
+        rows = self._db.execute(
+            "SELECT path, doc_hash, size, mtime_ns FROM files WHERE collection_id = ? "
+            "AND (path = ? OR substr(path, 1, ?) = ?)",
+            (collection.id, root, len(prefix), prefix),
+        )
+        return {r[0]: FileRecord(*r) for r in rows}
+
+    def has_document(self, collection: Collection, doc_hash: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM documents WHERE collection_id = ? AND doc_hash = ?",
+            (collection.id, doc_hash),
+        ).fetchone()
+        return row is not None
+
+    def document_hashes(self, collection: Collection) -> set[str]:
+        rows = self._db.execute(
+            "SELECT doc_hash FROM documents WHERE collection_id = ?", (collection.id,)
+        )
+        return {r[0] for r in rows}
+
+    def paths_for(self, collection: Collection, doc_hashes: Iterable[str]) -> dict[str, list[str]]:
+        """Every path holding each content, for citing all copies of a duplicate."""
+        hashes = list(set(doc_hashes))
+        result: dict[str, list[str]] = {h: [] for h in hashes}
+        for start in range(0, len(hashes), 500):
+            part = hashes[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                f"SELECT doc_hash, path FROM files WHERE collection_id = ? "
+                f"AND doc_hash IN ({marks}) ORDER BY path",
+                (collection.id, *part),
+            )
+            for doc_hash, path in rows:
+                result[doc_hash].append(path)
+        return result
+
+    def record_files(
+        self,
+        collection: Collection,
+        files: Iterable[FileRecord],
+        new_documents: Iterable[tuple[str, int, str]] = (),
+    ) -> set[str]:
+        """Commit new contents and the files that point at them, in one transaction.
+
+        `new_documents` holds (doc_hash, chunk count, title). Returns the hashes
+        that no file references any more, whose chunks the caller deletes.
+        """
+        files = list(files)
+        now = time.time()
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
+                [(collection.id, h, n, title) for h, n, title in new_documents],
+            )
+            old = {
+                row[0]
+                for f in files
+                for row in db.execute(
+                    "SELECT doc_hash FROM files WHERE collection_id = ? AND path = ?",
+                    (collection.id, f.path),
+                )
+            }
+            db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                [(collection.id, f.path, f.doc_hash, f.size, f.mtime_ns, now) for f in files],
+            )
+            return self._drop_unreferenced(db, collection, old)
+
+    def forget_files(self, collection: Collection, paths: Iterable[str]) -> set[str]:
+        """Remove files; returns the contents no file references any more."""
+        paths = list(paths)
+        with self.transaction() as db:
+            old: set[str] = set()
+            for path in paths:
+                row = db.execute(
+                    "SELECT doc_hash FROM files WHERE collection_id = ? AND path = ?",
+                    (collection.id, path),
+                ).fetchone()
+                if row:
+                    old.add(row[0])
+            db.executemany(
+                "DELETE FROM files WHERE collection_id = ? AND path = ?",
+                [(collection.id, p) for p in paths],
+            )
+            return self._drop_unreferenced(db, collection, old)
+
+    @staticmethod
+    def _drop_unreferenced(
+        db: sqlite3.Connection, collection: Collection, candidates: set[str]
+    ) -> set[str]:
+        gone = set()
+        for doc_hash in candidates:
+            used = db.execute(
+                "SELECT 1 FROM files WHERE collection_id = ? AND doc_hash = ? LIMIT 1",
+                (collection.id, doc_hash),
+            ).fetchone()
+            if not used:
+                db.execute(
+                    "DELETE FROM documents WHERE collection_id = ? AND doc_hash = ?",
+                    (collection.id, doc_hash),
+                )
+                gone.add(doc_hash)
+        return gone
+
+    def stats(self, collection: Collection) -> CollectionStats:
+        (files,) = self._db.execute(
+            "SELECT count(*) FROM files WHERE collection_id = ?", (collection.id,)
+        ).fetchone()
+        documents, chunks = self._db.execute(
+            "SELECT count(*), coalesce(sum(chunks), 0) FROM documents WHERE collection_id = ?",
+            (collection.id,),
+        ).fetchone()
+        return CollectionStats(
+            collection, tuple(self.roots(collection)), files, documents, chunks
+        )

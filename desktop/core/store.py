@@ -1,0 +1,264 @@
+"""Chunk vectors and text in LanceDB, with a full-text index beside them.
+
+One LanceDB table per collection (a directory on disk). A chunk row carries its
+content hash (`doc_hash`), its position, page, heading, text and vector; which
+files hold a content is the catalog's business, so a renamed or duplicated file
+never touches this table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+
+from desktop.core.embedding import Vector
+from desktop.core.types import Chunk
+from desktop.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+# Languages LanceDB's full-text tokenizer can stem (a subset of tantivy's list).
+FTS_LANGUAGES = (
+    "English", "Portuguese", "Spanish", "French", "German", "Italian", "Dutch",
+)  # fmt: skip
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_COLUMNS = ["id", "doc_hash", "ordinal", "page", "heading", "text"]
+
+
+@dataclass(frozen=True)
+class StoredHit:
+    """A row found by one retriever, before fusion."""
+
+    chunk_id: str
+    doc_hash: str
+    ordinal: int
+    page: int | None
+    heading: str
+    text: str
+    score: float  # cosine similarity for vectors, BM25 for text
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a collection's table needs: its name, vector size and text language."""
+
+    name: str
+    dim: int
+    language: str = "English"
+
+
+class ChunkStore(Protocol):
+    """What indexing and retrieval need from the vector store."""
+
+    def add(
+        self, table: TableSpec, doc_hash: str, chunks: Sequence[Chunk], vectors: Vector
+    ) -> None: ...
+    def add_many(
+        self, table: TableSpec, batch: Sequence[tuple[str, Sequence[Chunk]]], vectors: Vector
+    ) -> None: ...
+    def delete_documents(self, table: TableSpec, doc_hashes: Sequence[str]) -> None: ...
+    def doc_hashes(self, table: TableSpec) -> set[str]: ...
+    def count(self, table: TableSpec) -> int: ...
+    def refresh_indexes(self, table: TableSpec) -> None: ...
+    def vector_search(self, table: TableSpec, vector: Vector, limit: int) -> list[StoredHit]: ...
+    def text_search(self, table: TableSpec, query: str, limit: int) -> list[StoredHit]: ...
+    def drop(self, table: TableSpec) -> None: ...
+
+
+def _schema(dim: int) -> pa.Schema:
+    return pa.schema(
+        [
+            pa.field("id", pa.string()),
+            pa.field("doc_hash", pa.string()),
+            pa.field("ordinal", pa.int32()),
+            pa.field("page", pa.int32()),
+            pa.field("heading", pa.string()),
+            pa.field("text", pa.string()),
+            pa.field("vector", pa.list_(pa.float32(), dim)),
+        ]
+    )
+
+
+def fts_query_text(query: str) -> str:
+    """Plain words only: the FTS parser must never see operators from user input."""
+    return " ".join(_WORD.findall(query))
+
+
+class LanceStore:
+    """LanceDB-backed chunk store in one directory."""
+
+    # Above this many rows a table gets an ANN vector index; below it an
+    # exhaustive scan is both exact and fast enough.
+    ann_threshold = 50_000
+
+    def __init__(self, folder: Path) -> None:
+        import lancedb  # heavy import, deferred until a store is opened
+
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = lancedb.connect(str(folder))
+        except Exception as exc:
+            raise StoreError(f"cannot open the index at {folder}: {exc}") from exc
+        self._tables: dict[str, Any] = {}
+
+    def _table(self, spec: TableSpec, create: bool = False) -> Any | None:
+        if spec.name in self._tables:
+            return self._tables[spec.name]
+        try:
+            table = self._db.open_table(spec.name)
+        except (FileNotFoundError, ValueError):
+            if not create:
+                return None
+            table = self._db.create_table(spec.name, schema=_schema(spec.dim), exist_ok=True)
+        self._tables[spec.name] = table
+        return table
+
+    def add(
+        self, table: TableSpec, doc_hash: str, chunks: Sequence[Chunk], vectors: Vector
+    ) -> None:
+        self.add_many(table, [(doc_hash, chunks)], vectors)
+
+    def add_many(
+        self, table: TableSpec, batch: Sequence[tuple[str, Sequence[Chunk]]], vectors: Vector
+    ) -> None:
+        """Write the chunks of several documents in one commit (one new fragment)."""
+        rows = [(doc_hash, chunk) for doc_hash, chunks in batch for chunk in chunks]
+        if not rows:
+            return
+        if len(rows) != len(vectors):
+            raise StoreError(f"{len(rows)} chunks but {len(vectors)} vectors")
+        data = pa.table(
+            {
+                "id": [f"{h}:{c.ordinal}" for h, c in rows],
+                "doc_hash": [h for h, _ in rows],
+                "ordinal": pa.array([c.ordinal for _, c in rows], pa.int32()),
+                "page": pa.array([c.page or 0 for _, c in rows], pa.int32()),
+                "heading": [c.heading for _, c in rows],
+                "text": [c.text for _, c in rows],
+                "vector": pa.FixedSizeListArray.from_arrays(
+                    pa.array(np.ascontiguousarray(vectors, dtype=np.float32).ravel()), table.dim
+                ),
+            },
+            schema=_schema(table.dim),
+        )
+        lance_table = self._table(table, create=True)
+        assert lance_table is not None
+        lance_table.add(data)
+
+    def delete_documents(self, table: TableSpec, doc_hashes: Sequence[str]) -> None:
+        lance_table = self._table(table)
+        if lance_table is None or not doc_hashes:
+            return
+        for start in range(0, len(doc_hashes), 500):
+            part = doc_hashes[start : start + 500]
+            if not all(re.fullmatch(r"[0-9a-f]+", h) for h in part):
+                raise StoreError("refusing to delete by a malformed content hash")
+            quoted = ",".join(f"'{h}'" for h in part)
+            lance_table.delete(f"doc_hash IN ({quoted})")
+
+    def doc_hashes(self, table: TableSpec) -> set[str]:
+        lance_table = self._table(table)
+        if lance_table is None:
+            return set()
+        rows = lance_table.count_rows()
+        if rows == 0:
+            return set()
+        column = lance_table.search().select(["doc_hash"]).limit(rows).to_arrow()["doc_hash"]
+        return set(column.unique().to_pylist())
+
+    def count(self, table: TableSpec) -> int:
+        lance_table = self._table(table)
+        return 0 if lance_table is None else int(lance_table.count_rows())
+
+    def refresh_indexes(self, table: TableSpec) -> None:
+        """Fold new rows into the indexes and compact small fragments.
+
+        Called once at the end of an indexing run, not per batch: searches
+        between two refreshes still see new rows (LanceDB scans unindexed rows).
+        """
+        from lancedb.index import FTS
+
+        lance_table = self._table(table)
+        if lance_table is None or lance_table.count_rows() == 0:
+            return
+        names = {index.name for index in lance_table.list_indices()}
+        if "text_idx" not in names:
+            lance_table.create_index(
+                "text",
+                config=FTS(
+                    language=table.language,
+                    stem=True,
+                    remove_stop_words=True,
+                    ascii_folding=True,
+                    with_position=False,
+                ),
+                name="text_idx",
+            )
+        if "vector_idx" not in names and lance_table.count_rows() >= self.ann_threshold:
+            self._create_vector_index(lance_table)
+        lance_table.optimize()
+
+    def _create_vector_index(self, lance_table: Any) -> None:
+        rows = lance_table.count_rows()
+        lance_table.create_index(
+            metric="cosine",
+            vector_column_name="vector",
+            index_type="IVF_HNSW_SQ",
+            num_partitions=max(1, int(rows**0.5 / 4)),
+            name="vector_idx",
+        )
+
+    def vector_search(self, table: TableSpec, vector: Vector, limit: int) -> list[StoredHit]:
+        lance_table = self._table(table)
+        if lance_table is None:
+            return []
+        query = (
+            lance_table.search(np.asarray(vector, dtype=np.float32), vector_column_name="vector")
+            .distance_type("cosine")
+            .select([*_COLUMNS, "_distance"])
+            .limit(limit)
+        )
+        return [_hit(row, 1.0 - float(row["_distance"])) for row in query.to_list()]
+
+    def text_search(self, table: TableSpec, query: str, limit: int) -> list[StoredHit]:
+        lance_table = self._table(table)
+        words = fts_query_text(query)
+        if lance_table is None or not words:
+            return []
+        try:
+            rows = (
+                lance_table.search(words, query_type="fts", fts_columns="text")
+                .select([*_COLUMNS, "_score"])
+                .limit(limit)
+                .to_list()
+            )
+        except Exception as exc:  # no FTS index yet: vector search still answers
+            logger.debug("full-text search unavailable: %s", exc)
+            return []
+        return [_hit(row, float(row["_score"])) for row in rows]
+
+    def drop(self, table: TableSpec) -> None:
+        self._tables.pop(table.name, None)
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            self._db.drop_table(table.name)
+
+
+def _hit(row: dict[str, Any], score: float) -> StoredHit:
+    return StoredHit(
+        chunk_id=row["id"],
+        doc_hash=row["doc_hash"],
+        ordinal=int(row["ordinal"]),
+        page=int(row["page"]) or None,
+        heading=row["heading"],
+        text=row["text"],
+        score=score,
+    )

@@ -1,0 +1,324 @@
+"""Index folders into a collection, incrementally, and keep it true.
+
+A run walks the folders, skips what has not changed (same size and
+modification time), reuses the embedding of any content already stored (a
+duplicate or a moved file), reads and embeds the rest in batches, and forgets
+files that are gone. It yields events for a progress display. A killed run
+loses at most the batch in flight: chunks reach LanceDB before the catalog
+records them, and the next run removes chunks that nothing records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from desktop.core.cancel import CancelToken
+from desktop.core.catalog import Catalog, Collection, FileRecord
+from desktop.core.chunking import chunk_document
+from desktop.core.embedding import Embedder
+from desktop.core.ingest import read_document
+from desktop.core.store import ChunkStore, TableSpec
+from desktop.core.types import (
+    Chunk,
+    FileIndexed,
+    FileSkipped,
+    IndexEvent,
+    IndexSummary,
+    Progress,
+)
+from desktop.core.walker import walk
+from desktop.errors import ArquivoError, UnreadableFileError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IndexOptions:
+    max_file_bytes: int = 200 * 1024 * 1024
+    include_hidden: bool = False
+    batch_chunks: int = 64  # chunks embedded per call: one progress step
+    commit_chunks: int = 256  # chunks committed together: the most a kill can lose
+
+
+@dataclass
+class _PendingDocument:
+    doc_hash: str
+    chunks: list[Chunk]
+    title: str
+    files: list[FileRecord] = field(default_factory=list)
+
+
+@dataclass
+class _Counters:
+    started: float = field(default_factory=time.perf_counter)
+    files_total: int = 0
+    files_done: int = 0
+    indexed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks: int = 0
+    embed_seconds: float = 0.0
+    skipped: list[FileSkipped] = field(default_factory=list)
+
+    def progress(self, current: str = "") -> Progress:
+        elapsed = time.perf_counter() - self.started
+        rate = self.chunks / self.embed_seconds if self.embed_seconds > 0 else 0.0
+        eta = None
+        if self.files_done and self.files_total > self.files_done:
+            eta = elapsed / self.files_done * (self.files_total - self.files_done)
+        return Progress(self.files_done, self.files_total, self.chunks, rate, eta, current)
+
+
+def content_hash(path: Path) -> str:
+    """sha256 of a file's bytes: the identity of its content."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def table_of(collection: Collection) -> TableSpec:
+    return TableSpec(collection.table_name, collection.dim, collection.language)
+
+
+class CollectionBusyError(ArquivoError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"collection {name!r} is being indexed by another Arquivo process",
+            "wait for it to finish",
+        )
+
+
+class Indexer:
+    """Runs indexing jobs against one catalog and store."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: ChunkStore,
+        embedder: Embedder,
+        lock_dir: Path,
+        options: IndexOptions | None = None,
+    ) -> None:
+        self._catalog = catalog
+        self._store = store
+        self._embedder = embedder
+        self._lock_dir = lock_dir
+        self.options = options or IndexOptions()
+
+    def open_collection(self, name: str) -> Collection:
+        """The named collection, created for the current embedding model if new."""
+        collection = self._catalog.find_collection(name)
+        if collection is None:
+            return self._catalog.create_collection(name, self._embedder.name, self._embedder.dim)
+        if collection.embedding_model != self._embedder.name:
+            raise ArquivoError(
+                f"collection {name!r} was indexed with embedding model "
+                f"{collection.embedding_model!r}, not {self._embedder.name!r}",
+                f"re-index it: `arquivo forget {name}`, then index its folders again",
+            )
+        return collection
+
+    def index(
+        self,
+        paths: Sequence[Path] | None,
+        collection_name: str,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[IndexEvent]:
+        """Index `paths` (or every folder the collection already has) and yield events."""
+        cancel = cancel or CancelToken()
+        collection = self.open_collection(collection_name)
+        if paths is None:
+            roots = [Path(r) for r in self._catalog.roots(collection)]
+        else:
+            roots = [Path(os.path.abspath(p)) for p in paths]
+            missing = [str(p) for p in roots if not p.exists() and not p.is_symlink()]
+            if missing:
+                raise ArquivoError(f"no such file or folder: {', '.join(missing)}")
+        lock = FileLock(str(self._lock_dir / f"{collection.table_name}.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout as exc:
+            raise CollectionBusyError(collection_name) from exc
+        try:
+            yield from self._run(collection, roots, cancel)
+        finally:
+            lock.release()
+
+    def _run(
+        self, collection: Collection, roots: list[Path], cancel: CancelToken
+    ) -> Iterator[IndexEvent]:
+        table = table_of(collection)
+        if self._catalog.set_indexing(collection, True):
+            self._remove_orphans(collection, table)
+        self._catalog.add_roots(collection, [str(r) for r in roots])
+        counters = _Counters()
+        hidden = self.options.include_hidden
+        entries = [e for root in roots for e in walk([root], include_hidden=hidden)]
+        counters.files_total = sum(isinstance(e, Path) for e in entries)
+        yield counters.progress()
+        known: dict[str, FileRecord] = {}
+        for root in roots:
+            known.update(self._catalog.files_under(collection, str(root)))
+        seen: set[str] = set()
+        pending: dict[str, _PendingDocument] = {}
+        for entry in entries:
+            cancel.raise_if_cancelled()
+            if isinstance(entry, FileSkipped):
+                counters.skipped.append(entry)
+                yield entry
+                continue
+            path = str(entry)
+            counters.files_done += 1
+            try:
+                outcome = self._prepare(collection, entry, known.get(path), pending)
+            except UnreadableFileError as exc:
+                skipped = FileSkipped(path, exc.reason)
+            except Exception as exc:  # the one broad catch: a bad file never stops a run
+                logger.warning("unexpected error reading %s", path, exc_info=True)
+                skipped = FileSkipped(path, f"unexpected error ({type(exc).__name__}: {exc})")
+            else:
+                seen.add(path)
+                if outcome == "unchanged":
+                    counters.unchanged += 1
+                elif outcome == "reused":
+                    counters.indexed += 1
+                    yield FileIndexed(path, 0, reused=True)
+                if sum(len(d.chunks) for d in pending.values()) >= self.options.commit_chunks:
+                    yield from self._flush(collection, table, pending, counters, cancel)
+                continue
+            logger.warning("skipped %s: %s", path, skipped.reason)
+            counters.skipped.append(skipped)
+            yield skipped
+        yield from self._flush(collection, table, pending, counters, cancel)
+        gone_files = [p for p in known if p not in seen]
+        if gone_files:
+            gone = self._catalog.forget_files(collection, gone_files)
+            self._store.delete_documents(table, sorted(gone))
+            counters.removed = len(gone_files)
+        self._store.refresh_indexes(table)
+        self._catalog.set_indexing(collection, False)
+        summary = IndexSummary(
+            collection=collection.name,
+            files_indexed=counters.indexed,
+            files_unchanged=counters.unchanged,
+            files_removed=counters.removed,
+            files_skipped=tuple(counters.skipped),
+            chunks_added=counters.chunks,
+            seconds=time.perf_counter() - counters.started,
+        )
+        logger.info(
+            "indexed %s: %d files, %d unchanged, %d removed, %d skipped, %d chunks in %.1fs",
+            collection.name, summary.files_indexed, summary.files_unchanged,
+            summary.files_removed, len(summary.files_skipped), summary.chunks_added,
+            summary.seconds,
+        )  # fmt: skip
+        yield summary
+
+    def _prepare(
+        self,
+        collection: Collection,
+        path: Path,
+        known: FileRecord | None,
+        pending: dict[str, _PendingDocument],
+    ) -> str:
+        """Decide what a file needs; read and chunk it when its content is new."""
+        stat = path.stat()
+        if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+            return "unchanged"
+        if stat.st_size > self.options.max_file_bytes:
+            limit = self.options.max_file_bytes / (1024 * 1024)
+            raise UnreadableFileError(path, f"larger than the {limit:g} MB limit")
+        try:
+            doc_hash = content_hash(path)
+        except OSError as exc:
+            raise UnreadableFileError(path, f"cannot read the file ({exc.strerror})") from exc
+        record = FileRecord(str(path), doc_hash, stat.st_size, stat.st_mtime_ns)
+        if known and known.doc_hash == doc_hash:
+            self._catalog.record_files(collection, [record])  # touched, not changed
+            return "unchanged"
+        if doc_hash in pending:
+            pending[doc_hash].files.append(record)
+            return "reused"
+        if self._catalog.has_document(collection, doc_hash):
+            gone = self._catalog.record_files(collection, [record])
+            self._store.delete_documents(table_of(collection), sorted(gone))
+            return "reused"
+        document = read_document(path, self.options.max_file_bytes)
+        chunks = chunk_document(document)
+        if not chunks:
+            raise UnreadableFileError(path, "no text found")
+        pending[doc_hash] = _PendingDocument(doc_hash, chunks, document.title, [record])
+        return "new"
+
+    def _flush(
+        self,
+        collection: Collection,
+        table: TableSpec,
+        pending: dict[str, _PendingDocument],
+        counters: _Counters,
+        cancel: CancelToken,
+    ) -> Iterator[IndexEvent]:
+        """Embed, store and commit the pending documents."""
+        if not pending:
+            return
+        documents = list(pending.values())
+        texts = [chunk.text for doc in documents for chunk in doc.chunks]
+        vectors = []
+        step = self.options.batch_chunks
+        for start in range(0, len(texts), step):
+            cancel.raise_if_cancelled()
+            began = time.perf_counter()
+            vectors.append(self._embedder.embed_documents(texts[start : start + step]))
+            counters.embed_seconds += time.perf_counter() - began
+            counters.chunks += len(vectors[-1])
+            yield counters.progress(documents[-1].files[0].path)
+        import numpy as np
+
+        self._store.add_many(
+            table, [(d.doc_hash, d.chunks) for d in documents], np.concatenate(vectors)
+        )
+        gone = self._catalog.record_files(
+            collection,
+            [f for d in documents for f in d.files],
+            [(d.doc_hash, len(d.chunks), d.title) for d in documents],
+        )
+        self._store.delete_documents(table, sorted(gone))
+        for doc in documents:
+            for record in doc.files:
+                counters.indexed += 1
+                yield FileIndexed(record.path, len(doc.chunks), reused=record is not doc.files[0])
+        pending.clear()
+
+    def _remove_orphans(self, collection: Collection, table: TableSpec) -> None:
+        """Delete chunks that a killed run stored but never recorded."""
+        orphans = self._store.doc_hashes(table) - self._catalog.document_hashes(collection)
+        if orphans:
+            logger.info("removing %d unfinished documents of a stopped run", len(orphans))
+            self._store.delete_documents(table, sorted(orphans))
+
+    def remove(self, collection_name: str, path: Path) -> int:
+        """Take a file, or every file under a folder, out of a collection."""
+        collection = self._catalog.get_collection(collection_name)
+        target = str(Path(os.path.abspath(path)))
+        records = self._catalog.files_under(collection, target)
+        gone = self._catalog.forget_files(collection, list(records))
+        self._store.delete_documents(table_of(collection), sorted(gone))
+        if target in self._catalog.roots(collection):
+            self._catalog.remove_root(collection, target)
+        return len(records)
+
+    def forget(self, collection_name: str) -> None:
+        """Delete a whole collection: its chunks, files and folders."""
+        collection = self._catalog.get_collection(collection_name)
+        self._store.drop(table_of(collection))
+        self._catalog.delete_collection(collection)

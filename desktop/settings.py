@@ -1,0 +1,98 @@
+"""User settings: one dataclass with typed defaults, stored as TOML.
+
+Each field's docstring-like comment in `FIELD_HELP` feeds the README's settings
+table and the CLI's help, so the three never drift apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from desktop.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class Settings:
+    chat_model: str = ""
+    embedding_model: str = "all-MiniLM-L6-v2-int8"
+    threads: int = 0
+    gpu_layers: int = -1
+    context_size: int = 4096
+    temperature: float = 0.2
+    max_answer_tokens: int = 512
+    sources: int = 6
+    max_file_mb: int = 200
+
+    def validate(self) -> Settings:
+        checks: list[tuple[str, bool, str]] = [
+            ("threads", self.threads >= 0, "must be 0 (automatic) or a positive number"),
+            ("gpu_layers", self.gpu_layers >= -1, "must be -1 (automatic), 0 or a positive number"),
+            ("context_size", 512 <= self.context_size <= 1_048_576, "must be 512 or more"),
+            ("temperature", 0.0 <= self.temperature <= 2.0, "must be between 0 and 2"),
+            ("max_answer_tokens", self.max_answer_tokens > 0, "must be positive"),
+            ("sources", 1 <= self.sources <= 50, "must be between 1 and 50"),
+            ("max_file_mb", self.max_file_mb > 0, "must be positive"),
+        ]
+        for key, ok, reason in checks:
+            if not ok:
+                raise SettingsError(key, getattr(self, key), reason)
+        return self
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes).validate()
+
+
+FIELD_HELP: dict[str, str] = {
+    "chat_model": "GGUF chat model: a file path or a name in the models folder "
+    "(empty: the default SmolLM2-135M-Instruct).",
+    "embedding_model": "Embedding model folder in `models/embedding/` used for new collections.",
+    "threads": "CPU threads for generation (0: as many as the machine has cores).",
+    "gpu_layers": "Model layers offloaded to the GPU (-1: all when a GPU build finds one, "
+    "0: CPU only).",
+    "context_size": "Model context in tokens: prompt, sources and answer together.",
+    "temperature": "Sampling temperature (0: always the most likely token).",
+    "max_answer_tokens": "Longest answer, in tokens.",
+    "sources": "Most passages given to the model for one question.",
+    "max_file_mb": "Files larger than this many megabytes are skipped.",
+}
+
+
+def _coerce(key: str, value: Any, default: Any) -> Any:
+    expected = type(default)
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if not isinstance(value, expected) or isinstance(value, bool) != isinstance(default, bool):
+        raise SettingsError(key, value, f"expected {expected.__name__}")
+    return value
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings, keeping defaults for what the file does not say."""
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(str(path), "", f"cannot read settings file: {exc}") from exc
+    defaults = Settings()
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise SettingsError(key, value, f"unknown setting; known: {', '.join(sorted(known))}")
+        values[key] = _coerce(key, value, getattr(defaults, key))
+    return Settings(**values).validate()
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write atomically, so a crash never leaves half a settings file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(tomli_w.dumps(dataclasses.asdict(settings)), encoding="utf-8")
+    tmp.replace(path)

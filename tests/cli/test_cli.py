@@ -1,0 +1,130 @@
+"""The `arquivo` command line, called as `main(argv)` with real models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop.cli.main import main
+from tests.helpers import ENGLISH_PAGES, make_pdf
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
+    (tmp_path / "docs" / "notes.txt").write_text("The heron counts seventeen lanterns.\n")
+    (tmp_path / "docs" / "broken.pdf").write_bytes(b"<html>403 Forbidden</html>")
+    return tmp_path / "docs"
+
+
+def test_index_json_then_unchanged(capsys: pytest.CaptureFixture[str], docs: Path) -> None:
+    code, out, _ = run(capsys, "index", str(docs), "--json")
+    assert code == 0
+    first = json.loads(out)
+    assert set(first) == {
+        "collection", "files_indexed", "files_unchanged", "files_removed",
+        "files_skipped", "chunks_added", "seconds",
+    }  # fmt: skip
+    assert first["collection"] == "default" and first["files_indexed"] == 2
+    assert first["files_skipped"] == [
+        {"path": str(docs / "broken.pdf"), "reason": "not a PDF (file content is HTML)"}
+    ]
+    code, out, _ = run(capsys, "index", str(docs), "--json")
+    again = json.loads(out)
+    assert again["files_unchanged"] == 2 and again["chunks_added"] == 0
+
+
+def test_search_and_collections(capsys: pytest.CaptureFixture[str], docs: Path) -> None:
+    run(capsys, "index", str(docs), "--collection", "work")
+    code, out, _ = run(capsys, "search", "heron lanterns", "-c", "work", "-k", "2", "--json")
+    assert code == 0
+    results = json.loads(out)["results"]
+    assert results[0]["path"] == str(docs / "notes.txt") and results[0]["page"] is None
+    assert set(results[0]) >= {"path", "page", "score", "text"}
+    code, out, _ = run(capsys, "collections", "--json")
+    (work,) = json.loads(out)["collections"]
+    assert work["name"] == "work" and work["files"] == 2 and work["folders"] == [str(docs)]
+
+
+def test_ask_json_has_answer_sources_and_timings(
+    capsys: pytest.CaptureFixture[str], docs: Path
+) -> None:
+    run(capsys, "index", str(docs))
+    code, out, _ = run(capsys, "ask", "Who leads the facilities team?", "--json")
+    assert code == 0
+    answer = json.loads(out)
+    assert answer["answer"].strip()
+    assert answer["model"] == "SmolLM2-135M-Instruct.Q4_1.gguf"
+    assert set(answer["timings"]) >= {"retrieve_ms", "first_token_ms", "tokens_per_s"}
+    top = answer["sources"][0]
+    assert top["n"] == 1 and top["path"].endswith("report.pdf") and top["page"] == 3
+
+
+def test_ask_streams_text_then_sources(capsys: pytest.CaptureFixture[str], docs: Path) -> None:
+    run(capsys, "index", str(docs))
+    code, out, _ = run(capsys, "ask", "How many lanterns does the heron count?")
+    assert code == 0
+    answer, _, sources = out.partition("\nSources:\n")
+    assert answer.strip() and "[1] notes.txt" in sources
+
+
+def test_remove_and_forget(capsys: pytest.CaptureFixture[str], docs: Path) -> None:
+    run(capsys, "index", str(docs))
+    code, out, _ = run(capsys, "remove", str(docs / "notes.txt"))
+    assert code == 0 and "Removed 1 file" in out
+    _, out, _ = run(capsys, "search", "heron lanterns", "--json")
+    assert all(not r["path"].endswith("notes.txt") for r in json.loads(out)["results"])
+    code, _, _ = run(capsys, "forget", "default")
+    assert code == 0
+    _, out, _ = run(capsys, "collections", "--json")
+    assert json.loads(out)["collections"] == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "hi", "--collection", "nope"], "no collection named 'nope'"),
+        (["index", "/no/such/folder"], "no such file or folder"),
+        (["forget", "nope"], "no collection named 'nope'"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_model_that_is_not_gguf_exits_2(
+    capsys: pytest.CaptureFixture[str], docs: Path, tmp_path: Path
+) -> None:
+    run(capsys, "index", str(docs))
+    fake = tmp_path / "model.gguf"
+    fake.write_text("not a model")
+    code, _, err = run(capsys, "ask", "Who leads the team?", "--model", str(fake))
+    assert code == 2 and "not a GGUF model file" in err
+
+
+def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["index"])
+    assert exc.value.code == 2
+
+
+def test_an_unexpected_error_exits_1_with_the_log_path(
+    capsys: pytest.CaptureFixture[str], arquivo_home: Path
+) -> None:
+    arquivo_home.mkdir(parents=True)
+    (arquivo_home / "index").write_text("a file where the index folder should be")
+    code, _, err = run(capsys, "collections")
+    assert code == 1
+    assert "unexpected error" in err and "arquivo.log" in err

@@ -1,0 +1,196 @@
+"""Indexing for real: real files, the real embedding model, a real LanceDB folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.core.types import FileIndexed, FileSkipped, IndexSummary
+from desktop.services.indexer import IndexOptions, table_of
+from desktop.services.workspace import Workspace
+from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
+
+
+def run_index(ws: Workspace, *paths: Path, collection: str = "default") -> IndexSummary:
+    events = list(ws.indexer.index(list(paths), collection))
+    summary = events[-1]
+    assert isinstance(summary, IndexSummary)
+    return summary
+
+
+def stored_chunks(ws: Workspace, collection: str = "default") -> int:
+    return ws.store.count(table_of(ws.catalog.get_collection(collection)))
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = tmp_path / "library"
+    make_pdf(root / "report.pdf", ENGLISH_PAGES)
+    make_pdf(root / "pt" / "conciliação.pdf", PORTUGUESE_PAGES)
+    (root / "notes.md").write_text(
+        "# Garden\n\nThe orchid greenhouse needs watering every Tuesday.\n\n"
+        "## Tools\n\nThe copper kettle is kept in the shed.\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_indexes_a_folder_and_finds_the_right_page(workspace: Workspace, library: Path) -> None:
+    summary = run_index(workspace, library)
+    assert summary.files_indexed == 3 and not summary.files_skipped
+    assert summary.chunks_added >= 4
+    result = workspace.assistant.search("default", "How much was the maintenance budget?", 3)
+    top = result.hits[0]
+    assert top.path.endswith("report.pdf") and top.page == 2
+    assert "48,000 euros" in top.text
+    assert result.relevant
+
+
+def test_a_second_run_of_an_unchanged_folder_embeds_nothing(
+    workspace: Workspace, library: Path
+) -> None:
+    run_index(workspace, library)
+    before = stored_chunks(workspace)
+    again = run_index(workspace, library)
+    assert again.files_unchanged == 3 and again.files_indexed == 0 and again.chunks_added == 0
+    assert stored_chunks(workspace) == before
+
+
+def test_changed_and_deleted_files_are_reflected(workspace: Workspace, library: Path) -> None:
+    run_index(workspace, library)
+    notes = library / "notes.md"
+    notes.write_text("# Garden\n\nThe walrus ledger balances at noon.\n", encoding="utf-8")
+    os.utime(notes, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    (library / "report.pdf").unlink()
+    summary = run_index(workspace, library)
+    assert summary.files_indexed == 1 and summary.files_removed == 1
+    assert summary.files_unchanged == 1
+    hits = workspace.assistant.search("default", "walrus ledger", 5).hits
+    assert hits[0].path.endswith("notes.md")
+    hits = workspace.assistant.search("default", "orchid budget", 10).hits
+    paths = {p for h in hits for p in h.paths}
+    assert not any(p.endswith("report.pdf") for p in paths)
+    stats = workspace.catalog.stats(workspace.catalog.get_collection("default"))
+    assert stats.files == 2 and stored_chunks(workspace) == stats.chunks
+
+
+def test_a_duplicate_is_stored_once_and_cited_by_both_paths(
+    workspace: Workspace, library: Path
+) -> None:
+    run_index(workspace, library)
+    before = stored_chunks(workspace)
+    shutil.copy(library / "report.pdf", library / "copy of report.pdf")
+    summary = run_index(workspace, library)
+    assert summary.chunks_added == 0 and summary.files_indexed == 1
+    assert stored_chunks(workspace) == before
+    top = workspace.assistant.search("default", "cracked valve boiler", 1).hits[0]
+    assert sorted(Path(p).name for p in top.paths) == ["copy of report.pdf", "report.pdf"]
+
+
+def test_a_moved_file_is_not_embedded_again(workspace: Workspace, library: Path) -> None:
+    run_index(workspace, library)
+    (library / "archive").mkdir()
+    (library / "report.pdf").rename(library / "archive" / "report.pdf")
+    summary = run_index(workspace, library)
+    assert summary.chunks_added == 0 and summary.files_removed == 1
+    top = workspace.assistant.search("default", "cracked valve boiler", 1).hits[0]
+    assert top.paths == (str(library / "archive" / "report.pdf"),)
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_is_indexed(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    folder = tmp_path / "mixed"
+    make_pdf(folder / "good.pdf", ["The saffron lighthouse protocol starts at dawn."])
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "garbage.txt").write_bytes(os.urandom(4096))
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<<")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really")
+    (folder / "big.txt").write_text("x " * 600_000)
+    bad_name = os.fsencode(folder) + b"/caf\xe9.txt"
+    fd = os.open(bad_name, os.O_WRONLY | os.O_CREAT)
+    os.write(fd, b"latin-1 name")
+    os.close(fd)
+    workspace.indexer.options = IndexOptions(max_file_bytes=1024 * 1024)
+    summary = run_index(workspace, folder)
+    reasons = {Path(s.path).name: s.reason for s in summary.files_skipped}
+    assert summary.files_indexed == 1
+    assert reasons["empty.txt"] == "empty file"
+    assert reasons["garbage.txt"] == "binary file, not text"
+    assert reasons["photo.jpg"] == "unsupported type"
+    assert reasons["big.txt"] == "larger than the 1 MB limit"
+    assert "PDF" in reasons["broken.pdf"]
+    assert any("not valid UTF-8" in r for r in reasons.values())
+
+
+def test_an_empty_folder_makes_an_empty_collection(workspace: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
+    summary = run_index(workspace, tmp_path / "nothing", collection="empty")
+    assert summary.files_indexed == 0
+    assert workspace.assistant.search("empty", "anything", 5).hits == ()
+
+
+KILL_SCRIPT = """
+import sys
+from pathlib import Path
+from desktop.paths import AppPaths
+from desktop.services.workspace import Workspace
+from desktop.services.indexer import IndexOptions
+from desktop.settings import Settings
+ws = Workspace(AppPaths.resolve(sys.argv[1]), Settings())
+ws.indexer.options = IndexOptions(batch_chunks=4, commit_chunks=4)
+for event in ws.indexer.index([Path(sys.argv[2])], "default"):
+    print(type(event).__name__, flush=True)
+"""
+
+
+def test_a_killed_run_leaves_a_usable_index_and_the_next_run_finishes(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    folder = tmp_path / "many"
+    for i in range(30):
+        make_pdf(folder / f"doc{i:02}.pdf", [f"Document {i} talks about topic {i}. " * 30] * 2)
+    home = workspace.paths.home
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    assert proc.stdout is not None
+    indexed = 0
+    for line in proc.stdout:
+        indexed += line.strip() == "FileIndexed"
+        if indexed >= 3:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    with sqlite3.connect(home / "index" / "catalog.sqlite3") as db:
+        (committed,) = db.execute("SELECT count(*) FROM files").fetchone()
+    assert 3 <= committed < 30
+    # the index still answers from what was committed
+    hits = workspace.assistant.search("default", "Document 1 talks about topic 1", 3).hits
+    assert hits
+    summary = run_index(workspace, folder)
+    assert summary.files_unchanged == committed
+    assert summary.files_indexed == 30 - committed
+    stats = workspace.catalog.stats(workspace.catalog.get_collection("default"))
+    assert stats.files == 30
+    assert stored_chunks(workspace) == stats.chunks  # no duplicate or orphan chunks
+
+
+def test_events_report_progress_and_files(workspace: Workspace, library: Path) -> None:
+    events = list(workspace.indexer.index([library], "default"))
+    names = [type(e).__name__ for e in events]
+    assert names[0] == "Progress" and names[-1] == "IndexSummary"
+    assert sum(isinstance(e, FileIndexed) for e in events) == 3
+    assert not any(isinstance(e, FileSkipped) for e in events)
