@@ -11,7 +11,8 @@
 #
 # Variables (make VAR=value target):
 #   PYTHON=python3   interpreter that creates the venv (must be >= 3.11)
-#   GPU=cpu          llama.cpp backend: cpu | cuda | vulkan | metal
+#   GPU=cpu          llama.cpp backend: cpu | cuda | vulkan | metal.  Sticky: without
+#                    GPU=, the backend .venv was last built for is kept (cpu at first).
 #   LLAMA_CMAKE_ARGS replaces the CMake flags chosen from GPU and the CPU architecture
 #   MODELS_DIR=DIR   models folder (default: $ARQUIVO_MODELS_DIR, $ARQUIVO_HOME/models,
 #                    or the user data folder, e.g. ~/.local/share/arquivo/models)
@@ -21,7 +22,7 @@
 MAKEFLAGS += --no-print-directory
 
 PYTHON ?= python3
-GPU ?= cpu
+GPU ?= $(or $(shell sed -n 's/.* GPU=\([a-z]*\) .*/\1/p' .venv/.llama-backend 2>/dev/null),cpu)
 MODELS_DIR ?=
 PYTEST_ARGS ?=
 EVAL_DATA ?= ../shared/data/eval
@@ -82,6 +83,7 @@ FETCH_MODELS := $(PY) packaging/fetch_models.py $(if $(MODELS_DIR),--dest '$(MOD
 
 help: ## list the targets
 	@echo "Usage: make <target> [GPU=cpu|cuda|vulkan|metal] [PYTHON=python3.11] [MODELS_DIR=dir]"
+	@echo "(GPU now: $(GPU); see the top of the Makefile for all variables)"
 	@echo
 	@awk 'BEGIN { FS = ":.*## " } /^[a-z][a-z-]*:.*## / { printf "  %-10s %s\n", $$1, $$2 }' \
 	  $(firstword $(MAKEFILE_LIST))
@@ -92,12 +94,14 @@ help: ## list the targets
 #    look for python3.14 ... python3.11 on the PATH.
 $(CREATED):
 	@py='$(PYTHON)'; \
-	ok() { command -v "$$1" >/dev/null 2>&1 && "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }; \
+	ok() { command -v "$$1" >/dev/null 2>&1 && \
+	  "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; }; \
 	if ! ok "$$py" && [ '$(origin PYTHON)' = file ]; then \
 	  for c in python3.14 python3.13 python3.12 python3.11; do if ok "$$c"; then py=$$c; break; fi; done; \
 	fi; \
 	if ! ok "$$py"; then \
-	  found=$$("$$py" --version 2>&1 || echo 'not found'); \
+	  if command -v "$$py" >/dev/null 2>&1; then found=$$("$$py" --version 2>&1 | head -n 1); \
+	  else found='not found'; fi; \
 	  echo "error: Arquivo needs Python >= 3.11, but '$$py' is: $$found." >&2; \
 	  echo "       Install Python 3.11 or newer, then e.g.: make PYTHON=python3.12 test" >&2; \
 	  exit 1; \
@@ -117,7 +121,11 @@ $(LLAMA_STAMP): FORCE | $(CREATED)
 	  echo "    (compiles llama.cpp: several minutes the first time; cached in $(LLAMA_CACHE))"; \
 	  rm -f $@; \
 	  CMAKE_ARGS='$(LLAMA_CMAKE_ARGS)' $(PIP) install $(PIP_QUIET) --force-reinstall --no-deps \
-	    --cache-dir '$(LLAMA_CACHE)' '$(LLAMA_REQ)' || exit 1; \
+	    --cache-dir '$(LLAMA_CACHE)' '$(LLAMA_REQ)' || { \
+	    echo "error: building llama-cpp-python for GPU=$(GPU) failed (see above)." >&2; \
+	    echo "       cuda needs the CUDA toolkit (nvcc), vulkan the Vulkan SDK (glslc)," >&2; \
+	    echo "       metal a Mac; GPU=cpu needs only a C++ compiler." >&2; \
+	    exit 1; }; \
 	  printf '%s\n' '$(LLAMA_WANT)' > $@; \
 	fi
 
