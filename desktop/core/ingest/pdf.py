@@ -1,0 +1,220 @@
+"""Read PDFs with PyMuPDF: one Section per page, headed by the outline entry it falls under.
+
+The helpers here (`open_mupdf`, `page_texts`, `page_headings`) also serve the EPUB
+reader, which goes through the same engine.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+
+from desktop.core.ingest.normalize import normalize_text
+from desktop.core.ingest.sniff import PDF, find_pdf_header, read_head, sniff
+from desktop.core.types import Document, Section
+from desktop.errors import UnreadableFileError
+
+logger = logging.getLogger(__name__)
+
+# Without TEXT_PRESERVE_LIGATURES MuPDF expands ﬁ/ﬂ itself; images are not extracted
+# (that would cost time and memory); text outside the MediaBox is clipped as in a viewer.
+_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+
+# A word split at the end of a line: a letter, a hyphen, nothing after it.
+_HYPHEN_END = re.compile(r"[^\W\d_]-\s*\Z")
+
+# Page loading raises FzErrorFormat (not a RuntimeError) for a page-tree cycle, plain
+# RuntimeError or ValueError elsewhere: all of them lose one page, not the document.
+PAGE_ERRORS: tuple[type[BaseException], ...] = (
+    RuntimeError,
+    ValueError,
+    IndexError,
+    pymupdf.mupdf.FzErrorBase,
+)
+
+
+def quiet_mupdf() -> None:
+    """Keep MuPDF's warnings off the user's console; they are logged per file instead.
+
+    Called on first use rather than at import: core does no work at import time.
+    """
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+
+
+def log_mupdf_warnings(path: Path) -> None:
+    """Move MuPDF's buffered warnings for the file just read into the debug log."""
+    warnings = pymupdf.TOOLS.mupdf_warnings(reset=True)
+    if warnings:
+        logger.debug("MuPDF warnings for %s: %s", path, warnings.replace("\n", " / "))
+
+
+def open_mupdf(path: Path, filetype: str, damaged: str) -> pymupdf.Document:
+    """Open `path` with PyMuPDF, turning its open errors into `damaged`."""
+    quiet_mupdf()
+    pymupdf.TOOLS.reset_mupdf_warnings()
+    try:
+        return pymupdf.open(path, filetype=filetype)
+    except pymupdf.EmptyFileError as e:
+        raise UnreadableFileError(path, "empty file") from e
+    except pymupdf.FileDataError as e:
+        log_mupdf_warnings(path)
+        raise UnreadableFileError(path, damaged) from e
+
+
+def page_headings(doc: pymupdf.Document, page_count: int) -> list[str]:
+    """For each page, the title of the last outline entry that starts at or before it.
+
+    Outlines are often out of order or point at pages that do not exist; entries
+    without a valid page are ignored. A broken outline only loses the headings.
+    """
+    try:
+        toc = doc.get_toc(simple=True)
+    except PAGE_ERRORS:
+        logger.debug("unreadable outline in %s", doc.name)
+        return [""] * page_count
+    starts: dict[int, str] = {}
+    entries = sorted(
+        ((int(page), str(title)) for _level, title, page in toc if 1 <= page <= page_count),
+        key=lambda entry: entry[0],
+    )
+    for page, title in entries:
+        starts[page - 1] = " ".join(normalize_text(title).split())
+    headings: list[str] = []
+    current = ""
+    for index in range(page_count):
+        current = starts.get(index, current)
+        headings.append(current)
+    return headings
+
+
+Box = tuple[float, float, float, float]
+
+
+def _same_row(a: Box, b: Box) -> bool:
+    """True when line box `b` continues line box `a` on the same visual row, to its right."""
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    height = min(a[3] - a[1], b[3] - b[1])
+    return height > 0 and overlap > 0.5 * height and b[0] >= a[2] - 1.0
+
+
+def page_text(page: pymupdf.Page) -> str:
+    """Extract one page's text in content order, normalised.
+
+    MuPDF's content order keeps columns apart (its `sort=True` lays columns side by
+    side and interleaves them). On its own it breaks table rows and justified lines
+    into pieces, one per line; pieces that sit on the same row, left to right and one
+    after the other, are joined back with a space. A word hyphenated at the end of a
+    line is joined with the next line of its block (MuPDF's TEXT_DEHYPHENATE does not
+    act on "dict" output). Blocks are separated by a blank line.
+    """
+    data: dict[str, Any] = page.get_text("dict", flags=_FLAGS)
+    out: list[str] = []
+    prev: Box | None = None
+    for block in data.get("blocks", ()):
+        if block.get("type", 0) != 0:
+            continue
+        first_line = True
+        for line in block.get("lines", ()):
+            text = "".join(span.get("text", "") for span in line.get("spans", ()))
+            if not text.strip():
+                continue
+            x0, y0, x1, y1 = line["bbox"]
+            bbox = (float(x0), float(y0), float(x1), float(y1))
+            dx, dy = line.get("dir", (1.0, 0.0))
+            horizontal = dx > 0 and abs(dy) < 1e-3
+            if prev is not None and horizontal and _same_row(prev, bbox):
+                out.append(" ")
+            elif not first_line and _HYPHEN_END.search(out[-1]) and text[:1].islower():
+                out[-1] = out[-1].rstrip()[:-1]  # "adip-" + "iscing" -> "adipiscing"
+            elif out:
+                out.append("\n\n" if first_line else "\n")
+            out.append(text)
+            prev = bbox if horizontal else None
+            first_line = False
+    # U+FFFD stands for glyphs without a Unicode mapping: nothing to search for.
+    return normalize_text("".join(out).replace("\ufffd", "")).strip()
+
+
+def page_texts(doc: pymupdf.Document, path: Path, page_count: int) -> Iterator[tuple[int, str]]:
+    """Yield (page index, text) for each page that loads; a broken page is skipped alone."""
+    for index in range(page_count):
+        try:
+            page = doc.load_page(index)
+            text = page_text(page)
+        except PAGE_ERRORS as e:
+            logger.warning("%s: page %d is unreadable (%s), skipped", path, index + 1, e)
+            continue
+        yield index, text
+
+
+def _has_images(doc: pymupdf.Document, page_count: int) -> bool:
+    for index in range(page_count):
+        try:
+            if doc.load_page(index).get_images():
+                return True
+        except PAGE_ERRORS:
+            continue
+    return False
+
+
+def _not_a_pdf(path: Path, head: bytes, doc: pymupdf.Document | None) -> UnreadableFileError:
+    kind = sniff(head)
+    if kind is None and doc is not None:
+        what = str(doc.metadata.get("format") or "") if doc.metadata else ""
+        label = "HTML" if what.upper().startswith("HTML") else (what or "not PDF")
+    else:
+        label = kind.label if kind is not None else "not PDF"
+    return UnreadableFileError(path, f"not a PDF (file content is {label})")
+
+
+def read_pdf(path: Path) -> Document:
+    """Read a PDF: one Section per page that has text, page numbers 1-based."""
+    head = read_head(path)
+    if find_pdf_header(head) < 0:
+        kind = sniff(head)
+        if kind is not None and kind is not PDF:
+            raise _not_a_pdf(path, head, None)
+    doc = open_mupdf(path, "pdf", damaged="damaged PDF")
+    try:
+        if not doc.is_pdf:
+            # PyMuPDF sniffs content and opens HTML named .pdf as HTML, filetype or not.
+            raise _not_a_pdf(path, head, doc)
+        if doc.needs_pass:
+            raise UnreadableFileError(path, "password-protected PDF")
+        try:
+            page_count = doc.page_count
+        except PAGE_ERRORS as e:
+            raise UnreadableFileError(path, "damaged PDF") from e
+        if page_count == 0:
+            raise UnreadableFileError(path, "PDF has no pages")
+        headings = page_headings(doc, page_count)
+        pages = list(page_texts(doc, path, page_count))
+        if not pages:
+            raise UnreadableFileError(path, "damaged PDF")
+        sections = tuple(
+            Section(text=text, page=index + 1, heading=headings[index])
+            for index, text in pages
+            if text
+        )
+        if not sections:
+            if _has_images(doc, page_count):
+                raise UnreadableFileError(path, "no text layer, needs OCR")
+            raise UnreadableFileError(path, "no text found")
+        title = _metadata_title(doc)
+    finally:
+        log_mupdf_warnings(path)
+        doc.close()
+    logger.debug("%s: %d of %d pages with text", path, len(sections), page_count)
+    return Document(path=path, sections=sections, title=title)
+
+
+def _metadata_title(doc: pymupdf.Document) -> str:
+    """The document's own title, unless it is a generator's placeholder."""
+    title = " ".join(normalize_text(str((doc.metadata or {}).get("title") or "")).split())
+    return "" if title.lower() in {"untitled", "untitled document"} else title

@@ -1,0 +1,117 @@
+"""Pick a reader by file suffix and turn every way a file can fail into a reason.
+
+Readers raise `UnreadableFileError` with a precise reason for the failures they
+know. Anything else a library throws on a hostile file is caught here, once, and
+becomes "damaged or unreadable file": a bad file must never stop indexing.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.core.ingest.docx import read_docx
+from desktop.core.ingest.epub import read_epub
+from desktop.core.ingest.html import read_html
+from desktop.core.ingest.pdf import read_pdf
+from desktop.core.ingest.text import read_markdown, read_plain_text
+from desktop.core.types import Document
+from desktop.errors import UnreadableFileError, UnsupportedFileError
+
+logger = logging.getLogger(__name__)
+
+Reader = Callable[[Path], Document]
+
+DEFAULT_MAX_BYTES = 200 * 1024**2
+
+READERS: dict[str, Reader] = {
+    ".pdf": read_pdf,
+    ".epub": read_epub,
+    ".txt": read_plain_text,
+    ".text": read_plain_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".docx": read_docx,
+}
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS)
+
+
+def format_size(n: int) -> str:
+    """A byte count for people: "200 MB", "1.5 MB", "10 KB", "100 bytes"."""
+    for unit, size in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= size:
+            value = n / size
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _os_reason(e: OSError) -> str:
+    if isinstance(e, PermissionError):
+        return "cannot read the file (permission denied)"
+    if isinstance(e, FileNotFoundError):
+        return "file not found"
+    return f"cannot read the file ({e.strerror or e})"
+
+
+def _short(e: BaseException) -> str:
+    """A one-line summary of an unexpected error, without the path it may repeat."""
+    message = str(e).splitlines()[0] if str(e) else ""
+    message = message[:120]
+    return f"{type(e).__name__}: {message}" if message else type(e).__name__
+
+
+def _check_file(path: Path, max_bytes: int) -> None:
+    """Refuse what no reader should open: missing, special, empty, too large, unreadable.
+
+    A FIFO or a device must be refused before it is opened: reading one blocks or
+    never ends.
+    """
+    try:
+        info = os.stat(path)
+    except OSError as e:
+        raise UnreadableFileError(path, _os_reason(e)) from e
+    if stat.S_ISDIR(info.st_mode):
+        raise UnreadableFileError(path, "a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFileError(path, "not a regular file")
+    if info.st_size == 0:
+        raise UnreadableFileError(path, "empty file")
+    if info.st_size > max_bytes:
+        raise UnreadableFileError(path, f"larger than the {format_size(max_bytes)} limit")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as e:
+        raise UnreadableFileError(path, _os_reason(e)) from e
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read `path` into a Document, or raise UnreadableFileError saying why not.
+
+    UnsupportedFileError (a subclass) means the suffix has no reader. The returned
+    document always has at least one section with text.
+    """
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise UnsupportedFileError(path)
+    _check_file(path, max_bytes)
+    try:
+        document = reader(path)
+    except UnreadableFileError:
+        raise
+    except OSError as e:
+        raise UnreadableFileError(path, _os_reason(e)) from e
+    except Exception as e:  # the one broad catch: a library failing on a hostile file
+        logger.debug("reader failed on %s", path, exc_info=True)
+        raise UnreadableFileError(path, f"damaged or unreadable file ({_short(e)})") from e
+    if not any(section.text.strip() for section in document.sections):
+        raise UnreadableFileError(path, "no text found")
+    logger.debug("%s: %d sections, %d chars", path, len(document.sections), document.char_count)
+    return document
