@@ -1,0 +1,261 @@
+"""List the files under the folders a user chose, in a stable order, safely.
+
+Real folders hold symbolic-link loops, links to the whole disk, hidden tool
+folders (.git everywhere), names that are not UTF-8 and folders the user may not
+read. The walker settles all of that once, so the indexer sees only paths worth
+trying and `FileSkipped` events worth showing. Whether a file's type is supported
+is not decided here: `read_document` does that.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from desktop.core.types import FileSkipped
+
+logger = logging.getLogger(__name__)
+
+IGNORE_FILE = ".arquivoignore"
+
+HIDDEN_FILE = "hidden file"
+LINK_OUTSIDE = "symbolic link to outside the folder"
+BROKEN_LINK = "broken symbolic link"
+LINK_LOOP = "symbolic link loop"
+BAD_FILE_NAME = "file name is not valid UTF-8"
+BAD_FOLDER_NAME = "folder name is not valid UTF-8"
+FOLDER_DENIED = "cannot read the folder (permission denied)"
+NOT_FOUND = "file or folder not found"
+
+
+@dataclass(frozen=True)
+class _IgnoreRules:
+    """The .arquivoignore specs in force in a folder, outermost first."""
+
+    rules: tuple[tuple[str, pathspec.GitIgnoreSpec], ...] = ()
+
+    def with_file(self, folder: str, spec: pathspec.GitIgnoreSpec) -> _IgnoreRules:
+        return _IgnoreRules((*self.rules, (folder, spec)))
+
+    def ignores(self, path: str, is_dir: bool) -> bool:
+        """Git's rule: the deepest file with a matching pattern decides (it may re-include)."""
+        ignored = False
+        for folder, spec in self.rules:
+            relative = os.path.relpath(path, folder).replace(os.sep, "/")
+            if is_dir:
+                relative += "/"
+            result = spec.check_file(relative)
+            if result.include is not None:
+                ignored = bool(result.include)
+        return ignored
+
+
+@dataclass
+class _Frame:
+    """A folder being listed: its sorted entries and the rules that apply below it."""
+
+    entries: list[os.DirEntry[str]]
+    rules: _IgnoreRules
+    position: int = 0
+
+
+@dataclass
+class _Walk:
+    """State for one root: its real path, and every folder already entered."""
+
+    root_real: str
+    visited: set[tuple[int, int]] = field(default_factory=set)
+
+
+def display_path(path: str) -> str:
+    """`path` as a printable string: bytes that are not UTF-8 are shown as \\xNN."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # surrogate escapes stand for undecodable bytes
+        return False
+    return True
+
+
+def _is_hidden(entry: os.DirEntry[str]) -> bool:
+    """Dot-names everywhere; on Windows also the hidden attribute."""
+    if entry.name.startswith("."):
+        return True
+    if os.name != "nt":
+        return False
+    try:
+        attributes = getattr(entry.stat(follow_symlinks=False), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & stat.FILE_ATTRIBUTE_HIDDEN)
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # different drives on Windows
+        return False
+
+
+def _read_ignore_file(folder: str) -> pathspec.GitIgnoreSpec | None:
+    path = os.path.join(folder, IGNORE_FILE)
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return pathspec.GitIgnoreSpec.from_lines(f.read().splitlines())
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        logger.warning("cannot read %s: %s", display_path(path), e)
+        return None
+
+
+def _list_folder(folder: str, rules: _IgnoreRules, state: _Walk) -> _Frame | FileSkipped | None:
+    """Open a folder for walking; None when it was already walked (a link loop)."""
+    try:
+        info = os.stat(folder)
+    except OSError as e:
+        return FileSkipped(display_path(folder), _folder_reason(e))
+    key = (info.st_dev, info.st_ino)
+    if key in state.visited:
+        logger.debug("already walked, not entering again: %s", display_path(folder))
+        return None
+    state.visited.add(key)
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as e:
+        return FileSkipped(display_path(folder), _folder_reason(e))
+    if any(entry.name == IGNORE_FILE for entry in entries):
+        spec = _read_ignore_file(folder)
+        if spec is not None:
+            rules = rules.with_file(folder, spec)
+    return _Frame(entries=entries, rules=rules)
+
+
+def _folder_reason(e: OSError) -> str:
+    if isinstance(e, PermissionError):
+        return FOLDER_DENIED
+    return f"cannot read the folder ({e.strerror or e})"
+
+
+def _follow_link(entry: os.DirEntry[str], state: _Walk) -> tuple[str, bool] | FileSkipped:
+    """Resolve a symbolic link: (target, is_dir), or why it is not followed."""
+    shown = display_path(entry.path)
+    try:
+        info = os.stat(entry.path)
+    except OSError as e:
+        reason = LINK_LOOP if e.errno == errno.ELOOP else BROKEN_LINK
+        return FileSkipped(shown, reason)
+    target = os.path.realpath(entry.path)
+    if not _inside(target, state.root_real):
+        return FileSkipped(shown, LINK_OUTSIDE)
+    return target, stat.S_ISDIR(info.st_mode)
+
+
+def _walk_root(
+    root: Path, include_hidden: bool, visited: set[tuple[int, int]]
+) -> Iterator[Path | FileSkipped]:
+    top = os.fspath(root)
+    if not _is_utf8(top):
+        yield FileSkipped(display_path(top), BAD_FILE_NAME)
+        return
+    if not os.path.lexists(top):
+        yield FileSkipped(top, NOT_FOUND)
+        return
+    if not os.path.exists(top):
+        yield FileSkipped(top, BROKEN_LINK)
+        return
+    if not os.path.isdir(top):
+        yield root  # a file the user chose: hidden or not, it is wanted
+        return
+    state = _Walk(root_real=os.path.realpath(top), visited=visited)
+    first = _list_folder(top, _IgnoreRules(), state)
+    if isinstance(first, FileSkipped):
+        yield first
+    if not isinstance(first, _Frame):
+        return
+    stack = [first]
+    # Folders reached through links are walked last, so that a folder reachable both
+    # directly and through a link is listed under its real path.
+    deferred: list[tuple[str, _IgnoreRules]] = []
+    while stack or deferred:
+        if not stack:
+            folder, rules = deferred.pop(0)
+            opened = _list_folder(folder, rules, state)
+            if isinstance(opened, FileSkipped):
+                yield opened
+            elif opened is not None:
+                stack.append(opened)
+            continue
+        frame = stack[-1]
+        if frame.position >= len(frame.entries):
+            stack.pop()
+            continue
+        entry = frame.entries[frame.position]
+        frame.position += 1
+        if entry.name == IGNORE_FILE:
+            continue  # read when the folder was opened, never reported
+        try:
+            is_link = entry.is_symlink()
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError as e:
+            yield FileSkipped(display_path(entry.path), f"cannot read ({e.strerror or e})")
+            continue
+        if is_link:
+            is_folder = os.path.isdir(entry.path)
+        if frame.rules.ignores(entry.path, is_folder):
+            continue
+        if not _is_utf8(entry.name):
+            yield FileSkipped(
+                display_path(entry.path), BAD_FOLDER_NAME if is_folder else BAD_FILE_NAME
+            )
+            continue
+        if not include_hidden and _is_hidden(entry):
+            if not is_folder:
+                yield FileSkipped(entry.path, HIDDEN_FILE)
+            continue  # hidden folders (.git, .cache) are dropped silently
+        if is_link:
+            followed = _follow_link(entry, state)
+            if isinstance(followed, FileSkipped):
+                yield followed
+            elif followed[1]:
+                deferred.append((entry.path, frame.rules))
+            else:
+                yield Path(entry.path)
+            continue
+        if is_folder:
+            opened = _list_folder(entry.path, frame.rules, state)
+            if isinstance(opened, FileSkipped):
+                yield opened
+            elif opened is not None:
+                stack.append(opened)
+            continue
+        yield Path(entry.path)
+
+
+def walk(roots: Sequence[Path], *, include_hidden: bool = False) -> Iterator[Path | FileSkipped]:
+    """Yield every file under `roots`, depth first in name order, or why one is skipped.
+
+    - A root may be a file; it is yielded as is.
+    - Hidden files (dot-names) give FileSkipped "hidden file"; hidden folders are
+      dropped without a word. `include_hidden=True` walks them too.
+    - A symbolic link is followed only when its target stays inside the root
+      being walked; a folder is never entered twice (so link loops end), and
+      folders reached through links are walked after the rest of the root.
+    - `.arquivoignore` files (gitignore syntax) apply to their folder's subtree;
+      what they match is dropped silently.
+    - The walk uses its own stack: nesting depth is not limited by recursion.
+    """
+    visited: set[tuple[int, int]] = set()
+    for root in roots:
+        yield from _walk_root(Path(root), include_hidden, visited)
