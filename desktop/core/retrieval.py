@@ -115,34 +115,40 @@ class Retriever:
         )
         similarity = {h.chunk_id: h.score for h in vector_hits}
         paths = self._catalog.paths_for(collection, {h.doc_hash for h, _ in fused})
-        hits: list[Hit] = []
-        kept_words: list[set[str]] = []
+        kept: list[tuple[StoredHit, float, list[str], set[str]]] = []
         for row, score in fused:
-            if not paths.get(row.doc_hash):
+            row_paths = paths.get(row.doc_hash)
+            if not row_paths:
                 continue  # chunks of an unfinished run that nothing references yet
             words = content_words(row.text)
-            if any(_overlap(words, seen) >= cfg.duplicate_overlap for seen in kept_words):
-                continue
-            kept_words.append(words)
-            hits.append(
-                Hit(
-                    chunk_id=row.chunk_id,
-                    doc_hash=row.doc_hash,
-                    text=row.text,
-                    page=row.page,
-                    heading=row.heading,
-                    score=score,
-                    paths=tuple(paths[row.doc_hash]),
-                )
+            twin = next(
+                (k for k in kept if _overlap(words, k[3]) >= cfg.duplicate_overlap), None
             )
-            if len(hits) >= k:
-                break
+            if twin is not None:
+                # the same passage in another file: cite that file too, spend no budget
+                twin[2].extend(p for p in row_paths if p not in twin[2])
+                continue
+            if len(kept) < k:
+                kept.append((row, score, list(row_paths), words))
+        hits = [
+            Hit(
+                chunk_id=row.chunk_id,
+                doc_hash=row.doc_hash,
+                text=row.text,
+                page=row.page,
+                heading=row.heading,
+                score=score,
+                paths=tuple(row_paths),
+            )
+            for row, score, row_paths, _ in kept
+        ]
+        kept_words = [words for *_, words in kept]
         best_similarity = max((similarity.get(h.chunk_id, 0.0) for h in hits), default=0.0)
         question_words = content_words(query)
         coverage = max(
             (
                 len(question_words & words) / len(question_words)
-                for words in kept_words[: len(hits)]
+                for words in kept_words
             ),
             default=0.0,
         ) if question_words else 0.0  # fmt: skip

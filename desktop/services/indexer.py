@@ -25,6 +25,7 @@ from desktop.core.catalog import Catalog, Collection, FileRecord
 from desktop.core.chunking import chunk_document
 from desktop.core.embedding import Embedder
 from desktop.core.ingest import read_document
+from desktop.core.ingest.registry import format_size
 from desktop.core.store import ChunkStore, TableSpec
 from desktop.core.types import (
     Chunk,
@@ -235,9 +236,9 @@ class Indexer:
         stat = path.stat()
         if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
             return "unchanged"
-        if stat.st_size > self.options.max_file_bytes:
-            limit = self.options.max_file_bytes / (1024 * 1024)
-            raise UnreadableFileError(path, f"larger than the {limit:g} MB limit")
+        if stat.st_size > self.options.max_file_bytes:  # checked before hashing a huge file
+            limit = format_size(self.options.max_file_bytes)
+            raise UnreadableFileError(path, f"larger than the {limit} limit")
         try:
             doc_hash = content_hash(path)
         except OSError as exc:
