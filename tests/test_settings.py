@@ -1,0 +1,33 @@
+from pathlib import Path
+
+import pytest
+
+from desktop.errors import SettingsError
+from desktop.settings import Settings, load_settings, save_settings
+
+
+def test_settings_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    changed = Settings().replace(temperature=0.7, sources=3, chat_model="big.gguf")
+    save_settings(changed, path)
+    assert load_settings(path) == changed
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml") == Settings()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("sources = 0\n", "bad setting sources=0"),
+        ("temperature = 'hot'\n", "bad setting temperature='hot': expected float"),
+        ("colour = 'blue'\n", "unknown setting"),
+        ("this is not toml", "cannot read settings file"),
+    ],
+)
+def test_bad_settings_name_the_key_and_value(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(content)
+    with pytest.raises(SettingsError, match=message):
+        load_settings(path)
