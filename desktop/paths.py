@@ -53,14 +53,50 @@ class AppPaths:
         elif os.environ.get(HOME_ENV):
             home = Path(os.environ[HOME_ENV])
         else:
-            home = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+            home = chosen_data_dir() or default_data_dir()
         home = home.expanduser().absolute()
         models_env = os.environ.get(MODELS_ENV)
         models = Path(models_env).expanduser().absolute() if models_env else home / "models"
         return cls(home=home, models=models)
+
+    def with_home(self, home: Path) -> AppPaths:
+        """The same set-up in another data folder (models stay where they are)."""
+        models_env = os.environ.get(MODELS_ENV)
+        return AppPaths(home=home, models=self.models if models_env else home / "models")
 
     def ensure(self) -> AppPaths:
         """Create the folders that writers expect to exist."""
         for folder in (self.home, self.index, self.logs, self.cache):
             folder.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def _location_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "data-dir.txt"
+
+
+def chosen_data_dir() -> Path | None:
+    """The data folder picked in the app's settings, if the user moved it.
+
+    It cannot be kept in the data folder itself, so a one-line file in the
+    platform's config folder records it.
+    """
+    try:
+        text = _location_file().read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return Path(text) if text else None
+
+
+def choose_data_dir(folder: Path | None) -> None:
+    """Record (or with None, forget) the data folder for the next start."""
+    location = _location_file()
+    if folder is None:
+        location.unlink(missing_ok=True)
+        return
+    location.parent.mkdir(parents=True, exist_ok=True)
+    location.write_text(str(folder), encoding="utf-8")

@@ -28,6 +28,7 @@ class Settings:
     max_answer_tokens: int = 512
     sources: int = 6
     max_file_mb: int = 200
+    ui_language: str = ""
 
     def validate(self) -> Settings:
         checks: list[tuple[str, bool, str]] = [
@@ -38,6 +39,7 @@ class Settings:
             ("max_answer_tokens", self.max_answer_tokens > 0, "must be positive"),
             ("sources", 1 <= self.sources <= 50, "must be between 1 and 50"),
             ("max_file_mb", self.max_file_mb > 0, "must be positive"),
+            ("ui_language", self.ui_language in UI_LANGUAGES, f"one of {sorted(UI_LANGUAGES)}"),
         ]
         for key, ok, reason in checks:
             if not ok:
@@ -47,6 +49,8 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes).validate()
 
+
+UI_LANGUAGES = {"": "system", "en": "English", "pt_BR": "Português (Brasil)"}
 
 FIELD_HELP: dict[str, str] = {
     "chat_model": "GGUF chat model: a file path or a name in the models folder "
@@ -60,6 +64,7 @@ FIELD_HELP: dict[str, str] = {
     "max_answer_tokens": "Longest answer, in tokens.",
     "sources": "Most passages given to the model for one question.",
     "max_file_mb": "Files larger than this many megabytes are skipped.",
+    "ui_language": 'Language of the desktop app: "" (the system\'s), "en" or "pt_BR".',
 }
 
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
-from desktop.core.embedding import Embedder
+from desktop.core.embedding import Embedder, Vector
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.types import Hit
+from desktop.errors import ArquivoError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -102,13 +104,39 @@ class Retriever:
         self._catalog = catalog
         self.config = config or RetrievalConfig()
 
-    def search(self, collection: Collection, query: str, k: int) -> SearchResult:
+    def search_many(
+        self, collections: Sequence[Collection], query: str, k: int
+    ) -> SearchResult:
+        """Search several collections and keep the best `k` passages of all."""
+        if len(collections) == 1:
+            return self.search(collections[0], query, k)
+        started = time.perf_counter()
+        vector = self._embedder.embed_query(query)
+        results = [self.search(c, query, k, vector) for c in collections]
+        hits = sorted((h for r in results for h in r.hits), key=lambda h: h.score, reverse=True)
+        return SearchResult(
+            hits=tuple(hits[:k]),
+            relevant=any(r.relevant for r in results),
+            best_similarity=max((r.best_similarity for r in results), default=0.0),
+            keyword_coverage=max((r.keyword_coverage for r in results), default=0.0),
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def search(
+        self, collection: Collection, query: str, k: int, vector: Vector | None = None
+    ) -> SearchResult:
         started = time.perf_counter()
         cfg = self.config
+        if collection.embedding_model != self._embedder.name:
+            raise ArquivoError(
+                f"collection {collection.name!r} was indexed with embedding model "
+                f"{collection.embedding_model!r}, but {self._embedder.name!r} is loaded",
+                f"re-index it: `arquivo forget {collection.name}`, then index its folders again",
+            )
         table = TableSpec(collection.table_name, collection.dim, collection.language)
-        vector_hits = self._store.vector_search(
-            table, self._embedder.embed_query(query), cfg.candidates
-        )
+        if vector is None:
+            vector = self._embedder.embed_query(query)
+        vector_hits = self._store.vector_search(table, vector, cfg.candidates)
         text_hits = self._store.text_search(table, query, cfg.candidates)
         fused = rrf_fuse(
             [(vector_hits, cfg.vector_weight), (text_hits, cfg.text_weight)], cfg.rrf_k

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from desktop.core.cancel import CancelToken
-from desktop.core.catalog import Catalog
+from desktop.core.catalog import Catalog, Collection
 from desktop.core.llm import LLM
 from desktop.core.prompts import (
     build_messages,
@@ -73,9 +73,13 @@ class Assistant:
             self._llm = self._load_llm()
         return self._llm
 
-    def search(self, collection_name: str, query: str, k: int) -> SearchResult:
-        collection = self._catalog.get_collection(collection_name)
-        return self._retriever.search(collection, query, k)
+    def search(self, collections: str | Sequence[str], query: str, k: int) -> SearchResult:
+        return self._retriever.search_many(self._collections(collections), query, k)
+
+    def _collections(self, names: str | Sequence[str]) -> list[Collection]:
+        """The named collections; a private collection is searched only when named."""
+        wanted = [names] if isinstance(names, str) else list(names)
+        return [self._catalog.get_collection(name) for name in wanted]
 
     def fit_sources(self, question: str, hits: tuple[Hit, ...]) -> tuple[Source, ...]:
         """Number as many hits as fit the model's context, best first."""
@@ -93,12 +97,17 @@ class Assistant:
         return tuple(sources)
 
     def ask(
-        self, collection_name: str, question: str, cancel: CancelToken | None = None
+        self,
+        collections: str | Sequence[str],
+        question: str,
+        cancel: CancelToken | None = None,
     ) -> Iterator[AnswerEvent]:
+        """Answer from the named collections; yields sources, then text, then the Answer."""
         cancel = cancel or CancelToken()
         started = time.perf_counter()
-        collection = self._catalog.get_collection(collection_name)
-        found = self._retriever.search(collection, question, self.options.sources * 2)
+        found = self._retriever.search_many(
+            self._collections(collections), question, self.options.sources * 2
+        )
         retrieve_ms = (time.perf_counter() - started) * 1000
         if not found.relevant:
             logger.info(

@@ -38,6 +38,7 @@ class Workspace:
         self._chat_model = chat_model
         self._shared_embedder = embedder
         self._shared_llm = llm
+        self._loaded_llm: LLM | None = None
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -58,8 +59,14 @@ class Workspace:
         return self._chat_model or resolve_model_path(self.paths.models, self.settings.chat_model)
 
     def load_llm(self) -> LLM:
+        """The chat model, loaded once (and again after its settings change)."""
         if self._shared_llm is not None:
             return self._shared_llm
+        if self._loaded_llm is None:
+            self._loaded_llm = self._make_llm()
+        return self._loaded_llm
+
+    def _make_llm(self) -> LLM:
         s = self.settings
         return LlamaCppLLM(
             self.chat_model_path,
@@ -84,6 +91,16 @@ class Workspace:
             sources=s.sources, max_answer_tokens=s.max_answer_tokens, temperature=s.temperature
         )
         return Assistant(self.catalog, self.retriever, self.load_llm, options)
+
+    def update_settings(self, settings: Settings) -> None:
+        """Use new settings; the chat model reloads only if its own settings changed."""
+        old, self.settings = self.settings, settings
+        model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
+        if any(getattr(old, k) != getattr(settings, k) for k in model_keys):
+            self._loaded_llm = None
+            self._chat_model = None
+        for cached in ("assistant", "indexer"):
+            self.__dict__.pop(cached, None)
 
     def close(self) -> None:
         if "catalog" in self.__dict__:

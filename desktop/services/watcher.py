@@ -1,0 +1,93 @@
+"""Watch a collection's folders and report, debounced, when something changed.
+
+watchdog delivers file events on its own thread. Bursts (a copy of 500 files,
+an editor's save dance) are folded into one notice per collection, sent
+`quiet_seconds` after the last event; the caller re-indexes that collection,
+which only touches what changed. Qt-free: the UI turns the callback into a
+signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+logger = logging.getLogger(__name__)
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, owner: FolderWatcher, collection: str) -> None:
+        self._owner = owner
+        self._collection = collection
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return  # reads change nothing
+        path = str(event.src_path)
+        if any(part.startswith(".") for part in Path(path).parts[-3:]):
+            return  # hidden files and folders are never indexed
+        self._owner.touched(self._collection)
+
+
+class FolderWatcher:
+    """Calls `on_change(collection)` once a burst of changes has settled."""
+
+    def __init__(
+        self, on_change: Callable[[str], None], quiet_seconds: float = 1.5
+    ) -> None:
+        self._on_change = on_change
+        self._quiet = quiet_seconds
+        self._observer = Observer()
+        self._observer.daemon = True
+        self._timers: dict[str, threading.Timer] = {}
+        self._watches: dict[tuple[str, str], object] = {}
+        self._lock = threading.Lock()
+        self._started = False
+
+    def watch(self, collection: str, folder: Path) -> None:
+        key = (collection, str(folder))
+        if key in self._watches or not folder.is_dir():
+            return
+        try:
+            watch = self._observer.schedule(_Handler(self, collection), str(folder), recursive=True)
+        except OSError as exc:  # too many inotify watches, a vanished folder...
+            logger.warning("cannot watch %s: %s", folder, exc)
+            return
+        self._watches[key] = watch
+        if not self._started:
+            self._observer.start()
+            self._started = True
+
+    def unwatch_collection(self, collection: str) -> None:
+        for key in [k for k in self._watches if k[0] == collection]:
+            self._observer.unschedule(self._watches.pop(key))  # type: ignore[arg-type]
+
+    def touched(self, collection: str) -> None:
+        with self._lock:
+            timer = self._timers.get(collection)
+            if timer is not None:
+                timer.cancel()
+            timer = threading.Timer(self._quiet, self._fire, args=(collection,))
+            timer.daemon = True
+            self._timers[collection] = timer
+            timer.start()
+
+    def _fire(self, collection: str) -> None:
+        with self._lock:
+            self._timers.pop(collection, None)
+        logger.info("changes in collection %s", collection)
+        self._on_change(collection)
+
+    def stop(self) -> None:
+        with self._lock:
+            for timer in self._timers.values():
+                timer.cancel()
+            self._timers.clear()
+        if self._started:
+            self._observer.stop()
+            self._observer.join(timeout=5)

@@ -1,0 +1,526 @@
+"""The main window: collections and chats on the left, the chat in the middle,
+sources on the right, status at the bottom.
+
+Every long job (indexing, loading a model, answering) runs in a `JobRunner`
+lane off the GUI thread; the window only reacts to their events.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
+from desktop.errors import ArquivoError
+from desktop.paths import choose_data_dir
+from desktop.services.assistant import AnswerDelta, SourcesFound
+from desktop.services.chats import (
+    ChatMessage,
+    ChatSource,
+    ChatStore,
+    sources_of,
+    title_from_question,
+)
+from desktop.services.watcher import FolderWatcher
+from desktop.services.workspace import Workspace
+from desktop.settings import save_settings
+from desktop.ui.dialogs.settings import SettingsDialog
+from desktop.ui.errors import describe
+from desktop.ui.views.chat import ChatView
+from desktop.ui.views.chats import ChatsView
+from desktop.ui.views.collections import CollectionRow, CollectionsView
+from desktop.ui.views.sources import SourcesView
+from desktop.ui.worker import Job, JobRunner
+
+logger = logging.getLogger(__name__)
+
+MODEL_LANE = "model"
+DEFAULT_COLLECTION = "default"
+
+
+def index_lane(collection: str) -> str:
+    return f"index:{collection}"
+
+
+def folder_size(folder: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):  # a file removed while we count
+                total += (Path(root) / name).stat().st_size
+    return total
+
+
+class MainWindow(QMainWindow):
+    """Arquivo's window. Signals let tests and the smoke mode follow the work."""
+
+    indexing_done = Signal(str)  # collection
+    answer_done = Signal(object)  # Answer, or None when stopped or failed
+    model_ready = Signal()
+    source_opened = Signal(str, object)  # path, page
+    error_shown = Signal(str)
+    _changes_seen = Signal(str)  # from the watcher's thread
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        chats: ChatStore,
+        *,
+        watch: bool = True,
+        open_file: Callable[[str, int | None], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.ws = workspace
+        self.chats = chats
+        self.runner = JobRunner(self)
+        self._open_file = open_file or self._open_with_system
+        self._chat_id: int | None = None
+        self._question = ""
+        self._answer: Answer | None = None
+        self._summaries: dict[str, IndexSummary] = {}
+        self._reindex_queued: set[str] = set()
+        self._new_collections: list[str] = []
+        self._dialogs: list[QWidget] = []  # keep non-modal dialogs alive
+        self.last_error: QMessageBox | None = None
+
+        self.setWindowTitle("Arquivo")
+        self.resize(1280, 800)
+        self.setAcceptDrops(True)
+
+        self.collections = CollectionsView()
+        self.chat_list = ChatsView()
+        self.chat = ChatView()
+        self.sources = SourcesView()
+        left = QSplitter()
+        left.setOrientation(left.orientation().Vertical)
+        left.addWidget(self.collections)
+        left.addWidget(self.chat_list)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.chat)
+        splitter.addWidget(self.sources)
+        splitter.setSizes([300, 640, 340])
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(splitter)
+        self.setCentralWidget(holder)
+
+        self.model_label = QLabel(self.tr("Model: not loaded"))
+        self.speed_label = QLabel()
+        self.index_label = QLabel()
+        self.statusBar().addWidget(self.model_label)
+        self.statusBar().addWidget(self.speed_label)
+        self.statusBar().addPermanentWidget(self.index_label)
+
+        self._make_actions()
+        self._connect_views()
+        self.watcher = FolderWatcher(self._changes_seen.emit) if watch else None
+        self._changes_seen.connect(self.reindex)
+
+        self.refresh_collections()
+        self.new_chat()
+        QTimer.singleShot(0, self._start_up)
+
+    # Set-up
+
+    def _make_actions(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&File"))
+        self.new_chat_action = QAction(self.tr("New chat"), self)
+        self.new_chat_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_chat_action.triggered.connect(self.new_chat)
+        self.add_folder_action = QAction(self.tr("Add folder…"), self)
+        self.add_folder_action.triggered.connect(
+            lambda: self.choose_folder(self.collections.selected_collection() or DEFAULT_COLLECTION)
+        )
+        self.settings_action = QAction(self.tr("Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        self.stop_action = QAction(self.tr("Stop answer"), self)
+        self.stop_action.setShortcut(QKeySequence("Esc"))
+        self.stop_action.triggered.connect(self.stop_answer)
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        for action in (
+            self.new_chat_action, self.add_folder_action, self.settings_action,
+            self.stop_action, quit_action,
+        ):  # fmt: skip
+            menu.addAction(action)
+            self.addAction(action)
+
+    def _connect_views(self) -> None:
+        c = self.collections
+        c.new_collection_requested.connect(self.new_collection)
+        c.add_folder_requested.connect(self.choose_folder)
+        c.remove_folder_requested.connect(self.remove_folder)
+        c.reindex_requested.connect(self.reindex)
+        c.cancel_requested.connect(lambda name: self.runner.cancel(index_lane(name)))
+        c.selection_changed.connect(lambda _name: self.refresh_chats())
+        self.chat.question_submitted.connect(self.ask)
+        self.chat.stop_requested.connect(self.stop_answer)
+        self.chat.regenerate_requested.connect(self.regenerate)
+        self.chat.citation_clicked.connect(self.sources.select)
+        self.chat.collections_changed.connect(self._on_scope_changed)
+        self.sources.open_requested.connect(self.open_source)
+        self.chat_list.chat_selected.connect(self.show_chat)
+        self.chat_list.new_chat_requested.connect(self.new_chat)
+        self.chat_list.rename_requested.connect(self.rename_chat)
+        self.chat_list.delete_requested.connect(self.delete_chat)
+        self.chat_list.export_requested.connect(self.export_chat)
+        self.chat_list.search_changed.connect(lambda _text: self.refresh_chats())
+
+    def _start_up(self) -> None:
+        """Load the models in the background and catch up with changes made while closed."""
+        self.load_model()
+        for collection in self.ws.catalog.collections():
+            self.reindex(collection.name)
+
+    # Collections and indexing
+
+    def collection_names(self) -> list[str]:
+        names = [c.name for c in self.ws.catalog.collections()]
+        return names + [n for n in self._new_collections if n not in names]
+
+    def refresh_collections(self, select: str | None = None) -> None:
+        rows = []
+        for collection in self.ws.catalog.collections():
+            stats = self.ws.catalog.stats(collection)
+            rows.append(CollectionRow(collection.name, stats.roots, stats.files, stats.chunks))
+            if self.watcher is not None:
+                for root in stats.roots:
+                    self.watcher.watch(collection.name, Path(root))
+        known = {r.name for r in rows}
+        rows += [CollectionRow(n, (), 0, 0) for n in self._new_collections if n not in known]
+        self.collections.set_collections(rows, select)
+        scope = self.chat.selected_collections() or [self.collections.selected_collection() or DEFAULT_COLLECTION]
+        self.chat.set_collections(self.collection_names(), scope)
+        total_chunks = sum(r.chunks for r in rows)
+        size_mb = folder_size(self.ws.paths.index) / 1e6
+        self.index_label.setText(self.tr("Index: {chunks} chunks, {size:.1f} MB").format(chunks=total_chunks, size=size_mb))
+        self._update_hint()
+        self.refresh_chats()
+
+    def _update_hint(self) -> None:
+        if not any(True for _ in self.ws.catalog.collections()):
+            self.chat.hint.setText(self.tr("Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it."))
+            self.chat.hint.setVisible(True)
+        else:
+            self.chat.hint.setVisible(False)
+
+    def new_collection(self, name: str | None = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("New collection"), self.tr("Name:"))
+            if not ok:
+                return
+        name = name.strip()
+        if name and name not in self.collection_names():
+            self._new_collections.append(name)
+        self.refresh_collections(select=name)
+
+    def choose_folder(self, collection: str) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a folder to {name}").format(name=collection))
+        if folder:
+            self.add_folder(collection, Path(folder))
+
+    def add_folder(self, collection: str, folder: Path) -> None:
+        self._index(collection, [folder])
+
+    def reindex(self, collection: str) -> None:
+        """Bring a collection up to date (changed files only); coalesces repeated asks."""
+        if collection in self._reindex_queued:
+            return
+        self._reindex_queued.add(collection)
+        self._index(collection, None)
+
+    def remove_folder(self, collection: str, folder: str) -> None:
+        try:
+            self.ws.indexer.remove(collection, Path(folder))
+        except Exception as exc:
+            self.show_error(exc)
+        if self.watcher is not None:
+            self.watcher.unwatch_collection(collection)
+        self.refresh_collections(select=collection)
+
+    def _index(self, collection: str, paths: list[Path] | None) -> None:
+        def run(cancel: Any) -> Any:
+            self._reindex_queued.discard(collection) if paths is None else None
+            return self.ws.indexer.index(paths, collection, cancel)
+
+        self.collections.indexing_started(collection)
+        self.runner.submit(
+            index_lane(collection),
+            Job(
+                run,
+                on_progress=lambda event: self._on_index_event(collection, event),
+                on_failed=self.show_error,
+                on_finished=lambda: self._on_index_finished(collection),
+            ),
+        )
+
+    def _on_index_event(self, collection: str, event: object) -> None:
+        if isinstance(event, Progress):
+            self.collections.show_progress(event)
+        elif isinstance(event, FileSkipped):
+            self.collections.add_skipped(event)
+        elif isinstance(event, IndexSummary):
+            self._summaries[collection] = event
+
+    def _on_index_finished(self, collection: str) -> None:
+        summary = self._summaries.pop(collection, None)
+        self.collections.indexing_finished(summary)
+        if collection in self._new_collections and summary is not None:
+            self._new_collections.remove(collection)
+        self.refresh_collections(select=collection)
+        self.indexing_done.emit(collection)
+
+    # Models
+
+    def load_model(self) -> None:
+        """Load the embedding and chat models off the GUI thread."""
+        self.model_label.setText(self.tr("Model: loading…"))
+
+        def load(_cancel: Any) -> Any:
+            self.ws.embedder  # noqa: B018 - loads it
+            return self.ws.assistant.llm
+
+        self.runner.submit(MODEL_LANE, Job(load, on_result=self._on_model_loaded, on_failed=self._on_model_failed))
+
+    def _on_model_loaded(self, llm: Any) -> None:
+        device = "GPU" if llm.device == "gpu" else "CPU"
+        self.model_label.setText(self.tr("Model: {name} ({device})").format(name=llm.name, device=device))
+        self.model_ready.emit()
+
+    def _on_model_failed(self, error: Exception) -> None:
+        self.model_label.setText(self.tr("Model: not usable"))
+        self.show_error(error)
+
+    # Asking
+
+    def new_chat(self) -> None:
+        self._chat_id = None
+        self.chat.show_messages([])
+        self.sources.show_sources([], "")
+        self.chat.set_busy(self.runner.is_busy(MODEL_LANE) and self._question != "")
+        self.refresh_chats()
+        self.chat.input.setFocus()
+
+    def ask(self, question: str) -> None:
+        scope = self.chat.selected_collections()
+        if not scope:
+            if self.collection_names():
+                self.show_error(ArquivoError(self.tr("Choose at least one collection to search.")))
+            else:
+                self.show_error(ArquivoError(self.tr("There are no documents yet: add a folder first.")))
+            return
+        if self._chat_id is None:
+            self._chat_id = self.chats.create(title_from_question(question), scope).id
+        self.chats.add_message(self._chat_id, ChatMessage("user", question))
+        self._question = question
+        self._answer = None
+        self.chat.start_answer(question)
+        self.chat.set_busy(True)
+        self.sources.show_sources([], question)
+        self.refresh_chats()
+        chat_id = self._chat_id
+        self.runner.submit(
+            MODEL_LANE,
+            Job(
+                lambda cancel: self.ws.assistant.ask(scope, question, cancel),
+                on_progress=self._on_answer_event,
+                on_result=self._on_answer,
+                on_failed=self.show_error,
+                on_finished=lambda: self._on_answer_finished(chat_id),
+            ),
+        )
+
+    def _on_answer_event(self, event: object) -> None:
+        if isinstance(event, SourcesFound):
+            chat_sources = [
+                ChatSource(s.n, s.hit.path, s.hit.page, s.hit.text, s.hit.paths) for s in event.sources
+            ]
+            self.sources.show_sources(chat_sources, self._question)
+        elif isinstance(event, AnswerDelta):
+            self.chat.append_delta(event.text)
+
+    def _on_answer(self, answer: Answer) -> None:
+        self._answer = answer
+        if answer.timings.tokens_per_s:
+            self.speed_label.setText(self.tr("{speed:.1f} tokens/s").format(speed=answer.timings.tokens_per_s))
+
+    def _on_answer_finished(self, chat_id: int) -> None:
+        answer = self._answer
+        if answer is not None:
+            message = ChatMessage("assistant", answer.text, sources_of(answer))
+            self.chats.add_message(chat_id, message)
+            self.chat.finish_answer(message)
+            self.sources.show_sources(message.sources, self._question)
+        else:
+            self.chat.finish_answer(None)
+            partial = self.chat.last_answer()
+            if partial:
+                self.chats.add_message(chat_id, ChatMessage("assistant", partial))
+        self.chat.set_busy(False)
+        self.refresh_chats()
+        self.answer_done.emit(answer)
+
+    def stop_answer(self) -> None:
+        self.runner.cancel(MODEL_LANE)
+
+    def regenerate(self) -> None:
+        question = self.chat.last_question()
+        if not question or self._chat_id is None:
+            return
+        self.chats.remove_last_exchange(self._chat_id)
+        self.chat.drop_last_answer()
+        self.ask(question)
+
+    def _on_scope_changed(self, names: list[str]) -> None:
+        if self._chat_id is not None and names:
+            self.chats.set_collections(self._chat_id, names)
+
+    # Chats
+
+    def refresh_chats(self) -> None:
+        collection = self.collections.selected_collection()
+        chats = self.chats.chats(collection=collection, text=self.chat_list.search.text().strip())
+        self.chat_list.set_chats(chats, self._chat_id)
+
+    def show_chat(self, chat_id: int) -> None:
+        chat = self.chats.get(chat_id)
+        self._chat_id = chat_id
+        messages = self.chats.messages(chat_id)
+        self.chat.set_collections(self.collection_names(), chat.collections)
+        self.chat.show_messages(messages)
+        answers = [m for m in messages if m.role == "assistant"]
+        questions = [m.text for m in messages if m.role == "user"]
+        self.sources.show_sources(answers[-1].sources if answers else [], questions[-1] if questions else "")
+        self.chat.set_busy(False)
+
+    def rename_chat(self, chat_id: int, title: str | None = None) -> None:
+        if title is None:
+            current = self.chats.get(chat_id).title
+            title, ok = QInputDialog.getText(self, self.tr("Rename chat"), self.tr("Title:"), text=current)
+            if not ok:
+                return
+        if title.strip():
+            self.chats.rename(chat_id, title.strip())
+        self.refresh_chats()
+
+    def delete_chat(self, chat_id: int, confirm: bool = True) -> None:
+        if confirm:
+            answer = QMessageBox.question(self, self.tr("Delete chat"), self.tr("Delete this chat and its answers?"))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.chats.delete(chat_id)
+        if self._chat_id == chat_id:
+            self.new_chat()
+        self.refresh_chats()
+
+    def export_chat(self, chat_id: int, path: Path | None = None) -> None:
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export chat"), f"{self.chats.get(chat_id).title}.md", self.tr("Markdown (*.md)")
+            )
+            if not name:
+                return
+            path = Path(name)
+        try:
+            path.write_text(self.chats.export_markdown(chat_id), encoding="utf-8")
+        except OSError as exc:
+            self.show_error(exc)
+
+    # Sources
+
+    def open_source(self, path: str, page: object) -> None:
+        page_number = page if isinstance(page, int) else None
+        self.source_opened.emit(path, page_number)
+        self._open_file(path, page_number)
+
+    def _open_with_system(self, path: str, page: int | None) -> None:
+        if path.lower().endswith(".pdf"):
+            from desktop.ui.dialogs.pdf_viewer import PdfViewerDialog
+
+            viewer = PdfViewerDialog(Path(path), page, self)
+            self._dialogs.append(viewer)
+            viewer.finished.connect(lambda _code: self._dialogs.remove(viewer))
+            viewer.show()
+        else:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+    # Settings
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.ws.settings, self.ws.paths.models, self.ws.paths.home, self)
+        if not dialog.exec():
+            return
+        self.apply_settings(dialog)
+
+    def apply_settings(self, dialog: SettingsDialog) -> None:
+        new = dialog.result_settings()
+        if new is None:
+            return
+        old = self.ws.settings
+        save_settings(new, self.ws.paths.config)
+        self.ws.update_settings(new)
+        model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
+        if any(getattr(old, k) != getattr(new, k) for k in model_keys):
+            self.load_model()
+        if dialog.chosen_data_dir() != self.ws.paths.home:
+            choose_data_dir(dialog.chosen_data_dir())
+            QMessageBox.information(self, "Arquivo", self.tr("Arquivo will use the new data folder after a restart."))
+        elif new.ui_language != old.ui_language:
+            QMessageBox.information(self, "Arquivo", self.tr("The new language applies after a restart."))
+
+    # Errors
+
+    def show_error(self, error: BaseException) -> None:
+        text = describe(error)
+        logger.warning("shown to the user: %s", text)
+        box = QMessageBox(QMessageBox.Icon.Critical, "Arquivo", text, QMessageBox.StandardButton.Ok, self)
+        box.open()  # not modal to the event loop: the app keeps working
+        self.last_error = box
+        self.error_shown.emit(text)
+
+    # Drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        collection = self.collections.selected_collection() or DEFAULT_COLLECTION
+        for url in event.mimeData().urls():
+            self.add_folder(collection, Path(url.toLocalFile()))
+        event.acceptProposedAction()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.watcher is not None:
+            self.watcher.stop()
+        self.runner.cancel_all()
+        self.runner.wait_all()
+        super().closeEvent(event)

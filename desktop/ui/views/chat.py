@@ -1,0 +1,208 @@
+"""The chat pane: the conversation rendered as Markdown, the question box, and controls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.chats import ChatMessage
+
+_CITATION = re.compile(r"\[(\d+)\]")
+
+
+def link_citations(markdown: str) -> str:
+    """Turn [n] into links the transcript can catch (cite:n)."""
+    return _CITATION.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", markdown)
+
+
+class MessageEdit(QPlainTextEdit):
+    """Enter sends, Shift+Enter makes a new line."""
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class ChatView(QWidget):
+    """Shows one chat and takes the next question."""
+
+    question_submitted = Signal(str)
+    stop_requested = Signal()
+    regenerate_requested = Signal()
+    citation_clicked = Signal(int)
+    collections_changed = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.transcript = QTextBrowser()
+        self.transcript.setObjectName("transcript")
+        self.transcript.setOpenLinks(False)
+        self.transcript.anchorClicked.connect(self._on_anchor)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setObjectName("hint")
+
+        self.scope_button = QToolButton()
+        self.scope_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.scope_menu = QMenu(self)
+        self.scope_button.setMenu(self.scope_menu)
+
+        self.input = MessageEdit()
+        self.input.setObjectName("questionInput")
+        self.input.setPlaceholderText(self.tr("Ask a question about your documents (Enter sends, Shift+Enter for a new line)"))
+        self.input.setFixedHeight(72)
+        self.input.submitted.connect(self._on_send)
+        self.send_button = QPushButton(self.tr("Send"))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.copy_button = QPushButton(self.tr("Copy"))
+        self.regenerate_button = QPushButton(self.tr("Regenerate"))
+        self.send_button.clicked.connect(self._on_send)
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.copy_button.clicked.connect(self.copy_last_answer)
+        self.regenerate_button.clicked.connect(self.regenerate_requested)
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.scope_button)
+        controls.addStretch(1)
+        controls.addWidget(self.copy_button)
+        controls.addWidget(self.regenerate_button)
+        controls.addWidget(self.stop_button)
+        controls.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.transcript, 1)
+        layout.addWidget(self.input)
+        layout.addLayout(controls)
+
+        self._messages: list[ChatMessage] = []
+        self._streaming: str | None = None
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(60)  # repaint at most ~16 times a second
+        self._render_timer.timeout.connect(self._render)
+        self.set_busy(False)
+
+    # Scope: which collections the chat searches
+
+    def set_collections(self, names: Sequence[str], selected: Sequence[str]) -> None:
+        self.scope_menu.clear()
+        for name in names:
+            action = QAction(name, self.scope_menu)
+            action.setCheckable(True)
+            action.setChecked(name in selected)
+            action.toggled.connect(self._on_scope_toggled)
+            self.scope_menu.addAction(action)
+        self._update_scope_label()
+
+    def selected_collections(self) -> list[str]:
+        return [a.text() for a in self.scope_menu.actions() if a.isChecked()]
+
+    def _on_scope_toggled(self, _checked: bool) -> None:
+        self._update_scope_label()
+        self.collections_changed.emit(self.selected_collections())
+
+    def _update_scope_label(self) -> None:
+        names = self.selected_collections()
+        shown = ", ".join(names) if names else self.tr("no collection")
+        self.scope_button.setText(self.tr("Searching: {names}").format(names=shown))
+
+    # The conversation
+
+    def show_messages(self, messages: Sequence[ChatMessage]) -> None:
+        self._messages = list(messages)
+        self._streaming = None
+        self._render()
+
+    def start_answer(self, question: str) -> None:
+        self._messages.append(ChatMessage("user", question))
+        self._streaming = ""
+        self._render()
+
+    def append_delta(self, text: str) -> None:
+        if self._streaming is None:
+            return
+        self._streaming += text
+        if not self._render_timer.isActive():
+            self._render_timer.start()
+
+    def finish_answer(self, message: ChatMessage | None) -> None:
+        if message is not None:
+            self._messages.append(message)
+        elif self._streaming:
+            self._messages.append(ChatMessage("assistant", self._streaming + " …"))
+        self._streaming = None
+        self._render_timer.stop()
+        self._render()
+
+    def last_answer(self) -> str:
+        answers = [m.text for m in self._messages if m.role == "assistant"]
+        return answers[-1] if answers else ""
+
+    def last_question(self) -> str:
+        questions = [m.text for m in self._messages if m.role == "user"]
+        return questions[-1] if questions else ""
+
+    def drop_last_answer(self) -> None:
+        if self._messages and self._messages[-1].role == "assistant":
+            self._messages.pop()
+        if self._messages and self._messages[-1].role == "user":
+            self._messages.pop()
+        self._render()
+
+    def copy_last_answer(self) -> None:
+        QGuiApplication.clipboard().setText(self.last_answer())
+
+    def set_busy(self, busy: bool) -> None:
+        self.send_button.setEnabled(not busy)
+        self.stop_button.setEnabled(busy)
+        self.regenerate_button.setEnabled(not busy and bool(self.last_answer()))
+        self.copy_button.setEnabled(bool(self.last_answer()))
+
+    def markdown(self) -> str:
+        """The conversation as Markdown, with citations as links."""
+        you, arquivo = self.tr("You"), self.tr("Arquivo")
+        parts = []
+        for message in self._messages:
+            if message.role == "user":
+                parts.append(f"**{you}:** {message.text}")
+            else:
+                parts.append(f"**{arquivo}:** " + link_citations(message.text))
+        if self._streaming is not None:
+            parts.append(f"**{arquivo}:** " + (link_citations(self._streaming) or "…"))
+        return "\n\n---\n\n".join(parts)
+
+    def _render(self) -> None:
+        bar = self.transcript.verticalScrollBar()
+        at_end = bar.value() >= bar.maximum() - 4
+        self.transcript.setMarkdown(self.markdown())
+        if at_end:
+            bar.setValue(bar.maximum())
+
+    def _on_send(self) -> None:
+        text = self.input.toPlainText().strip()
+        if text and self.send_button.isEnabled():
+            self.input.clear()
+            self.question_submitted.emit(text)
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == "cite":
+            self.citation_clicked.emit(int(url.path()))

@@ -1,0 +1,202 @@
+"""The collections pane: folders per collection, indexing progress, skipped files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.types import FileSkipped, IndexSummary, Progress
+
+
+@dataclass(frozen=True)
+class CollectionRow:
+    name: str
+    folders: tuple[str, ...]
+    files: int
+    chunks: int
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+class CollectionsView(QWidget):
+    """Lists collections and their folders; asks the window to add, remove, re-index."""
+
+    new_collection_requested = Signal()
+    add_folder_requested = Signal(str)  # collection
+    remove_folder_requested = Signal(str, str)  # collection, folder
+    reindex_requested = Signal(str)  # collection
+    cancel_requested = Signal(str)  # collection
+    selection_changed = Signal(str)  # collection
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setObjectName("collectionsTree")
+        self.tree.currentItemChanged.connect(self._on_current_changed)
+
+        self.new_button = QPushButton(self.tr("New collection"))
+        self.add_button = QPushButton(self.tr("Add folder…"))
+        self.remove_button = QPushButton(self.tr("Remove folder"))
+        self.reindex_button = QPushButton(self.tr("Re-index"))
+        self.new_button.clicked.connect(self.new_collection_requested)
+        self.add_button.clicked.connect(self._on_add)
+        self.remove_button.clicked.connect(self._on_remove)
+        self.reindex_button.clicked.connect(self._on_reindex)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self._on_cancel)
+        self.skipped_label = QLabel(self.tr("Skipped files"))
+        self.skipped = QListWidget()
+        self.skipped.setObjectName("skippedFiles")
+        self.skipped_label.setVisible(False)
+        self.skipped.setVisible(False)
+        self._indexing: str | None = None
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        more = QHBoxLayout()
+        more.addWidget(self.new_button)
+        more.addWidget(self.reindex_button)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("<b>Collections</b>"))
+        layout.addWidget(title)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        layout.addLayout(more)
+        layout.addWidget(self.status)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.skipped_label)
+        layout.addWidget(self.skipped)
+
+    # What the window tells the view
+
+    def set_collections(self, rows: list[CollectionRow], select: str | None = None) -> None:
+        current = select or self.selected_collection()
+        self.tree.clear()
+        for row in rows:
+            item = QTreeWidgetItem(
+                [self.tr("{name} — {files} files, {chunks} chunks").format(
+                    name=row.name, files=row.files, chunks=row.chunks)]
+            )  # fmt: skip
+            item.setData(0, Qt.ItemDataRole.UserRole, row.name)
+            for folder in row.folders:
+                child = QTreeWidgetItem([folder])
+                child.setData(0, Qt.ItemDataRole.UserRole, row.name)
+                child.setData(0, Qt.ItemDataRole.UserRole + 1, folder)
+                child.setToolTip(0, folder)
+                item.addChild(child)
+            self.tree.addTopLevelItem(item)
+            item.setExpanded(True)
+            if row.name == current:
+                self.tree.setCurrentItem(item)
+        first = self.tree.topLevelItem(0)
+        if self.tree.currentItem() is None and first is not None:
+            self.tree.setCurrentItem(first)
+
+    def selected_collection(self) -> str | None:
+        item = self.tree.currentItem()
+        return None if item is None else item.data(0, Qt.ItemDataRole.UserRole)
+
+    def selected_folder(self) -> str | None:
+        item = self.tree.currentItem()
+        return None if item is None else item.data(0, Qt.ItemDataRole.UserRole + 1)
+
+    def indexing_started(self, collection: str) -> None:
+        self._indexing = collection
+        self.status.setText(self.tr("Indexing {name}…").format(name=collection))
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.skipped.clear()
+        self.skipped.setVisible(False)
+        self.skipped_label.setVisible(False)
+
+    def show_progress(self, event: Progress) -> None:
+        if event.files_total:
+            self.progress.setRange(0, event.files_total)
+            self.progress.setValue(event.files_done)
+        eta = (
+            self.tr(", {time} left").format(time=_duration(event.eta_s))
+            if event.eta_s is not None
+            else ""
+        )
+        self.status.setText(
+            self.tr("Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}").format(
+                name=self._indexing or "", done=event.files_done, total=event.files_total,
+                chunks=event.chunks_done, rate=event.chunks_per_s, eta=eta)
+        )  # fmt: skip
+
+    def add_skipped(self, event: FileSkipped) -> None:
+        self.skipped.addItem(f"{Path(event.path).name} — {event.reason}")
+        item = self.skipped.item(self.skipped.count() - 1)
+        item.setToolTip(event.path)
+        self.skipped.setVisible(True)
+        self.skipped_label.setVisible(True)
+
+    def indexing_finished(self, summary: IndexSummary | None) -> None:
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        if summary is None:
+            self.status.setText(self.tr("Indexing stopped."))
+        else:
+            self.status.setText(
+                self.tr("{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).").format(
+                    name=summary.collection, indexed=summary.files_indexed,
+                    unchanged=summary.files_unchanged, removed=summary.files_removed,
+                    skipped=len(summary.files_skipped), seconds=summary.seconds)
+            )  # fmt: skip
+        self._indexing = None
+
+    # What the user asks
+
+    def _on_current_changed(self, *_: object) -> None:
+        name = self.selected_collection()
+        self.remove_button.setEnabled(self.selected_folder() is not None)
+        if name:
+            self.selection_changed.emit(name)
+
+    def _on_add(self) -> None:
+        self.add_folder_requested.emit(self.selected_collection() or "default")
+
+    def _on_remove(self) -> None:
+        name, folder = self.selected_collection(), self.selected_folder()
+        if name and folder:
+            self.remove_folder_requested.emit(name, folder)
+
+    def _on_reindex(self) -> None:
+        name = self.selected_collection()
+        if name:
+            self.reindex_requested.emit(name)
+
+    def _on_cancel(self) -> None:
+        if self._indexing:
+            self.cancel_requested.emit(self._indexing)

@@ -1,0 +1,58 @@
+"""A real main window, offscreen, over a temporary data folder with the real models."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.core.embedding import FastEmbedEmbedder
+from desktop.core.llm import LlamaCppLLM
+from desktop.paths import AppPaths
+from desktop.services.chats import ChatStore
+from desktop.services.workspace import Workspace
+from desktop.settings import load_settings
+from desktop.ui.main_window import MainWindow
+
+Opened = list[tuple[str, int | None]]
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def opened() -> Opened:
+    """Files the window asked to open (instead of starting a viewer)."""
+    return []
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot,
+    arquivo_home: Path,
+    embedder: FastEmbedEmbedder,
+    llm: LlamaCppLLM,
+    opened: Opened,
+) -> Iterator[WindowFactory]:
+    made: list[tuple[MainWindow, Workspace, ChatStore]] = []
+
+    def make(*, shared_llm: bool = True, watch: bool = False) -> MainWindow:
+        paths = AppPaths.resolve(arquivo_home)
+        ws = Workspace(
+            paths, load_settings(paths.config), embedder=embedder, llm=llm if shared_llm else None
+        )
+        chats = ChatStore(paths.home / "chats.sqlite3")
+        window = MainWindow(
+            ws, chats, watch=watch, open_file=lambda path, page: opened.append((path, page))
+        )
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitSignal(window.model_ready, timeout=60_000).wait() if shared_llm else None
+        made.append((window, ws, chats))
+        return window
+
+    yield make
+    for window, ws, chats in made:
+        window.close()
+        chats.close()
+        ws.close()

@@ -1,0 +1,215 @@
+"""The desktop window, driven as a person would, offscreen, with the real models."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl
+from PySide6.QtGui import QTextCursor
+from pytestqt.qtbot import QtBot
+
+from desktop.core.types import Answer
+from desktop.ui.main_window import MainWindow
+from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
+from tests.ui.conftest import Opened, WindowFactory
+
+INDEX_TIMEOUT = 120_000
+ANSWER_TIMEOUT = 180_000
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
+    make_pdf(tmp_path / "docs" / "relatório.pdf", PORTUGUESE_PAGES)
+    return tmp_path / "docs"
+
+
+def add_and_wait(qtbot: QtBot, window: MainWindow, folder: Path, collection: str = "default") -> None:
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.add_folder(collection, folder)
+
+
+def ask_and_wait(qtbot: QtBot, window: MainWindow, question: str) -> Answer:
+    window.chat.input.setPlainText(question)
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as blocker:
+        qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
+    answer = blocker.args[0]
+    assert isinstance(answer, Answer)
+    return answer
+
+
+def test_first_start_shows_a_hint(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    assert window.chat.hint.isVisible()
+    assert "Add folder" in window.chat.hint.text()
+    assert "SmolLM2" in window.model_label.text() and "CPU" in window.model_label.text()
+    with qtbot.waitSignal(window.error_shown) as shown:
+        window.ask("Anything?")  # nothing indexed yet: a clear message, no crash
+    assert shown.args == ["There are no documents yet: add a folder first."]
+
+
+def test_add_a_folder_ask_and_open_a_cited_page(
+    qtbot: QtBot, make_window: WindowFactory, docs: Path, opened: Opened
+) -> None:
+    window = make_window()
+    window.add_folder("default", docs)
+    assert window.collections.progress.isVisible()  # progress shows while indexing
+    qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT).wait()
+    assert not window.collections.progress.isVisible()
+    assert "2 indexed" in window.collections.status.text()
+    top = window.collections.tree.topLevelItem(0)
+    assert top is not None and top.child(0).text(0) == str(docs)
+    assert not window.chat.hint.isVisible()
+
+    streamed: list[str] = []
+    window.chat.input.setPlainText("What was the maintenance budget for the year?")
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as blocker:
+        qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(window.chat._streaming), timeout=ANSWER_TIMEOUT)
+        streamed.append(window.chat._streaming or "")
+    answer = blocker.args[0]
+    assert streamed[0] and answer.text.startswith(streamed[0].strip()[:1])
+    assert window.sources.list.count() == len(answer.sources) >= 1
+    assert window.sources.list.item(0).text() == "[1] report.pdf, page 2"
+    assert "<b" in window.sources.detail.toHtml()  # matched words highlighted
+    assert "tokens/s" in window.speed_label.text()
+
+    # a click on [2] in the answer selects source 2; opening it asks for its file and page
+    window.chat.transcript.anchorClicked.emit(QUrl("cite:2"))
+    assert window.sources.list.currentRow() == 1
+    with qtbot.waitSignal(window.source_opened) as opened_signal:
+        window.sources.open_button.click()
+    second = answer.sources[1].hit
+    assert opened_signal.args == [second.path, second.page]
+    assert opened == [(second.path, second.page)]
+
+
+def test_the_internal_pdf_viewer_opens_at_the_page(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    from desktop.ui.dialogs.pdf_viewer import PdfViewerDialog
+
+    pdf = make_pdf(tmp_path / "three.pdf", ["one", "two", "three"])
+    viewer = PdfViewerDialog(pdf, 3)
+    qtbot.addWidget(viewer)
+    viewer.show()
+    qtbot.waitUntil(lambda: viewer.current_page() == 3)
+
+
+def test_a_portuguese_question_finds_the_portuguese_source(
+    qtbot: QtBot, make_window: WindowFactory, docs: Path
+) -> None:
+    window = make_window()
+    add_and_wait(qtbot, window, docs)
+    answer = ask_and_wait(qtbot, window, "Qual foi a diferença na conciliação bancária?")
+    assert answer.sources[0].hit.path.endswith("relatório.pdf")
+
+
+def test_chats_are_kept_searchable_renamable_and_exportable(
+    qtbot: QtBot, make_window: WindowFactory, docs: Path, tmp_path: Path
+) -> None:
+    window = make_window()
+    add_and_wait(qtbot, window, docs)
+    ask_and_wait(qtbot, window, "Who leads the facilities team?")
+    assert window.chat_list.list.count() == 1
+    chat_id = window.chat_list.list.item(0).data(Qt.ItemDataRole.UserRole)
+    window.rename_chat(chat_id, "Team questions")
+    assert window.chat_list.list.item(0).text() == "Team questions"
+    out = tmp_path / "chat.md"
+    window.export_chat(chat_id, out)
+    exported = out.read_text(encoding="utf-8")
+    assert exported.startswith("# Team questions")
+    assert "## Who leads the facilities team?" in exported and "report.pdf" in exported
+
+    window.chat_list.search.setText("facilities")
+    assert window.chat_list.list.count() == 1
+    window.chat_list.search.setText("no such words")
+    assert window.chat_list.list.count() == 0
+    window.chat_list.search.setText("")
+
+    window.close()
+    again = make_window()  # a restart finds the chat and its sources
+    assert again.chat_list.list.count() == 1
+    again.show_chat(chat_id)
+    assert "Who leads the facilities team?" in again.chat.transcript.toPlainText()
+    assert again.sources.list.count() >= 1
+    again.delete_chat(chat_id, confirm=False)
+    assert again.chat_list.list.count() == 0
+
+
+def test_keyboard_shortcuts(qtbot: QtBot, make_window: WindowFactory, docs: Path) -> None:
+    window = make_window()
+    add_and_wait(qtbot, window, docs)
+    window.chat.input.setPlainText("first line")
+    window.chat.input.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClick(window.chat.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.chat.input.toPlainText() == "first line\n"
+    with qtbot.waitSignal(window.chat.question_submitted) as submitted:
+        qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
+    assert submitted.args == ["first line"]
+    qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT).wait()
+    shortcuts = {a.text(): a.shortcut().toString() for a in window.actions()}
+    assert shortcuts["New chat"] == "Ctrl+N"
+    assert shortcuts["Settings…"] == "Ctrl+,"
+    assert shortcuts["Stop answer"] == "Esc"
+    window.new_chat_action.trigger()
+    assert window.chat.transcript.toPlainText() == ""
+
+
+def test_stop_ends_an_answer_early(qtbot: QtBot, make_window: WindowFactory, docs: Path) -> None:
+    window = make_window()
+    add_and_wait(qtbot, window, docs)
+    window.chat.input.setPlainText("Describe the report, the budget and the staff in detail.")
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as blocker:
+        qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: bool(window.chat._streaming), timeout=ANSWER_TIMEOUT)
+        window.stop_action.trigger()
+    assert blocker.args == [None]
+    assert window.chat.send_button.isEnabled() and not window.chat.stop_button.isEnabled()
+
+
+def test_the_event_loop_never_stalls_over_100_ms(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    for i in range(12):
+        make_pdf(tmp_path / "many" / f"doc{i}.pdf", [f"Document {i} about topic {i}. " * 60] * 3)
+    window = make_window()
+    gaps: list[float] = []
+    clock = QElapsedTimer()
+    clock.start()
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    add_and_wait(qtbot, window, tmp_path / "many")
+    indexing_worst = max(gaps)
+    gaps.clear()
+    last[0] = clock.elapsed()
+    ask_and_wait(qtbot, window, "What is document 3 about?")
+    timer.stop()
+    answering_worst = max(gaps)
+    assert indexing_worst <= 100, f"GUI stalled {indexing_worst} ms while indexing"
+    assert answering_worst <= 100, f"GUI stalled {answering_worst} ms while answering"
+
+
+def test_collections_follow_changes_on_disk(
+    qtbot: QtBot, make_window: WindowFactory, docs: Path
+) -> None:
+    window = make_window(watch=True)
+    add_and_wait(qtbot, window, docs)
+    started = time.monotonic()
+    (docs / "new-note.md").write_text("# Note\n\nThe turquoise accordion plays at dusk.\n")
+    with qtbot.waitSignal(window.indexing_done, timeout=10_000):
+        pass
+    assert time.monotonic() - started < 5 + 1  # re-indexed within 5 s of the change
+    hits = window.ws.assistant.search("default", "turquoise accordion", 3).hits
+    assert hits and hits[0].path.endswith("new-note.md")
