@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         self._new_collections: list[str] = []
         self._dialogs: list[QWidget] = []  # keep non-modal dialogs alive
         self.last_error: QMessageBox | None = None
+        self.last_notice: QMessageBox | None = None
 
         self.setWindowTitle("Arquivo")
         self.resize(1280, 800)
@@ -492,11 +493,16 @@ class MainWindow(QMainWindow):
             self.load_model()
         if dialog.chosen_data_dir() != self.ws.paths.home:
             choose_data_dir(dialog.chosen_data_dir())
-            QMessageBox.information(self, "Arquivo", self.tr("Arquivo will use the new data folder after a restart."))
+            self.show_notice(self.tr("Arquivo will use the new data folder after a restart."))
         elif new.ui_language != old.ui_language:
-            QMessageBox.information(self, "Arquivo", self.tr("The new language applies after a restart."))
+            self.show_notice(self.tr("The new language applies after a restart."))
 
-    # Errors
+    # Messages
+
+    def show_notice(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Arquivo", text, QMessageBox.StandardButton.Ok, self)
+        box.open()  # window-modal, without blocking the event loop
+        self.last_notice = box
 
     def show_error(self, error: BaseException) -> None:
         text = describe(error)

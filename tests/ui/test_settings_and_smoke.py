@@ -1,0 +1,89 @@
+"""Settings survive a restart; a bad model is refused with a message; the smoke mode."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop.settings import load_settings
+from desktop.ui.dialogs.settings import SettingsDialog
+from tests.helpers import ENGLISH_PAGES, make_pdf
+from tests.ui.conftest import WindowFactory
+
+
+def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
+    qtbot.addWidget(dialog)
+    dialog.temperature.setValue(0.7)
+    dialog.sources.setValue(3)
+    dialog.threads.setValue(2)
+    dialog.language.setCurrentIndex(dialog.language.findData("pt_BR"))
+    dialog.accept()
+    window.apply_settings(dialog)
+    assert window.last_notice is not None and "restart" in window.last_notice.text()
+    window.close()
+
+    again = make_window()
+    saved = again.ws.settings
+    assert (saved.temperature, saved.sources, saved.threads, saved.ui_language) == (
+        0.7, 3, 2, "pt_BR",
+    )  # fmt: skip
+    assert load_settings(again.ws.paths.config) == saved
+
+
+def test_a_bad_gguf_is_refused_and_the_app_keeps_working(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window()
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"GGUF" + b"\x00" * 64)  # the magic, then nothing usable
+    dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
+    qtbot.addWidget(dialog)
+    dialog.model.setText(str(bad))
+    dialog.accept()
+    assert dialog.result_settings() is None  # refused: the dialog stays open
+    assert "cannot be used" in dialog.error.text() and "GGUF" in dialog.error.text()
+
+    not_a_model = tmp_path / "notes.gguf"
+    not_a_model.write_text("hello")
+    dialog.model.setText(str(not_a_model))
+    assert not dialog.check_model()
+    assert "not a GGUF model file" in dialog.error.text()
+
+    # a model that passes the check but fails in llama.cpp: an error dialog, no crash
+    window.ws.update_settings(window.ws.settings.replace(chat_model=str(not_a_model)))
+    window.ws._shared_llm = None  # load from the settings, as the app does
+    with qtbot.waitSignal(window.error_shown, timeout=30_000) as shown:
+        window.load_model()
+    assert "not a GGUF model file" in shown.args[0]
+    assert window.last_error is not None and window.last_error.isVisible()
+    assert window.model_label.text() == "Model: not usable"
+    assert window.chat.send_button.isEnabled()
+
+
+def test_smoke_mode_indexes_asks_and_saves_a_screenshot(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
+    out = tmp_path / "window.png"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "desktop", "--smoke", str(tmp_path / "docs"),
+            "Who leads the facilities team?", str(out),
+        ],
+        capture_output=True, text=True, timeout=600, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 10_000
+    assert "[1] " in result.stdout and "report.pdf, page 3" in result.stdout
+
+
+def test_smoke_mode_fails_on_a_missing_folder(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop", "--smoke", str(tmp_path / "none"), "q", str(tmp_path / "x.png")],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "no such folder" in result.stderr
