@@ -26,7 +26,9 @@ def docs(tmp_path: Path) -> Path:
     return tmp_path / "docs"
 
 
-def add_and_wait(qtbot: QtBot, window: MainWindow, folder: Path, collection: str = "default") -> None:
+def add_and_wait(
+    qtbot: QtBot, window: MainWindow, folder: Path, collection: str = "default"
+) -> None:
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
         window.add_folder(collection, folder)
 

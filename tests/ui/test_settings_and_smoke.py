@@ -82,7 +82,8 @@ def test_smoke_mode_indexes_asks_and_saves_a_screenshot(tmp_path: Path) -> None:
 
 def test_smoke_mode_fails_on_a_missing_folder(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "desktop", "--smoke", str(tmp_path / "none"), "q", str(tmp_path / "x.png")],
+        [sys.executable, "-m", "desktop", "--smoke", str(tmp_path / "none"), "q",
+         str(tmp_path / "x.png")],
         capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2],
     )  # fmt: skip
     assert result.returncode != 0
