@@ -79,7 +79,7 @@ LLAMA_CACHE := $(CACHE_HOME)/arquivo/llama-wheels/$(GPU)-$(shell printf '%s' '$(
 
 FETCH_MODELS := $(PY) packaging/fetch_models.py $(if $(MODELS_DIR),--dest '$(MODELS_DIR)')
 
-.PHONY: help setup models run test test-slow lint bench eval clean FORCE
+.PHONY: help setup models run test test-slow lint bench eval clean translations FORCE
 
 help: ## list the targets
 	@echo "Usage: make <target> [GPU=cpu|cuda|vulkan|metal] [PYTHON=python3.11] [MODELS_DIR=dir]"
@@ -173,3 +173,8 @@ clean: ## remove .venv and caches (not your data, models or index)
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 FORCE:
+
+translations: setup ## refresh the UI translations: extract texts, fill pt_BR, compile .qm
+	$(VENV)/bin/pyside6-lupdate $$(find desktop/ui -name '*.py' | sort) \
+	  -ts resources/i18n/arquivo_pt_BR.ts -no-obsolete
+	$(PY) resources/i18n/translate_pt_BR.py

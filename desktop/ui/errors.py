@@ -14,28 +14,30 @@ from desktop.errors import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("errors", text)
-
-
 def describe(error: BaseException) -> str:
     """One paragraph for an error dialog."""
     if isinstance(error, ModelError):
-        return _tr("The model {path} cannot be used: {reason}").format(
-            path=error.path.name, reason=error.reason
-        )
+        return QCoreApplication.translate(
+            "errors", "The model {path} cannot be used: {reason}"
+        ).format(path=error.path.name, reason=error.reason)
     if isinstance(error, AdapterMismatchError):
-        return _tr("The adapter {path} cannot be used: {reason}").format(
-            path=error.path.name, reason=error.reason
-        )
+        return QCoreApplication.translate(
+            "errors", "The adapter {path} cannot be used: {reason}"
+        ).format(path=error.path.name, reason=error.reason)
     if isinstance(error, UnreadableFileError):
-        return _tr("{path} cannot be read: {reason}").format(path=error.path, reason=error.reason)
+        return QCoreApplication.translate("errors", "{path} cannot be read: {reason}").format(
+            path=error.path, reason=error.reason
+        )
     if isinstance(error, UnknownCollectionError):
-        return _tr("There is no collection named {name}.").format(name=error.name)
+        return QCoreApplication.translate("errors", "There is no collection named {name}.").format(
+            name=error.name
+        )
     if isinstance(error, SettingsError):
-        return _tr("Bad setting {key}: {reason}").format(key=error.key, reason=error.reason)
+        return QCoreApplication.translate("errors", "Bad setting {key}: {reason}").format(
+            key=error.key, reason=error.reason
+        )
     if isinstance(error, ArquivoError):
         return str(error)
-    return _tr("Something unexpected went wrong: {error}").format(
+    return QCoreApplication.translate("errors", "Something unexpected went wrong: {error}").format(
         error=f"{type(error).__name__}: {error}"
     )

@@ -1,0 +1,128 @@
+"""Fill arquivo_pt_BR.ts from the table below, then compile it to .qm.
+
+Run after `pyside6-lupdate` found new texts (`make translations` does both).
+A text missing here stays unfinished, and a test fails until it is added.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+HERE = Path(__file__).parent
+TS = HERE / "arquivo_pt_BR.ts"
+
+PT_BR = {
+    "Ask a question about your documents (Enter sends, Shift+Enter for a new line)":
+        "Pergunte algo sobre seus documentos (Enter envia, Shift+Enter quebra a linha)",
+    "Send": "Enviar",
+    "Stop": "Parar",
+    "Copy": "Copiar",
+    "Regenerate": "Gerar de novo",
+    "no collection": "nenhuma coleção",
+    "Searching: {names}": "Buscando em: {names}",
+    "You": "Você",
+    "Arquivo": "Arquivo",
+    "Search chats": "Buscar conversas",
+    "New chat": "Nova conversa",
+    "<b>Chats</b>": "<b>Conversas</b>",
+    "Rename…": "Renomear…",
+    "Export as Markdown…": "Exportar como Markdown…",
+    "Delete": "Excluir",
+    "New collection": "Nova coleção",
+    "Add folder…": "Adicionar pasta…",
+    "Remove folder": "Remover pasta",
+    "Re-index": "Reindexar",
+    "Cancel": "Cancelar",
+    "Skipped files": "Arquivos ignorados",
+    "<b>Collections</b>": "<b>Coleções</b>",
+    "{name} — {files} files, {chunks} chunks": "{name} — {files} arquivos, {chunks} trechos",
+    "Indexing {name}…": "Indexando {name}…",
+    ", {time} left": ", faltam {time}",
+    "Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}":
+        "Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}",
+    "Indexing stopped.": "Indexação interrompida.",
+    "{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).":
+        "{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).",
+    "Model: not loaded": "Modelo: não carregado",
+    "&File": "&Arquivo",
+    "Settings…": "Configurações…",
+    "Stop answer": "Parar resposta",
+    "Quit": "Sair",
+    "Index: {chunks} chunks, {size:.1f} MB": "Índice: {chunks} trechos, {size:.1f} MB",
+    "Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.":
+        "Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.",
+    "Name:": "Nome:",
+    "Add a folder to {name}": "Adicionar uma pasta a {name}",
+    "Model: loading…": "Modelo: carregando…",
+    "Model: {name} ({device})": "Modelo: {name} ({device})",
+    "Model: not usable": "Modelo: inutilizável",
+    "Choose at least one collection to search.": "Escolha pelo menos uma coleção para buscar.",
+    "There are no documents yet: add a folder first.":
+        "Ainda não há documentos: adicione uma pasta primeiro.",
+    "{speed:.1f} tokens/s": "{speed:.1f} tokens/s",
+    "Rename chat": "Renomear conversa",
+    "Title:": "Título:",
+    "Delete chat": "Excluir conversa",
+    "Delete this chat and its answers?": "Excluir esta conversa e suas respostas?",
+    "Export chat": "Exportar conversa",
+    "Markdown (*.md)": "Markdown (*.md)",
+    "Arquivo will use the new data folder after a restart.":
+        "O Arquivo usará a nova pasta de dados depois de reiniciar.",
+    "The new language applies after a restart.": "O novo idioma vale depois de reiniciar.",
+    "Settings": "Configurações",
+    "default (SmolLM2-135M-Instruct)": "padrão (SmolLM2-135M-Instruct)",
+    "Choose…": "Escolher…",
+    "automatic": "automático",
+    "System": "Sistema",
+    "Chat model (GGUF)": "Modelo de conversa (GGUF)",
+    "Threads": "Threads",
+    "GPU layers": "Camadas na GPU",
+    "Context size (tokens)": "Tamanho do contexto (tokens)",
+    "Temperature": "Temperatura",
+    "Number of sources": "Número de fontes",
+    "Language": "Idioma",
+    "Data folder (after a restart)": "Pasta de dados (depois de reiniciar)",
+    "Choose a GGUF model": "Escolha um modelo GGUF",
+    "GGUF models (*.gguf);;All files (*)": "Modelos GGUF (*.gguf);;Todos os arquivos (*)",
+    "Choose the data folder": "Escolha a pasta de dados",
+    "This model cannot be used: {reason}": "Este modelo não pode ser usado: {reason}",
+    "Open at page": "Abrir na página",
+    "<b>Sources</b>": "<b>Fontes</b>",
+    ", page {page}": ", página {page}",
+    "page {page}": "página {page}",
+    "The model {path} cannot be used: {reason}": "O modelo {path} não pode ser usado: {reason}",
+    "The adapter {path} cannot be used: {reason}": "O adaptador {path} não pode ser usado: {reason}",
+    "{path} cannot be read: {reason}": "{path} não pode ser lido: {reason}",
+    "There is no collection named {name}.": "Não há coleção chamada {name}.",
+    "Bad setting {key}: {reason}": "Configuração inválida {key}: {reason}",
+    "Something unexpected went wrong: {error}": "Algo inesperado deu errado: {error}",
+}
+
+
+def fill(ts: Path) -> list[str]:
+    """Write the translations into the .ts file; returns the texts still missing."""
+    tree = ET.parse(ts)
+    missing = []
+    for message in tree.iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        assert translation is not None
+        if source in PT_BR:
+            translation.text = PT_BR[source]
+            translation.attrib.pop("type", None)
+        else:
+            missing.append(source)
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return missing
+
+
+if __name__ == "__main__":
+    missing = fill(TS)
+    for text in missing:
+        print(f"missing translation: {text!r}", file=sys.stderr)
+    lrelease = Path(sys.executable).with_name("pyside6-lrelease")
+    subprocess.run([str(lrelease), str(TS), "-qm", str(TS.with_suffix(".qm"))], check=True)
+    sys.exit(1 if missing else 0)
