@@ -215,3 +215,40 @@ def test_collections_follow_changes_on_disk(
     assert time.monotonic() - started < 5 + 1  # re-indexed within 5 s of the change
     hits = window.ws.assistant.search("default", "turquoise accordion", 3).hits
     assert hits and hits[0].path.endswith("new-note.md")
+
+
+def test_dropping_a_folder_indexes_it_and_a_folder_can_be_removed(
+    qtbot: QtBot, make_window: WindowFactory, docs: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF
+    from PySide6.QtGui import QDropEvent
+
+    window = make_window()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(docs))])
+    drop = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.dropEvent(drop)
+    stats = window.ws.catalog.stats(window.ws.catalog.get_collection("default"))
+    assert stats.files == 2 and stats.roots == (str(docs),)
+    window.remove_folder("default", str(docs))
+    stats = window.ws.catalog.stats(window.ws.catalog.get_collection("default"))
+    assert stats.files == 0 and stats.roots == ()
+    assert window.ws.assistant.search("default", "maintenance budget", 3).hits == ()
+
+
+def test_questions_are_answered_while_a_collection_indexes(
+    qtbot: QtBot, make_window: WindowFactory, docs: Path, tmp_path: Path
+) -> None:
+    for i in range(20):
+        make_pdf(tmp_path / "big" / f"doc{i}.pdf", [f"Filler document {i}. " * 80] * 4)
+    window = make_window()
+    add_and_wait(qtbot, window, docs)
+    window.add_folder("archive", tmp_path / "big")
+    answer = ask_and_wait(qtbot, window, "Who leads the facilities team?")
+    assert window.runner.is_busy("index:archive"), "indexing should still be running"
+    assert answer.sources and answer.sources[0].hit.path.endswith("report.pdf")
+    qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT).wait()
