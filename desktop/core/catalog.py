@@ -268,13 +268,17 @@ class Catalog:
         for start in range(0, len(hashes), 500):
             part = hashes[start : start + 500]
             marks = ",".join("?" * len(part))
+            # No ORDER BY: it would make SQLite walk the primary key over every file
+            # instead of using files_by_hash (6 ms at 12k files, 45 ms at 35k).
             rows = self._db.execute(
                 f"SELECT doc_hash, path FROM files WHERE collection_id = ? "
-                f"AND doc_hash IN ({marks}) ORDER BY path",
+                f"AND doc_hash IN ({marks})",
                 (collection.id, *part),
             )
             for doc_hash, path in rows:
                 result[doc_hash].append(path)
+        for paths in result.values():
+            paths.sort()
         return result
 
     def record_files(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from datetime import timedelta
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,7 +112,11 @@ class LanceStore:
 
         folder.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = lancedb.connect(str(folder))
+            # Another process (the CLI beside the app) may write: look for its new
+            # versions at most every 2 s instead of never.
+            self._db = lancedb.connect(
+                str(folder), read_consistency_interval=timedelta(seconds=2)
+            )
         except Exception as exc:
             raise StoreError(f"cannot open the index at {folder}: {exc}") from exc
         self._tables: dict[str, Any] = {}
