@@ -193,8 +193,9 @@ class Catalog:
         return found
 
     def create_collection(
-        self, name: str, embedding_model: str, dim: int, language: str = "English"
+        self, name: str, embedding_model: str, dim: int, language: str = ""
     ) -> Collection:
+        """A new collection; language "" means: decided from its first documents."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO collections (name, embedding_model, dim, language, created) "
@@ -202,6 +203,13 @@ class Catalog:
                 (name, embedding_model, dim, language, time.time()),
             )
         return self.get_collection(name)
+
+    def set_language(self, collection: Collection, language: str) -> Collection:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE collections SET language = ? WHERE id = ?", (language, collection.id)
+            )
+        return self.get_collection(collection.name)
 
     def delete_collection(self, collection: Collection) -> None:
         with self.transaction() as db:

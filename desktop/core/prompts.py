@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from desktop.core.language import detect_language
 from desktop.core.retrieval import content_words
 from desktop.core.types import Source
 
@@ -29,28 +30,6 @@ NOT_FOUND = {
 }
 
 _CITATION = re.compile(r"\[(\d+)\]")
-_PORTUGUESE_MARKERS = frozenset(
-    """
-    que não uma para com como qual quais quem onde quando porque são está isso pelo pela
-    dos das nos nas também foi ser muito sobre o os as do da em é
-    """.split()
-)
-_ENGLISH_MARKERS = frozenset(
-    """
-    the what which who where when why how is are was were does did of and to in for with
-    about this that
-    """.split()
-)
-
-
-def detect_language(text: str) -> str:
-    """'pt' or 'en', from common words: enough to answer in the asker's language."""
-    words = re.findall(r"\w+", text.lower())
-    pt = sum(w in _PORTUGUESE_MARKERS for w in words) + 2 * bool(re.search(r"[ãõçáéíóúâêô]", text))
-    en = sum(w in _ENGLISH_MARKERS for w in words)
-    return "pt" if pt > en else "en"
-
-
 def not_found_message(question: str) -> str:
     return NOT_FOUND[detect_language(question)]
 

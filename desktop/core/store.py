@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from datetime import timedelta
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -206,7 +206,7 @@ class LanceStore:
             lance_table.create_index(
                 "text",
                 config=FTS(
-                    language=table.language,
+                    language=table.language or "English",
                     stem=True,
                     remove_stop_words=True,
                     ascii_folding=True,

@@ -26,6 +26,7 @@ from desktop.core.chunking import chunk_document
 from desktop.core.embedding import Embedder
 from desktop.core.ingest import read_document
 from desktop.core.ingest.registry import format_size
+from desktop.core.language import collection_language
 from desktop.core.store import ChunkStore, TableSpec
 from desktop.core.types import (
     Chunk,
@@ -68,6 +69,7 @@ class _Counters:
     chunks: int = 0
     embed_seconds: float = 0.0
     skipped: list[FileSkipped] = field(default_factory=list)
+    language_sample: list[str] = field(default_factory=list)  # to pick the FTS stemmer
 
     def progress(self, current: str = "") -> Progress:
         elapsed = time.perf_counter() - self.started
@@ -201,6 +203,12 @@ class Indexer:
             counters.skipped.append(skipped)
             yield skipped
         yield from self._flush(collection, table, pending, counters, cancel)
+        if not collection.language and counters.language_sample:
+            collection = self._catalog.set_language(
+                collection, collection_language(counters.language_sample)
+            )
+            table = table_of(collection)
+            logger.info("collection %s is in %s", collection.name, collection.language)
         gone_files = [p for p in known if p not in seen]
         if gone_files:
             gone = self._catalog.forget_files(collection, gone_files)
@@ -273,6 +281,8 @@ class Indexer:
         if not pending:
             return
         documents = list(pending.values())
+        if not collection.language and len(counters.language_sample) < 200:
+            counters.language_sample.extend(c.text for d in documents for c in d.chunks[:20])
         texts = [chunk.text for doc in documents for chunk in doc.chunks]
         vectors = []
         step = self.options.batch_chunks

@@ -194,3 +194,32 @@ def test_events_report_progress_and_files(workspace: Workspace, library: Path) -
     assert names[0] == "Progress" and names[-1] == "IndexSummary"
     assert sum(isinstance(e, FileIndexed) for e in events) == 3
     assert not any(isinstance(e, FileSkipped) for e in events)
+
+
+def test_the_keyword_index_follows_the_collection_language(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
+    make_pdf(tmp_path / "en" / "report.pdf", ENGLISH_PAGES)
+    run_index(workspace, tmp_path / "pt", collection="financas")
+    run_index(workspace, tmp_path / "en", collection="facilities")
+    assert workspace.catalog.get_collection("financas").language == "Portuguese"
+    assert workspace.catalog.get_collection("facilities").language == "English"
+    # Portuguese stemming: "corrigida" and "lancamentos" find "lançamento foi corrigido"
+    pt = table_of(workspace.catalog.get_collection("financas"))
+    for query in ("corrigida", "lancamentos"):
+        hits = workspace.store.text_search(pt, query, 3)
+        assert hits and "lançamento foi corrigido" in " ".join(hits[0].text.split()), query
+
+
+def test_a_collection_only_answers_from_its_own_files(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
+    make_pdf(tmp_path / "en" / "report.pdf", ENGLISH_PAGES)
+    run_index(workspace, tmp_path / "pt", collection="financas")
+    run_index(workspace, tmp_path / "en", collection="facilities")
+    hits = workspace.assistant.search("facilities", "conciliação bancária 350 reais", 10).hits
+    assert all(p.endswith("report.pdf") for h in hits for p in h.paths)
+    both = workspace.assistant.search(["facilities", "financas"], "conciliação bancária", 3)
+    assert both.hits[0].path.endswith("relatório.pdf")

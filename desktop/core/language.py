@@ -1,0 +1,48 @@
+"""Which language a text is in: enough to answer in the asker's language and to
+pick the stemmer of a collection's keyword index.
+
+Arquivo's users write English and Portuguese; common function words tell the two
+apart reliably on a sentence, and a whole collection is judged on a sample of
+its chunks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_PORTUGUESE_MARKERS = frozenset(
+    """
+    que não uma para com como qual quais quem onde quando porque são está isso pelo pela
+    dos das nos nas também foi ser muito sobre o os as do da em é
+    """.split()
+)
+_ENGLISH_MARKERS = frozenset(
+    """
+    the what which who where when why how is are was were does did of and to in for with
+    about this that
+    """.split()
+)
+
+
+def detect_language(text: str) -> str:
+    """'pt' or 'en', from common words: enough to answer in the asker's language."""
+    words = re.findall(r"\w+", text.lower())
+    pt = sum(w in _PORTUGUESE_MARKERS for w in words) + 2 * bool(re.search(r"[ãõçáéíóúâêô]", text))
+    en = sum(w in _ENGLISH_MARKERS for w in words)
+    return "pt" if pt > en else "en"
+
+
+FTS_LANGUAGE = {"pt": "Portuguese", "en": "English"}
+
+
+def collection_language(texts: Iterable[str], sample_chars: int = 50_000) -> str:
+    """The full-text index language for a collection, from a sample of its text."""
+    sample: list[str] = []
+    size = 0
+    for text in texts:
+        sample.append(text)
+        size += len(text)
+        if size >= sample_chars:
+            break
+    return FTS_LANGUAGE[detect_language(" ".join(sample))]
