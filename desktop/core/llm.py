@@ -1,26 +1,88 @@
 """The chat model behind a small interface, and a GGUF check before loading.
 
 llama.cpp aborts or crashes on some bad files instead of raising, so every
-file is checked here first (magic, header, tensors inside the file) and a bad
-one becomes a `ModelError` with a reason a person can act on.
+file is checked here first (a complete GGUF file, see `gguf_header`; a model
+rather than an adapter; an architecture this build knows) and a bad one becomes
+a `ModelError` with a reason a person can act on.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from desktop.core.gguf_header import GGUF_MAGIC as GGUF_MAGIC  # re-exported
+from desktop.core.gguf_header import GGUFHeader, read_gguf
 from desktop.errors import ModelError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from desktop.core.adapters import AdapterHandle, AdapterSet
 
 logger = logging.getLogger(__name__)
 
-GGUF_MAGIC = b"GGUF"
 DEFAULT_CHAT_MODEL = "SmolLM2-135M-Instruct.Q4_1.gguf"
+FALLBACK_CHAT_FORMAT = "chatml"  # for models whose GGUF carries no chat template
+MIN_CONTEXT = 512
+KV_MEMORY_FRACTION = 0.5  # share of the memory left after the weights that the KV cache may take
+
+# --- architectures this llama.cpp build knows ------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def supported_architectures() -> frozenset[str]:
+    """The architecture names this llama.cpp build can load.
+
+    llama.cpp keeps its names in one table (`LLM_ARCH_NAMES`) that ends with "(unknown)";
+    the strings sit together in the library, so they are read from there. The linker may
+    fold a short name into the tail of a longer string ("qwen" into "...llama_model_qwen"),
+    so gguf's own list (which mirrors llama.cpp's) is added where the library holds the
+    name. Without a readable library, gguf's list is the answer.
+    """
+    import gguf
+
+    known = frozenset(gguf.MODEL_ARCH_NAMES.values())
+    data = _library_bytes()
+    if data is None:
+        return known
+    names = {n for n in known if (n + "\0").encode() in data}
+    start = data.find(b"\0(unknown)\0")  # the table's last entry; walk back to its first
+    for _ in range(1000 if start > 0 else 0):
+        prev = data.rfind(b"\0", 0, start)
+        word = data[prev + 1 : start]
+        if not re.fullmatch(rb"[a-z][a-z0-9_.\-]{0,39}", word):
+            break
+        names.add(word.decode())
+        if word == b"clip":  # LLM_ARCH_CLIP opens the table
+            break
+        start = prev
+    return frozenset(names)
+
+
+def _library_bytes() -> bytes | None:
+    try:
+        import llama_cpp.llama_cpp as lib
+
+        return Path(lib._lib._name).read_bytes()
+    except Exception:  # an unusual build or a moved library: fall back to gguf's names
+        logger.debug("could not read libllama to list architectures", exc_info=True)
+        return None
+
+
+def architecture_supported(architecture: str) -> bool:
+    return architecture in supported_architectures()
+
+
+# --- what a model file says about itself ------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -32,53 +94,158 @@ class GGUFInfo:
     context_length: int | None
     has_chat_template: bool
     size_bytes: int
+    general_type: str = "model"
+    name: str = ""
+    parameters: int = 0
+    size_label: str = ""
+    quantization: str = ""
+    block_count: int | None = None
+    kv_bytes_per_token: int | None = None  # f16 K and V for one token over every layer
 
 
-def _field_value(reader: Any, key: str) -> Any:
-    field = reader.fields.get(key)
-    if field is None:
+def describe_gguf(header: GGUFHeader) -> GGUFInfo:
+    """The facts of a header, whatever kind of GGUF it is (no usability checks)."""
+    arch = header.architecture
+    context = header.get(f"{arch}.context_length")
+    template = header.get("tokenizer.chat_template")
+    parameters = sum(t.n_elements for t in header.tensors.values())
+    label = header.string("general.size_label") or _size_label(parameters)
+    blocks = header.get(f"{arch}.block_count")
+    return GGUFInfo(
+        path=header.path,
+        architecture=arch or "unknown",
+        context_length=int(context) if isinstance(context, int) and context > 0 else None,
+        has_chat_template=isinstance(template, str) and bool(template.strip()),
+        size_bytes=header.size_bytes,
+        general_type=header.general_type,
+        name=header.string("general.name") or "",
+        parameters=parameters,
+        size_label=label,
+        quantization=_quantization(header),
+        block_count=int(blocks) if isinstance(blocks, int) else None,
+        kv_bytes_per_token=_kv_bytes_per_token(header),
+    )
+
+
+def _size_label(parameters: int) -> str:
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if parameters >= scale:
+            return f"{parameters / scale:.3g}{unit}"
+    return str(parameters)
+
+
+def _quantization(header: GGUFHeader) -> str:
+    """general.file_type as a name (Q4_K_M, F16...), else the type holding most weights."""
+    from gguf import LlamaFileType
+
+    file_type = header.get("general.file_type")
+    if isinstance(file_type, int):
+        try:
+            name = LlamaFileType(file_type).name
+        except ValueError:
+            name = ""
+        if name and name != "GUESSED":
+            return name.removeprefix("MOSTLY_").removeprefix("ALL_")
+    totals: dict[str, int] = {}
+    for t in header.tensors.values():
+        if len(t.shape) >= 2:
+            totals[t.type_name] = totals.get(t.type_name, 0) + t.n_elements
+    return max(totals, key=lambda k: totals[k]) if totals else ""
+
+
+def _per_layer(value: Any, layers: int) -> list[int] | None:
+    if isinstance(value, int):
+        return [value] * layers
+    if isinstance(value, list) and len(value) == layers and all(isinstance(v, int) for v in value):
+        return list(value)
+    return None
+
+
+def _kv_bytes_per_token(header: GGUFHeader) -> int | None:
+    arch = header.architecture
+    layers, embd = header.get(f"{arch}.block_count"), header.get(f"{arch}.embedding_length")
+    if not isinstance(layers, int) or not isinstance(embd, int) or layers <= 0:
         return None
-    try:
-        return field.contents()
-    except Exception:  # older gguf versions: decode by hand
-        part = field.parts[field.data[0]]
-        return part.tobytes().decode("utf-8", "replace") if part.dtype.kind == "u" else part[0]
+    heads = _per_layer(header.get(f"{arch}.attention.head_count"), layers)
+    if not heads or max(heads) <= 0:
+        return None  # recurrent models keep a fixed-size state instead
+    kv_heads = _per_layer(header.get(f"{arch}.attention.head_count_kv", heads), layers) or heads
+    head_dim = embd // max(heads)
+    k = header.get(f"{arch}.attention.key_length", head_dim)
+    v = header.get(f"{arch}.attention.value_length", head_dim)
+    if not isinstance(k, int) or not isinstance(v, int):
+        return None
+    return sum(n * (k + v) * 2 for n in kv_heads)
+
+
+def check_chat_model(info: GGUFInfo) -> None:
+    """Refuse what llama.cpp cannot run as a chat model: adapters, projectors, unknown archs."""
+    path = info.path
+    kind = info.general_type
+    if kind == "adapter":
+        raise ModelError(path, "this is a LoRA adapter, not a model", "load it on top of a model")
+    if kind == "mmproj" or info.architecture == "clip":
+        raise ModelError(path, "this is a vision or audio projector (mmproj), not a chat model")
+    if kind != "model":
+        raise ModelError(path, f"this GGUF file is of type {kind!r}, not a model")
+    if info.architecture == "unknown":
+        raise ModelError(path, "the file names no architecture (general.architecture)")
+    if not architecture_supported(info.architecture):
+        raise ModelError(
+            path,
+            f"architecture {info.architecture} is not supported by this llama.cpp build",
+            "update llama-cpp-python, or choose a model of a supported architecture",
+        )
 
 
 def inspect_gguf(path: Path) -> GGUFInfo:
-    """Check that `path` is a complete GGUF file and read its main facts."""
-    if not path.exists():
-        raise ModelError(path, "file not found")
-    if not path.is_file():
-        raise ModelError(path, "not a file")
-    size = path.stat().st_size
-    try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-    except OSError as exc:
-        raise ModelError(path, f"cannot read the file ({exc.strerror})") from exc
-    if magic != GGUF_MAGIC:
-        raise ModelError(path, "not a GGUF model file", "choose a .gguf file (llama.cpp format)")
-    from gguf import GGUFReader
+    """Check that `path` is a complete GGUF chat model this build can run; read its facts."""
+    info = describe_gguf(read_gguf(path))
+    check_chat_model(info)
+    return info
 
+
+# --- context size -----------------------------------------------------------------------------
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can still give (MemAvailable), or None if unknown."""
     try:
-        reader = GGUFReader(path)
-    except Exception as exc:  # truncated files fail while mapping tensor data
-        raise ModelError(path, f"damaged or truncated GGUF file ({exc})") from exc
-    for tensor in reader.tensors:
-        end = int(tensor.data_offset) + int(tensor.n_bytes)
-        if end > size:
-            raise ModelError(path, "truncated GGUF file (tensor data past the end of the file)")
-    architecture = _field_value(reader, "general.architecture") or "unknown"
-    context = _field_value(reader, f"{architecture}.context_length")
-    template = _field_value(reader, "tokenizer.chat_template")
-    return GGUFInfo(
-        path=path,
-        architecture=str(architecture),
-        context_length=int(context) if context is not None else None,
-        has_chat_template=bool(template),
-        size_bytes=size,
-    )
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    except Exception:  # psutil is optional
+        return None
+
+
+def memory_context_limit(info: GGUFInfo, available: int | None) -> int | None:
+    """The most tokens whose KV cache fits in a share of the memory left after the weights."""
+    if available is None or not info.kv_bytes_per_token:
+        return None
+    budget = (available - info.size_bytes) * KV_MEMORY_FRACTION
+    tokens = int(budget // info.kv_bytes_per_token) // 256 * 256
+    return max(tokens, MIN_CONTEXT)
+
+
+def choose_context_size(requested: int, info: GGUFInfo, available: int | None) -> int:
+    """min(the setting, what the model was trained for, what memory allows)."""
+    size = requested
+    if info.context_length:
+        size = min(size, info.context_length)
+    limit = memory_context_limit(info, available)
+    if limit is not None:
+        size = min(size, limit)
+    return size
+
+
+# --- the model --------------------------------------------------------------------------------
 
 
 class LLM(Protocol):
@@ -102,6 +269,19 @@ class LLM(Protocol):
         ...
 
 
+class AdaptableLLM(LLM, Protocol):
+    """A chat model that takes LoRA adapters on the fly (`LlamaCppLLM`)."""
+
+    @property
+    def adapters(self) -> dict[AdapterHandle, float]: ...
+
+    def load_adapter(self, path: Path, scale: float = 1.0) -> AdapterHandle: ...
+
+    def set_adapters(self, scales: Mapping[AdapterHandle, float]) -> None: ...
+
+    def disable_adapters(self) -> None: ...
+
+
 def gpu_offload_supported() -> bool:
     import llama_cpp
 
@@ -109,7 +289,12 @@ def gpu_offload_supported() -> bool:
 
 
 class LlamaCppLLM:
-    """A GGUF chat model run by llama-cpp-python, on the GPU when the build has one."""
+    """A GGUF chat model run by llama-cpp-python, on the GPU when the build has one.
+
+    LoRA adapters go on and off the live model (`load_adapter`, `set_adapters`,
+    `disable_adapters`) without reloading it. Call those between answers, from the
+    thread that owns the model.
+    """
 
     def __init__(
         self,
@@ -119,33 +304,56 @@ class LlamaCppLLM:
         threads: int = 0,
         gpu_layers: int = -1,
         seed: int = 0,
+        chat_format: str | None = None,
+        adapters: Sequence[tuple[Path, float]] = (),
     ) -> None:
-        info = inspect_gguf(path)
-        if info.context_length:
-            context_size = min(context_size, info.context_length)
+        """`context_size` is a cap; `adapters` are (file, scale) pairs, checked before loading."""
+        from desktop.core.adapters import AdapterSet, check_adapter_against
+
+        header = read_gguf(path)
+        info = describe_gguf(header)
+        check_chat_model(info)
+        for adapter, _scale in adapters:  # fail before the slow part
+            check_adapter_against(adapter, header)
+        n_ctx = choose_context_size(context_size, info, available_memory())
         offload = gpu_offload_supported()
         layers = (-1 if offload else 0) if gpu_layers < 0 else gpu_layers
         self._device = "gpu" if offload and layers != 0 else "cpu"
+        if chat_format is None and not info.has_chat_template:
+            chat_format = FALLBACK_CHAT_FORMAT
+            logger.info("%s has no chat template: using %s", path.name, chat_format)
         from llama_cpp import Llama
 
+        n_threads = threads or os.cpu_count() or 1
         started = time.perf_counter()
         try:
             self._llama = Llama(
                 model_path=str(path),
-                n_ctx=context_size,
-                n_threads=threads or os.cpu_count() or 1,
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,  # else prompts use every core, whatever `threads` is
                 n_gpu_layers=layers,
                 seed=seed,
+                chat_format=chat_format,
                 verbose=False,
             )
         except Exception as exc:  # llama-cpp-python raises ValueError or RuntimeError
             raise ModelError(path, f"llama.cpp could not load it ({exc})") from exc
         self._path = path
         self._info = info
+        self._header = header
+        self._adapters = AdapterSet(self._llama, header)
+        try:
+            for adapter, scale in adapters:
+                self.load_adapter(adapter, scale)
+        except BaseException:
+            self.close()
+            raise
+        self.load_seconds = time.perf_counter() - started
         logger.info(
-            "loaded %s (%s, ctx %d, %s) in %.2fs",
-            path.name, info.architecture, context_size, self._device,
-            time.perf_counter() - started,
+            "loaded %s (%s, ctx %d of %d asked, %s, %d adapters) in %.2fs",
+            path.name, info.architecture, n_ctx, context_size, self._device, len(adapters),
+            self.load_seconds,
         )  # fmt: skip
 
     @property
@@ -153,8 +361,16 @@ class LlamaCppLLM:
         return self._path.name
 
     @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
     def info(self) -> GGUFInfo:
         return self._info
+
+    @property
+    def header(self) -> GGUFHeader:
+        return self._header
 
     @property
     def context_size(self) -> int:
@@ -165,12 +381,64 @@ class LlamaCppLLM:
         return self._device
 
     @property
+    def chat_format(self) -> str:
+        """llama-cpp-python's name for the format in use ("chat_template.default": the model's)."""
+        return str(self._llama.chat_format)
+
+    @property
     def llama(self) -> Any:
-        """The live llama-cpp-python object, for adapters and benchmarks."""
+        """The live llama-cpp-python object, for benchmarks."""
         return self._llama
+
+    # adapters
+
+    @property
+    def adapter_set(self) -> AdapterSet:
+        return self._adapters
+
+    @property
+    def adapters(self) -> dict[AdapterHandle, float]:
+        """The adapters in use now, with their scales."""
+        return self._adapters.active
+
+    def load_adapter(self, path: Path, scale: float = 1.0) -> AdapterHandle:
+        """Check `path` against this model, load it and use it at `scale` with the others."""
+        handle = self._adapters.load(path)
+        self._adapters.set_active({**self._adapters.active, handle: scale})
+        return handle
+
+    def set_adapters(self, scales: Mapping[AdapterHandle, float]) -> None:
+        """Use exactly these loaded adapters at these scales (empty: none)."""
+        self._adapters.set_active(scales)
+
+    def disable_adapters(self) -> None:
+        self._adapters.set_active({})
+
+    def unload_adapter(self, handle: AdapterHandle) -> None:
+        self._adapters.unload(handle)
+
+    # text
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def next_token_logits(self, prompt: str) -> npt.NDArray[np.float32]:
+        """The logits after `prompt` (raw text, special tokens parsed): to compare adapters."""
+        import ctypes
+
+        import llama_cpp
+        import numpy as np
+
+        llama: Any = self._llama  # untyped methods
+        tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+        llama.reset()
+        llama.eval(tokens)
+        pointer = llama_cpp.llama_get_logits_ith(llama.ctx, -1)
+        floats = ctypes.cast(pointer, ctypes.POINTER(ctypes.c_float))
+        values = np.ctypeslib.as_array(floats, (int(llama.n_vocab()),))
+        result: npt.NDArray[np.float32] = values.astype(np.float32, copy=True)
+        llama.reset()
+        return result
 
     def stream_chat(
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
@@ -189,6 +457,18 @@ class LlamaCppLLM:
                     yield text
         finally:
             stream.close()
+
+    def close(self) -> None:
+        """Free the adapters, then the model; the object is unusable afterwards."""
+        adapters = getattr(self, "_adapters", None)
+        if adapters is not None:
+            adapters.close()
+        llama = getattr(self, "_llama", None)
+        if llama is not None:
+            llama.close()
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def resolve_model_path(models_dir: Path, chat_model: str) -> Path:

@@ -1,9 +1,29 @@
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from desktop.core.llm import DEFAULT_CHAT_MODEL, LlamaCppLLM, inspect_gguf, resolve_model_path
+from desktop.core.gguf_header import read_gguf
+from desktop.core.llm import (
+    DEFAULT_CHAT_MODEL,
+    LlamaCppLLM,
+    architecture_supported,
+    choose_context_size,
+    inspect_gguf,
+    resolve_model_path,
+    supported_architectures,
+)
 from desktop.errors import ModelError
+from tests.adapters_helpers import (
+    assert_clean_refusal,
+    base_shapes,
+    run_child,
+    truncate,
+    without_chat_template,
+    write_lora,
+    write_tiny_model,
+)
 
 
 def test_the_default_model_is_a_chat_model(models_dir: Path) -> None:
@@ -50,11 +70,114 @@ def test_resolve_model_path(tmp_path: Path) -> None:
 
 def test_streams_an_answer_piece_by_piece(llm: LlamaCppLLM) -> None:
     pieces = list(
-        llm.stream_chat(
-            [{"role": "user", "content": "Say hello."}], max_tokens=12, temperature=0.0
-        )
+        llm.stream_chat([{"role": "user", "content": "Say hello."}], max_tokens=12, temperature=0.0)
     )
     assert len(pieces) > 1
     assert "".join(pieces).strip()
     assert llm.count_tokens("hello world") >= 2
     assert llm.device == "cpu"
+
+
+# --- the header reader and the checks before llama.cpp ----------------------------------------
+
+
+def test_the_header_reader_agrees_with_gguf_reader(models_dir: Path) -> None:
+    path = models_dir / DEFAULT_CHAT_MODEL
+    header = read_gguf(path)
+    assert {n: t.shape for n, t in header.tensors.items()} == base_shapes(path)
+    assert header.tensors["blk.0.attn_q.weight"].type_name == "Q4_1"
+    assert header.get("llama.block_count") == 30
+    assert header.get("tokenizer.ggml.tokens").count == 49152  # long arrays are only counted
+
+
+def test_the_default_model_is_described_without_loading(models_dir: Path) -> None:
+    info = inspect_gguf(models_dir / DEFAULT_CHAT_MODEL)
+    assert (info.general_type, info.quantization, info.size_label) == ("model", "Q4_1", "135M")
+    assert info.parameters == 134_515_008
+    assert info.block_count == 30
+    assert info.kv_bytes_per_token == 30 * 3 * (64 + 64) * 2  # layers x kv heads x (k+v) x f16
+
+
+@pytest.mark.parametrize(
+    ("keep", "reason"),
+    [(1000, "truncated file (the header ends early)"), (2_000_000, "tensor data past the end")],
+)
+def test_a_cut_file_says_where(tmp_path: Path, models_dir: Path, keep: int, reason: str) -> None:
+    path = tmp_path / "cut.gguf"
+    with (models_dir / DEFAULT_CHAT_MODEL).open("rb") as handle:
+        path.write_bytes(handle.read(keep))
+    with pytest.raises(ModelError, match=re.escape(reason)):
+        inspect_gguf(path)
+
+
+def test_an_adapter_is_not_a_model(tmp_path: Path, models_dir: Path) -> None:
+    adapter = write_lora(tmp_path / "lora.gguf", models_dir / DEFAULT_CHAT_MODEL, layers=(0,))
+    with pytest.raises(ModelError, match="this is a LoRA adapter, not a model"):
+        inspect_gguf(adapter)
+
+
+def test_an_unknown_architecture_is_refused(tmp_path: Path) -> None:
+    path = write_tiny_model(tmp_path / "odd.gguf", "notanarch")
+    message = "architecture notanarch is not supported by this llama.cpp build"
+    with pytest.raises(ModelError, match=message):
+        inspect_gguf(path)
+
+
+def test_the_build_knows_its_architectures() -> None:
+    known = supported_architectures()
+    assert {"llama", "gemma3", "qwen2", "qwen", "bert", "phi3"} <= known
+    assert "notanarch" not in known
+    assert architecture_supported("llama") and not architecture_supported("")
+
+
+@pytest.mark.parametrize(
+    ("name", "write", "reason"),
+    [
+        ("notgguf", lambda p, m: p.write_bytes(b"%PDF-1.4 not a model"), "not a GGUF model file"),
+        ("cut", lambda p, m: truncate(m, p), "truncated file"),
+        ("adapter", lambda p, m: write_lora(p, m, layers=(0,)), "this is a LoRA adapter"),
+        ("odd", lambda p, m: write_tiny_model(p, "notanarch"), "architecture notanarch is not"),
+    ],
+)
+def test_a_bad_model_never_crashes_the_process(
+    tmp_path: Path, models_dir: Path, name: str, write: Any, reason: str
+) -> None:
+    path = tmp_path / f"{name}.gguf"
+    write(path, models_dir / DEFAULT_CHAT_MODEL)
+    assert_clean_refusal(run_child(path), reason)
+
+
+# --- context size and chat format ---------------------------------------------------------------
+
+
+def test_the_context_is_the_smallest_of_setting_model_and_memory(models_dir: Path) -> None:
+    info = inspect_gguf(models_dir / DEFAULT_CHAT_MODEL)
+    plenty = 64 * 2**30
+    assert choose_context_size(4096, info, plenty) == 4096
+    assert choose_context_size(32768, info, plenty) == 8192  # the model's context_length
+    assert choose_context_size(4096, info, None) == 4096  # memory unknown: no bound
+    # 100 MB left after the weights: half of it for a 23,040-byte-per-token KV cache
+    tight = info.size_bytes + 100_000_000
+    assert choose_context_size(8192, info, tight) == 2048  # 2,170 tokens, rounded down
+    assert choose_context_size(8192, info, info.size_bytes) == 512  # never below the floor
+
+
+def test_a_model_without_a_chat_template_falls_back_to_chatml(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    path = without_chat_template(models_dir / DEFAULT_CHAT_MODEL, tmp_path / "bare.gguf")
+    assert not inspect_gguf(path).has_chat_template
+    llm = LlamaCppLLM(path, context_size=512, threads=1)
+    try:
+        assert llm.chat_format == "chatml"
+        answer = llm.stream_chat(
+            [{"role": "user", "content": "Say hello."}], max_tokens=6, temperature=0.0
+        )
+        assert "".join(answer).strip()
+    finally:
+        llm.close()
+
+
+def test_the_model_own_template_is_used(llm: LlamaCppLLM) -> None:
+    assert llm.chat_format == "chat_template.default"
+    assert llm.context_size == 2048
