@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from desktop import __version__
+from desktop.cli import models
 from desktop.cli.render import (
     IndexProgressBar,
     answer_json,
@@ -24,6 +26,7 @@ from desktop.cli.render import (
     summary_json,
     summary_text,
 )
+from desktop.core.adapters import check_adapter
 from desktop.core.cancel import CancelToken
 from desktop.core.llm import inspect_gguf
 from desktop.core.types import FileIndexed, FileSkipped, IndexSummary, Progress
@@ -62,6 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", metavar="QUESTION")
     collection_option(p)
     p.add_argument("--model", type=Path, metavar="FILE", help="a GGUF chat model")
+    p.add_argument(
+        "--lora", type=Path, action="append", default=[], metavar="FILE",
+        help="a GGUF LoRA adapter on top of the model (repeatable)",
+    )  # fmt: skip
+    p.add_argument(
+        "--lora-scale", type=float, action="append", default=[], metavar="S",
+        help="scale of the matching --lora (default 1.0)",
+    )  # fmt: skip
+    p.add_argument(
+        "--compare", action="store_true",
+        help="answer with and without the adapters, side by side",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = commands.add_parser("search", help="find passages, without a language model")
@@ -79,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("forget", help="delete a whole collection from the index")
     p.add_argument("name", metavar="NAME")
+    models.add_parsers(commands)
     return parser
 
 
@@ -106,10 +122,33 @@ def cmd_index(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def lora_pairs(args: argparse.Namespace) -> list[tuple[Path, float]]:
+    """Pair each --lora with its --lora-scale (1.0 when not given)."""
+    scales = list(args.lora_scale)
+    if len(scales) > len(args.lora):
+        raise ArquivoError("more --lora-scale values than --lora adapters")
+    for scale in scales:
+        if not math.isfinite(scale):
+            raise ArquivoError(f"--lora-scale must be a finite number, not {scale}")
+    scales += [1.0] * (len(args.lora) - len(scales))
+    return list(zip(args.lora, scales, strict=True))
+
+
 def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
     if args.model is not None:
         inspect_gguf(args.model)  # a bad file is the user's to fix: exit 2 before any work
+    adapters = lora_pairs(args)
+    model_path = args.model or ws.chat_model_path
+    for adapter, _scale in adapters:
+        check_adapter(adapter, model_path)  # before llama.cpp sees it: exit 2, no crash
+    if args.compare and not adapters:
+        raise ArquivoError("--compare needs at least one --lora adapter")
     ws.catalog.get_collection(args.collection)
+    if args.compare:
+        return compare(ws, args, adapters)
+    if adapters:
+        llm: Any = ws.assistant.llm
+        llm.set_adapters({llm.load_adapter(path, scale): scale for path, scale in adapters})
     cancel = CancelToken()
     answer: Answer | None = None
     streamed = False
@@ -133,6 +172,36 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
     else:
         sys.stdout.write("\n")
         print_sources(answer)
+    return 0
+
+
+def compare(ws: Workspace, args: argparse.Namespace, adapters: list[tuple[Path, float]]) -> int:
+    """The same question with and without the adapters, on one loaded model."""
+    llm: Any = ws.assistant.llm
+    handles = {llm.load_adapter(path, scale): scale for path, scale in adapters}
+    results: dict[str, Answer] = {}
+    for label in ("without adapter", "with adapter"):
+        if label == "with adapter":
+            llm.set_adapters(handles)
+        else:
+            llm.disable_adapters()
+        answer = None
+        for event in ws.assistant.ask(args.collection, args.question):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        results[label] = answer
+    if args.json:
+        print(json.dumps(
+            {label: answer_json(a, ws.assistant) for label, a in results.items()},
+            ensure_ascii=False,
+        ))  # fmt: skip
+        return 0
+    for label, answer in results.items():
+        print(f"=== {label} ===")
+        print(answer.text.strip())
+        print()
+    print_sources(results["with adapter"])
     return 0
 
 
@@ -198,6 +267,8 @@ COMMANDS = {
     "collections": cmd_collections,
     "remove": cmd_remove,
     "forget": cmd_forget,
+    "models": models.cmd_models,
+    "adapters": models.cmd_adapters,
 }
 
 

@@ -96,6 +96,7 @@ def answer_json(answer: Answer, assistant: Assistant) -> dict[str, Any]:
             for s in answer.sources
         ],
         "model": answer.model,
+        "device": answer.device,
         "timings": {
             "retrieve_ms": round(t.retrieve_ms, 2),
             "first_token_ms": round(t.first_token_ms, 2),

@@ -84,6 +84,7 @@ class Answer:
     model: str
     timings: Timings = field(default_factory=Timings)
     grounded: bool = True  # False when the documents did not hold an answer
+    device: str = ""  # "cpu" or "gpu": where the model ran ("" when it was not asked)
 
 
 # Indexing events: the indexer yields these; the CLI and the UI render them.

@@ -154,4 +154,4 @@ class Assistant:
             tokens_per_s=(tokens - 1) / generation_s if generation_s > 0 and tokens > 1 else 0.0,
             tokens=tokens,
         )
-        yield Answer(text, sources, model=llm.name, timings=timings)
+        yield Answer(text, sources, model=llm.name, timings=timings, device=llm.device)
