@@ -56,7 +56,8 @@ FIELD_HELP: dict[str, str] = {
     "chat_model": "GGUF chat model: a file path or a name in the models folder "
     "(empty: the default SmolLM2-135M-Instruct).",
     "embedding_model": "Embedding model folder in `models/embedding/` used for new collections.",
-    "threads": "CPU threads for generation (0: as many as the machine has cores).",
+    "threads": "CPU threads for prompt processing and generation "
+    "(0: as many as the machine has cores).",
     "gpu_layers": "Model layers offloaded to the GPU (-1: all when a GPU build finds one, "
     "0: CPU only).",
     "context_size": "Model context in tokens: prompt, sources and answer together.",

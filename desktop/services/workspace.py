@@ -97,6 +97,9 @@ class Workspace:
         old, self.settings = self.settings, settings
         model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
         if any(getattr(old, k) != getattr(settings, k) for k in model_keys):
+            close = getattr(self._loaded_llm, "close", None)
+            if close is not None:
+                close()  # frees the old model's memory before the new one loads
             self._loaded_llm = None
             self._chat_model = None
         for cached in ("assistant", "indexer"):
