@@ -11,8 +11,10 @@ import argparse
 import json
 import logging
 import math
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +154,7 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
     cancel = CancelToken()
     answer: Answer | None = None
     streamed = False
-    try:
+    with stop_on_ctrl_c(cancel):
         for event in ws.assistant.ask(args.collection, args.question, cancel):
             if isinstance(event, AnswerDelta) and not args.json:
                 sys.stdout.write(event.text)
@@ -160,12 +162,10 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
                 streamed = True
             elif isinstance(event, Answer):
                 answer = event
-    except KeyboardInterrupt:
-        cancel.cancel()
+    if cancel.cancelled:
         if streamed:
             sys.stdout.write("\n")
-        print("[stopped]", file=sys.stderr)
-        return 130
+        raise Cancelled()
     assert answer is not None
     if args.json:
         print(json.dumps(answer_json(answer, ws.assistant), ensure_ascii=False))
@@ -173,6 +173,26 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         print_sources(answer)
     return 0
+
+
+@contextmanager
+def stop_on_ctrl_c(cancel: CancelToken) -> Iterator[None]:
+    """Ctrl-C asks the answer to stop at the next token; a second one quits at once.
+
+    A plain KeyboardInterrupt can be swallowed when the signal lands inside one of
+    llama.cpp's ctypes callbacks, and the answer would run to its end.
+    """
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if cancel.cancelled:
+            raise KeyboardInterrupt
+        cancel.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def compare(ws: Workspace, args: argparse.Namespace, adapters: list[tuple[Path, float]]) -> int:

@@ -109,6 +109,7 @@ class Assistant:
             self._collections(collections), question, self.options.sources * 2
         )
         retrieve_ms = (time.perf_counter() - started) * 1000
+        cancel.raise_if_cancelled()
         if not found.relevant:
             logger.info(
                 "nothing relevant (similarity %.2f, coverage %.2f): not asking the model",
