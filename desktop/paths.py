@@ -56,7 +56,15 @@ class AppPaths:
             home = chosen_data_dir() or default_data_dir()
         home = home.expanduser().absolute()
         models_env = os.environ.get(MODELS_ENV)
-        models = Path(models_env).expanduser().absolute() if models_env else home / "models"
+        if models_env:
+            models = Path(models_env).expanduser().absolute()
+        else:
+            models = home / "models"
+            shared = default_data_dir() / "models"
+            if not models.is_dir() and shared.is_dir():
+                # A data folder without models of its own uses those `make models`
+                # fetched into the default folder, instead of failing.
+                models = shared
         return cls(home=home, models=models)
 
     def with_home(self, home: Path) -> AppPaths:
