@@ -7,17 +7,13 @@ becomes "damaged or unreadable file": a bad file must never stop indexing.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core.ingest.docx import read_docx
-from desktop.core.ingest.epub import read_epub
-from desktop.core.ingest.html import read_html
-from desktop.core.ingest.pdf import read_pdf
-from desktop.core.ingest.text import read_markdown, read_plain_text
 from desktop.core.types import Document
 from desktop.errors import UnreadableFileError, UnsupportedFileError
 
@@ -27,16 +23,36 @@ Reader = Callable[[Path], Document]
 
 DEFAULT_MAX_BYTES = 200 * 1024**2
 
+
+def _lazy(module: str, function: str) -> Reader:
+    """A reader imported on first use: PyMuPDF alone costs 130 MB of memory, which
+    `ask` and `search` (no reading) should not pay."""
+
+    def read(path: Path) -> Document:
+        reader: Reader = getattr(importlib.import_module(module), function)
+        return reader(path)
+
+    read.__name__ = function
+    return read
+
+
+_PDF = _lazy("desktop.core.ingest.pdf", "read_pdf")
+_EPUB = _lazy("desktop.core.ingest.epub", "read_epub")
+_TEXT = _lazy("desktop.core.ingest.text", "read_plain_text")
+_MARKDOWN = _lazy("desktop.core.ingest.text", "read_markdown")
+_HTML = _lazy("desktop.core.ingest.html", "read_html")
+_DOCX = _lazy("desktop.core.ingest.docx", "read_docx")
+
 READERS: dict[str, Reader] = {
-    ".pdf": read_pdf,
-    ".epub": read_epub,
-    ".txt": read_plain_text,
-    ".text": read_plain_text,
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-    ".html": read_html,
-    ".htm": read_html,
-    ".docx": read_docx,
+    ".pdf": _PDF,
+    ".epub": _EPUB,
+    ".txt": _TEXT,
+    ".text": _TEXT,
+    ".md": _MARKDOWN,
+    ".markdown": _MARKDOWN,
+    ".html": _HTML,
+    ".htm": _HTML,
+    ".docx": _DOCX,
 }
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(READERS)
