@@ -1,0 +1,605 @@
+"""Measure retrieval quality on a public benchmark in BEIR layout, through the real path.
+
+A dataset folder holds `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl`
+(`_id`, `text`) and `qrels.tsv` (query id, document id, relevance, with a header
+line). Every corpus entry becomes a plain-text file that the normal `Indexer`
+indexes into the workspace's collection; every query goes through
+`Assistant.search`, and the retrieved chunks map back to document ids through
+their file names. Two references run in the same process on the same
+documents and queries, so that ratios to them do not depend on the machine or
+its load: BM25 (`bm25s`, Lucene variant, k1 1.5, b 0.75, lower-case word
+tokens, no stemming) and bare dense search with the workspace's embedding
+model (each document's whole text embedded once, exact cosine). Metrics are
+BEIR's, computed by trec_eval (`pytrec-eval-terrier`): nDCG@k with graded gains,
+recall@k, and the reciprocal rank of the first relevant document within the top
+k (MRR@k).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+import platform
+import re
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from desktop import __version__
+from desktop.core.cancel import CancelToken
+from desktop.core.embedding import Embedder
+from desktop.core.store import FTS_LANGUAGES
+from desktop.core.types import FileSkipped, IndexSummary, Progress
+from desktop.errors import ArquivoError
+from desktop.services.workspace import Workspace
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_UNSAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
+_EMBED_BATCH = 32  # documents embedded per step of the dense reference
+
+BM25 = "bm25"
+DENSE = "dense"
+ARQUIVO = "arquivo"
+REFERENCES = (BM25, DENSE)
+_METRICS = ("ndcg", "recall", "mrr")
+_PACKAGES = (
+    "fastembed", "onnxruntime", "lancedb", "pyarrow", "numpy", "bm25s", "pytrec-eval-terrier",
+)  # fmt: skip
+
+
+# The data set
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    id: str
+    title: str
+    text: str
+
+    @property
+    def content(self) -> str:
+        """What the document's file holds: the title, a blank line, the text."""
+        return f"{self.title}\n\n{self.text}" if self.title.strip() else self.text
+
+
+@dataclass(frozen=True)
+class EvalQuery:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    documents: tuple[CorpusDocument, ...]
+    queries: tuple[EvalQuery, ...]  # only queries with at least one relevant document
+    qrels: Mapping[str, Mapping[str, int]]  # query id -> document id -> relevance
+
+    @property
+    def judgements(self) -> int:
+        return sum(len(docs) for docs in self.qrels.values())
+
+
+def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise ArquivoError(f"cannot read {path}: {exc.strerror}", "is it a BEIR dataset?") from exc
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ArquivoError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
+            if not isinstance(row, dict) or "_id" not in row:
+                raise ArquivoError(f"{path}, line {number}: an object with an `_id` expected")
+            yield row
+
+
+def _read_qrels(path: Path) -> dict[str, dict[str, int]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ArquivoError(f"cannot read {path}: {exc.strerror}", "is it a BEIR dataset?") from exc
+    qrels: dict[str, dict[str, int]] = {}
+    for number, line in enumerate(lines, 1):
+        cols = line.split("\t") if "\t" in line else line.split()
+        if not cols:
+            continue
+        if number == 1 and not cols[-1].lstrip("-").isdigit():
+            continue  # the header: query-id, corpus-id, score
+        if len(cols) != 3 or not cols[2].lstrip("-").isdigit():
+            raise ArquivoError(f"{path}, line {number}: query id, document id, relevance expected")
+        qrels.setdefault(cols[0], {})[cols[1]] = int(cols[2])
+    return qrels
+
+
+def load_dataset(
+    dataset_dir: Path, *, queries_dir: Path | None = None, limit_queries: int | None = None
+) -> Dataset:
+    """Read a BEIR folder; `queries_dir` takes queries and qrels from another folder."""
+    queries_dir = queries_dir or dataset_dir
+    documents = tuple(
+        CorpusDocument(str(row["_id"]), str(row.get("title") or ""), str(row.get("text") or ""))
+        for row in _read_jsonl(dataset_dir / "corpus.jsonl")
+    )
+    known = {doc.id for doc in documents}
+    judged = _read_qrels(queries_dir / "qrels.tsv")
+    queries: list[EvalQuery] = []
+    for row in _read_jsonl(queries_dir / "queries.jsonl"):
+        relevant = judged.get(str(row["_id"]), {})
+        if any(rel > 0 and doc in known for doc, rel in relevant.items()):
+            queries.append(EvalQuery(str(row["_id"]), str(row.get("text") or "")))
+        if limit_queries is not None and len(queries) >= limit_queries:
+            break
+    if not documents or not queries:
+        raise ArquivoError(
+            f"{dataset_dir} has no documents or no judged queries",
+            "a BEIR folder holds corpus.jsonl, queries.jsonl and qrels.tsv",
+        )
+    qrels = {q.id: dict(judged[q.id]) for q in queries}
+    return Dataset(dataset_dir.resolve().name, documents, tuple(queries), qrels)
+
+
+# Metrics
+
+
+@dataclass(frozen=True)
+class QueryScores:
+    ndcg: float
+    recall: float
+    mrr: float
+
+
+def score_run(
+    qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, Sequence[str]], k: int = 10
+) -> dict[str, QueryScores]:
+    """nDCG@k, recall@k and MRR@k of each judged query, from ranked document ids.
+
+    trec_eval computes them, as in BEIR. It orders a run by score (ties by
+    document id), so ranks become strictly falling scores; a query with nothing
+    retrieved scores 0 instead of being left out of the mean.
+    """
+    try:
+        import pytrec_eval
+    except ImportError as exc:
+        raise ArquivoError(
+            "the evaluation needs the `pytrec-eval-terrier` package",
+            "`make setup` installs it",
+        ) from exc
+    scored = {
+        qid: {doc: float(k - rank) for rank, doc in enumerate(_unique(run.get(qid, ()))[:k])}
+        for qid in qrels
+    }
+    present = {qid: docs for qid, docs in scored.items() if docs}
+    judged = {qid: dict(docs) for qid, docs in qrels.items()}
+    evaluator = pytrec_eval.RelevanceEvaluator(
+        judged, {f"ndcg_cut.{k}", f"recall.{k}", "recip_rank"}
+    )
+    measured = evaluator.evaluate(present) if present else {}
+    zero = QueryScores(0.0, 0.0, 0.0)
+    return {
+        qid: QueryScores(
+            float(measured[qid][f"ndcg_cut_{k}"]),
+            float(measured[qid][f"recall_{k}"]),
+            float(measured[qid]["recip_rank"]),
+        )
+        if qid in measured
+        else zero
+        for qid in qrels
+    }
+
+
+def mean_scores(per_query: Mapping[str, QueryScores]) -> QueryScores:
+    values = list(per_query.values())
+    if not values:
+        return QueryScores(0.0, 0.0, 0.0)
+    return QueryScores(
+        statistics.fmean(v.ndcg for v in values),
+        statistics.fmean(v.recall for v in values),
+        statistics.fmean(v.mrr for v in values),
+    )
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    """Document ids in rank order, each once (several chunks of one document)."""
+    return list(dict.fromkeys(ids))
+
+
+# Results
+
+
+@dataclass(frozen=True)
+class MethodResult:
+    name: str
+    description: str
+    ndcg: float
+    recall: float
+    mrr: float
+    latency_median_ms: float
+    latency_p95_ms: float
+    per_query: Mapping[str, QueryScores] = field(repr=False)
+
+    def to_dict(self, per_query: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "description": self.description,
+            "ndcg": round(self.ndcg, 4),
+            "recall": round(self.recall, 4),
+            "mrr": round(self.mrr, 4),
+            "latency_median_ms": round(self.latency_median_ms, 2),
+            "latency_p95_ms": round(self.latency_p95_ms, 2),
+        }
+        if per_query:
+            out["per_query"] = {
+                qid: [round(s.ndcg, 4), round(s.recall, 4), round(s.mrr, 4)]
+                for qid, s in self.per_query.items()
+            }
+        return out
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    dataset: str
+    dataset_dir: str
+    k: int
+    documents: int
+    documents_skipped: int  # corpus entries the indexer did not index (no text)
+    chunks: int
+    queries: int
+    judgements: int
+    date: str
+    machine: Mapping[str, Any]
+    versions: Mapping[str, str]
+    embedding_model: str
+    collection_language: str
+    retrieval: Mapping[str, Any]  # the retriever's settings and the chunks asked per query
+    index_seconds: float
+    dense_embed_seconds: float
+    methods: tuple[MethodResult, ...]
+
+    def method(self, name: str) -> MethodResult:
+        for result in self.methods:
+            if result.name == name:
+                return result
+        raise KeyError(name)
+
+    def ratio(self, name: str, reference: str, metric: str = "ndcg") -> float | None:
+        """`name`'s metric divided by `reference`'s; None when the reference scored 0."""
+        base = float(getattr(self.method(reference), metric))
+        return float(getattr(self.method(name), metric)) / base if base > 0 else None
+
+    def ratios(self, name: str) -> dict[str, dict[str, float | None]]:
+        """`name`'s metrics as ratios to each reference in the run."""
+        present = [m.name for m in self.methods if m.name in REFERENCES and m.name != name]
+        return {f"vs_{r}": {m: self.ratio(name, r, m) for m in _METRICS} for r in present}
+
+    def to_dict(self, per_query: bool = True) -> dict[str, Any]:
+        """JSON-ready: rounded figures, and each query's scores when `per_query`."""
+        out: dict[str, Any] = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name != "methods"
+        }
+        out.update(
+            metrics=f"nDCG@{self.k}, recall@{self.k}, MRR@{self.k} (trec_eval)",
+            machine=dict(self.machine),
+            versions=dict(self.versions),
+            retrieval=dict(self.retrieval),
+            index_seconds=round(self.index_seconds, 1),
+            dense_embed_seconds=round(self.dense_embed_seconds, 1),
+            methods=[m.to_dict(per_query) for m in self.methods],
+            ratios={
+                m.name: {
+                    ref: {key: None if v is None else round(v, 4) for key, v in values.items()}
+                    for ref, values in self.ratios(m.name).items()
+                }
+                for m in self.methods
+                if m.name not in REFERENCES
+            },
+        )
+        return out
+
+    def to_json(self, per_query: bool = True, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(per_query), ensure_ascii=False, indent=indent)
+
+
+@dataclass(frozen=True)
+class EvalProgress:
+    """How far a run is: `stage` is "index", "embed" (the dense reference) or "search"."""
+
+    stage: str
+    done: int
+    total: int
+
+
+ProgressCallback = Callable[[EvalProgress], None]
+
+
+# The two references
+
+
+class Bm25Reference:
+    """BM25 as the comparison point: bm25s, Lucene's formula, plain lower-case words."""
+
+    def __init__(self, documents: Sequence[CorpusDocument]) -> None:
+        try:
+            import bm25s
+        except ImportError as exc:
+            raise ArquivoError(
+                "the evaluation needs the `bm25s` package", "`make setup` installs it"
+            ) from exc
+        self._ids = [doc.id for doc in documents]
+        self._index = bm25s.BM25(k1=1.5, b=0.75, method="lucene")
+        self._index.index([tokenize(doc.content) for doc in documents], show_progress=False)
+        self._vocab: Mapping[str, int] = self._index.vocab_dict
+
+    def search(self, query: str, k: int) -> list[str]:
+        tokens = [t for t in tokenize(query) if t in self._vocab]
+        if not tokens:
+            return []
+        found, scores = self._index.retrieve(
+            [tokens], k=min(k, len(self._ids)), show_progress=False, n_threads=1
+        )
+        return [self._ids[int(i)] for i, s in zip(found[0], scores[0], strict=True) if s > 0]
+
+
+def tokenize(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+class DenseReference:
+    """Exhaustive cosine search over one vector per whole document."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        documents: Sequence[CorpusDocument],
+        cancel: CancelToken,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self._embedder = embedder
+        self._ids = [doc.id for doc in documents]
+        started = time.perf_counter()
+        parts = []
+        for start in range(0, len(documents), _EMBED_BATCH):
+            cancel.raise_if_cancelled()
+            batch = documents[start : start + _EMBED_BATCH]
+            parts.append(embedder.embed_documents([doc.content for doc in batch]))
+            if progress:
+                progress(EvalProgress("embed", start + len(batch), len(documents)))
+        self._matrix = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)
+        self.seconds = time.perf_counter() - started
+
+    def search(self, query: str, k: int) -> list[str]:
+        scores = self._matrix @ self._embedder.embed_query(query)
+        top = min(k, len(scores))
+        best = np.argpartition(-scores, top - 1)[:top] if top else np.zeros(0, np.int64)
+        ordered = best[np.argsort(-scores[best], kind="stable")]
+        return [self._ids[int(i)] for i in ordered]
+
+
+# The run
+
+
+def evaluate(
+    dataset_dir: Path,
+    workspace: Workspace,
+    *,
+    k: int = 10,
+    limit_queries: int | None = None,
+    queries_dir: Path | None = None,
+    collection_language: str | None = None,
+    references: Sequence[str] = REFERENCES,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> EvalReport:
+    """Index the dataset into `workspace` and measure Arquivo and the references.
+
+    `workspace` should be a throwaway one (a temporary data folder): the corpus
+    becomes a collection in it. `collection_language` (one of `FTS_LANGUAGES`)
+    fixes that collection's full-text language instead of letting the indexer
+    detect it. Leaving `DENSE` out of `references` saves embedding the corpus a
+    second time.
+    """
+    if k < 1:
+        raise ArquivoError("k must be at least 1")
+    unknown = set(references) - set(REFERENCES)
+    if unknown:
+        raise ArquivoError(f"unknown reference {sorted(unknown)[0]!r}", f"known: {REFERENCES}")
+    if collection_language is not None and collection_language not in FTS_LANGUAGES:
+        raise ArquivoError(
+            f"unknown full-text language {collection_language!r}",
+            f"known: {', '.join(FTS_LANGUAGES)}",
+        )
+    cancel = cancel or CancelToken()
+    dataset = load_dataset(dataset_dir, queries_dir=queries_dir, limit_queries=limit_queries)
+    machine = machine_info()
+    collection_name = f"eval-{dataset.name}"
+    if workspace.catalog.find_collection(collection_name) is not None:
+        raise ArquivoError(
+            f"collection {collection_name!r} already exists in {workspace.paths.home}",
+            "evaluate into an empty data folder",
+        )
+    embedder = workspace.embedder
+    if collection_language is not None:
+        workspace.catalog.create_collection(
+            collection_name, embedder.name, embedder.dim, collection_language
+        )
+    with tempfile.TemporaryDirectory(prefix=f"arquivo-eval-{dataset.name}-") as folder:
+        ids = _write_documents(dataset.documents, Path(folder))
+        summary = _index(workspace, Path(folder), collection_name, cancel, progress)
+        depth = 3 * k  # chunks asked per query: several chunks may share a document
+        searchers: dict[str, Callable[[str], list[str]]] = {}
+        if BM25 in references:
+            bm25 = Bm25Reference(dataset.documents)
+            searchers[BM25] = lambda q: bm25.search(q, k)
+        dense_seconds = 0.0
+        if DENSE in references:
+            dense = DenseReference(embedder, dataset.documents, cancel, progress)
+            searchers[DENSE] = lambda q: dense.search(q, k)
+            dense_seconds = dense.seconds
+        searchers[ARQUIVO] = lambda q: _arquivo_search(workspace, collection_name, q, depth, ids)
+        runs, latencies = _run_queries(dataset.queries, searchers, cancel, progress)
+    collection = workspace.catalog.get_collection(collection_name)
+    descriptions = {
+        BM25: "bm25s Lucene k1=1.5 b=0.75, lower-case words, title + text",
+        DENSE: f"{embedder.name}, one vector per document, exact cosine",
+        ARQUIVO: "Arquivo's retrieval (Assistant.search) over the indexed chunks",
+    }
+    methods = []
+    for name in runs:
+        per_query = score_run(dataset.qrels, runs[name], k)
+        mean = mean_scores(per_query)
+        methods.append(
+            MethodResult(
+                name=name,
+                description=descriptions[name],
+                ndcg=mean.ndcg,
+                recall=mean.recall,
+                mrr=mean.mrr,
+                latency_median_ms=float(np.median(latencies[name])),
+                latency_p95_ms=float(np.percentile(latencies[name], 95)),
+                per_query=per_query,
+            )
+        )
+    retrieval = dict(asdict(workspace.retriever.config))
+    retrieval["chunks_per_query"] = depth
+    report = EvalReport(
+        dataset=dataset.name,
+        dataset_dir=str(dataset_dir.resolve()),
+        k=k,
+        documents=len(dataset.documents),
+        documents_skipped=len(summary.files_skipped),
+        chunks=summary.chunks_added,
+        queries=len(dataset.queries),
+        judgements=dataset.judgements,
+        date=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        machine=machine,
+        versions=versions(),
+        embedding_model=embedder.name,
+        collection_language=collection.language,
+        retrieval=retrieval,
+        index_seconds=summary.seconds,
+        dense_embed_seconds=dense_seconds,
+        methods=tuple(methods),
+    )
+    logger.info(
+        "evaluated %s: %d documents, %d queries; nDCG@%d %s",
+        report.dataset, report.documents, report.queries, k,
+        ", ".join(f"{m.name} {m.ndcg:.3f}" for m in report.methods),
+    )  # fmt: skip
+    return report
+
+
+def _write_documents(documents: Sequence[CorpusDocument], folder: Path) -> dict[str, str]:
+    """One .txt file per corpus entry, named after its id; returns file name -> id."""
+    ids_by_name: dict[str, str] = {}
+    for doc in documents:
+        base = _UNSAFE_NAME.sub("_", doc.id)[:100].strip("._") or "doc"
+        name = f"{base}.txt"
+        if name.lower() in ids_by_name:  # ids that differ only in unsafe characters or case
+            name = f"{base}-{len(ids_by_name)}.txt"
+        ids_by_name[name.lower()] = doc.id
+        (folder / name).write_text(doc.content, encoding="utf-8")
+    return ids_by_name
+
+
+def _index(
+    workspace: Workspace,
+    folder: Path,
+    collection: str,
+    cancel: CancelToken,
+    progress: ProgressCallback | None,
+) -> IndexSummary:
+    summary: IndexSummary | None = None
+    for event in workspace.indexer.index([folder], collection, cancel):
+        if isinstance(event, Progress) and progress:
+            progress(EvalProgress("index", event.files_done, event.files_total))
+        elif isinstance(event, FileSkipped):
+            logger.info("corpus entry not indexed: %s (%s)", event.path, event.reason)
+        elif isinstance(event, IndexSummary):
+            summary = event
+    assert summary is not None, "an indexing run ends with its summary"
+    return summary
+
+
+def _arquivo_search(
+    workspace: Workspace, collection: str, query: str, depth: int, ids_by_name: Mapping[str, str]
+) -> list[str]:
+    found = workspace.assistant.search(collection, query, depth)
+    ids = (ids_by_name.get(Path(path).name.lower()) for hit in found.hits for path in hit.paths)
+    return _unique(doc_id for doc_id in ids if doc_id is not None)
+
+
+def _run_queries(
+    queries: Sequence[EvalQuery],
+    searchers: Mapping[str, Callable[[str], list[str]]],
+    cancel: CancelToken,
+    progress: ProgressCallback | None,
+) -> tuple[dict[str, dict[str, list[str]]], dict[str, list[float]]]:
+    """Each query through every method in turn, so that load changes hit all alike."""
+    for search in searchers.values():
+        search(queries[0].text)  # warm-up: first-use costs are not query latency
+    runs: dict[str, dict[str, list[str]]] = {name: {} for name in searchers}
+    latencies: dict[str, list[float]] = {name: [] for name in searchers}
+    for done, query in enumerate(queries, 1):
+        cancel.raise_if_cancelled()
+        for name, search in searchers.items():
+            started = time.perf_counter()
+            runs[name][query.id] = search(query.text)
+            latencies[name].append((time.perf_counter() - started) * 1000)
+        if progress:
+            progress(EvalProgress("search", done, len(queries)))
+    return runs, latencies
+
+
+# Where and with what it ran
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        usable = os.cpu_count() or 0
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        load = []
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "load_average": load,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def versions() -> dict[str, str]:
+    found = {"arquivo": __version__}
+    for package in _PACKAGES:
+        try:
+            found[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            found[package] = "not installed"
+    return found

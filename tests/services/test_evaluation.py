@@ -1,0 +1,282 @@
+"""The evaluation harness: metrics on hand-made cases, then real runs.
+
+The end-to-end run indexes a real slice of FaQuAD (tests/data/faquad-slice:
+110 Portuguese paragraphs, 207 questions) with the real models and pins the
+measured quality with a margin. The dense reference embeds the corpus a second
+time, so that run leaves it out; the CLI test runs it on a tiny corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.cli.evaluate import add_eval_parser, cmd_eval, report_table
+from desktop.core.embedding import FastEmbedEmbedder
+from desktop.errors import ArquivoError
+from desktop.paths import AppPaths
+from desktop.services.evaluation import (
+    ARQUIVO,
+    BM25,
+    DENSE,
+    EvalProgress,
+    EvalReport,
+    QueryScores,
+    evaluate,
+    load_dataset,
+    mean_scores,
+    score_run,
+)
+from desktop.services.workspace import Workspace
+from desktop.settings import Settings
+from tests.conftest import DATA_DIR
+
+SLICE = DATA_DIR / "faquad-slice"
+
+# nDCG@10 measured on the slice (2 cores, 2026-11-25): Arquivo 0.768 (MiniLM and
+# LanceDB FTS with Portuguese stemming, fused by RRF), bm25s 0.901. The floor
+# leaves 0.05 below Arquivo's figure.
+ARQUIVO_FLOOR = 0.72
+BM25_SLICE = 0.901  # bm25s is deterministic: a drift means the reference changed
+MARGIN = 0.02
+
+
+def approx(value: float) -> object:
+    return pytest.approx(value, abs=1e-4)
+
+
+# Metrics, by hand: gain = relevance, discount log2(rank + 1), as trec_eval.
+
+
+def test_a_relevant_document_first_scores_one() -> None:
+    scores = score_run({"q": {"d1": 1}}, {"q": ["d1", "x", "y"]})
+    assert scores["q"] == QueryScores(1.0, 1.0, 1.0)
+
+
+def test_a_relevant_document_third_is_discounted() -> None:
+    scores = score_run({"q": {"d1": 1}}, {"q": ["x", "y", "d1"]})["q"]
+    assert scores.ndcg == approx(1 / math.log2(4))  # 0.5
+    assert scores.recall == 1.0
+    assert scores.mrr == approx(1 / 3)
+
+
+def test_half_of_two_relevant_documents_found() -> None:
+    scores = score_run({"q": {"d1": 1, "d2": 1}}, {"q": ["x", "d1", "y"]})["q"]
+    ideal = 1 + 1 / math.log2(3)
+    assert scores.ndcg == approx((1 / math.log2(3)) / ideal)  # 0.3869
+    assert scores.recall == 0.5
+    assert scores.mrr == 0.5
+
+
+def test_graded_relevance_counts_the_grade_as_gain() -> None:
+    scores = score_run({"q": {"a": 2, "b": 1}}, {"q": ["b", "a"]})["q"]
+    assert scores.ndcg == approx((1 + 2 / math.log2(3)) / (2 + 1 / math.log2(3)))  # 0.8597
+    assert scores.recall == 1.0
+    assert scores.mrr == 1.0
+
+
+def test_only_the_top_k_counts() -> None:
+    scores = score_run({"q": {"d1": 1}}, {"q": ["x", "y", "d1"]}, k=2)["q"]
+    assert scores == QueryScores(0.0, 0.0, 0.0)
+
+
+def test_repeated_ids_keep_their_first_rank() -> None:
+    # several chunks of one document: it counts once, at its best rank
+    scores = score_run({"q": {"d2": 1}}, {"q": ["d1", "d1", "d1", "d2"]}, k=2)["q"]
+    assert scores.ndcg == approx(1 / math.log2(3))
+    assert scores.mrr == 0.5
+
+
+def test_zero_relevance_is_not_relevant() -> None:
+    scores = score_run({"q": {"d1": 0, "d2": 1}}, {"q": ["d1", "d2"]})["q"]
+    assert scores.mrr == 0.5
+    assert scores.recall == 1.0
+
+
+def test_a_query_with_nothing_retrieved_scores_zero_in_the_mean() -> None:
+    qrels = {"q1": {"d1": 1}, "q2": {"d2": 1}}
+    scores = score_run(qrels, {"q1": ["d1"], "q2": []})
+    assert scores["q2"] == QueryScores(0.0, 0.0, 0.0)
+    assert set(score_run(qrels, {"q1": ["d1"]})) == {"q1", "q2"}
+    assert mean_scores(scores) == QueryScores(0.5, 0.5, 0.5)
+
+
+# Reading a dataset
+
+
+def test_the_slice_loads_as_its_source_says() -> None:
+    dataset = load_dataset(SLICE)
+    assert dataset.name == "faquad-slice"
+    assert len(dataset.documents) == 110
+    assert len(dataset.queries) == dataset.judgements == 207
+    first = dataset.documents[0]
+    assert first.id == "faquad-01-00"
+    assert first.content.startswith(f"{first.title}\n\n")
+    assert load_dataset(SLICE, limit_queries=5).queries == dataset.queries[:5]
+
+
+def write_dataset(folder: Path, docs: dict[str, str], queries: dict[str, tuple[str, str]]) -> Path:
+    """A BEIR folder: docs id -> text; queries id -> (text, gold document id)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "corpus.jsonl").open("w", encoding="utf-8") as out:
+        for doc_id, text in docs.items():
+            title, _, body = text.partition(": ")
+            out.write(json.dumps({"_id": doc_id, "title": title, "text": body}) + "\n")
+    with (folder / "queries.jsonl").open("w", encoding="utf-8") as out:
+        for query_id, (text, _) in queries.items():
+            out.write(json.dumps({"_id": query_id, "text": text}) + "\n")
+    lines = ["query-id\tcorpus-id\tscore"]
+    lines += [f"{qid}\t{gold}\t1" for qid, (_, gold) in queries.items()]
+    (folder / "qrels.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_queries_without_a_judged_document_are_left_out(tmp_path: Path) -> None:
+    folder = write_dataset(
+        tmp_path / "set",
+        {"a": "Cats: cats purr", "b": "Dogs: dogs bark"},
+        {"q1": ("why do cats purr", "a"), "q2": ("what barks", "missing")},
+    )
+    dataset = load_dataset(folder)
+    assert [q.id for q in dataset.queries] == ["q1"]
+    assert dataset.qrels == {"q1": {"a": 1}}
+
+
+def test_a_broken_dataset_names_the_file_and_line(tmp_path: Path) -> None:
+    folder = write_dataset(tmp_path / "set", {"a": "A: text"}, {"q1": ("text", "a")})
+    with (folder / "corpus.jsonl").open("a", encoding="utf-8") as out:
+        out.write("{not json\n")
+    with pytest.raises(ArquivoError, match=r"corpus.jsonl, line 2: not JSON"):
+        load_dataset(folder)
+    with pytest.raises(ArquivoError, match="cannot read"):
+        load_dataset(tmp_path / "nowhere")
+
+
+def test_an_unknown_language_is_refused_before_any_work(
+    tmp_path: Path, embedder: FastEmbedEmbedder, models_dir: Path
+) -> None:
+    ws = Workspace(
+        AppPaths(home=tmp_path / "home", models=models_dir), Settings(), embedder=embedder
+    )
+    try:
+        with pytest.raises(ArquivoError, match="unknown full-text language 'Klingon'"):
+            evaluate(SLICE, ws, collection_language="Klingon")
+        assert ws.catalog.collections() == []
+    finally:
+        ws.close()
+
+
+# End to end, on the real slice
+
+
+@pytest.fixture(scope="module")
+def slice_report(
+    tmp_path_factory: pytest.TempPathFactory, embedder: FastEmbedEmbedder, models_dir: Path
+) -> Iterator[EvalReport]:
+    home = tmp_path_factory.mktemp("eval-home")
+    ws = Workspace(AppPaths(home=home, models=models_dir), Settings(), embedder=embedder)
+    stages: list[EvalProgress] = []
+    try:
+        report = evaluate(SLICE, ws, references=(BM25,), progress=stages.append)
+    finally:
+        ws.close()
+    assert {p.stage for p in stages} == {"index", "search"}
+    assert stages[-1] == EvalProgress("search", 207, 207)
+    yield report
+
+
+def test_the_slice_run_counts_what_it_measured(slice_report: EvalReport) -> None:
+    report = slice_report
+    assert (report.documents, report.queries, report.documents_skipped) == (110, 207, 0)
+    assert report.chunks >= 110
+    assert [m.name for m in report.methods] == [BM25, ARQUIVO]
+    assert report.collection_language == "Portuguese"  # detected by the indexer
+    arquivo = report.method(ARQUIVO)
+    assert len(arquivo.per_query) == 207
+    assert 0 < arquivo.latency_median_ms <= arquivo.latency_p95_ms
+    saved = json.loads(report.to_json())
+    assert saved["dataset"] == "faquad-slice"
+    assert saved["machine"]["cores"] >= 1 and saved["versions"]["bm25s"] != "not installed"
+    assert saved["ratios"][ARQUIVO]["vs_bm25"]["ndcg"] == pytest.approx(
+        arquivo.ndcg / report.method(BM25).ndcg, abs=1e-3
+    )
+    table = report_table(report).splitlines()
+    assert table[0].startswith("faquad-slice: 110 documents")
+    assert "nDCG/bm25" in table[3]
+    row = next(line.split() for line in table if line.startswith("arquivo "))
+    assert row[1] == f"{arquivo.ndcg:.3f}"
+
+
+def test_bm25_reference_is_stable(slice_report: EvalReport) -> None:
+    assert slice_report.method(BM25).ndcg == pytest.approx(BM25_SLICE, abs=0.005)
+
+
+def test_arquivo_stays_above_its_measured_floor(slice_report: EvalReport) -> None:
+    assert slice_report.method(ARQUIVO).ndcg >= ARQUIVO_FLOOR
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 5: fused with the English-only embedder, retrieval loses to BM25 on "
+    "Portuguese (measured 0.768 vs 0.901); remove this mark when the levers land",
+)
+def test_arquivo_is_not_worse_than_bm25_on_portuguese(slice_report: EvalReport) -> None:
+    assert slice_report.method(ARQUIVO).ndcg >= slice_report.method(BM25).ndcg - MARGIN
+
+
+# The command, on a tiny corpus: both references, a temporary data folder
+
+
+def test_eval_command_writes_json_and_leaves_the_user_data_alone(
+    tmp_path: Path,
+    arquivo_home: Path,
+    embedder: FastEmbedEmbedder,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = write_dataset(
+        tmp_path / "tiny",
+        {
+            "cats": "Cats: domestic cats purr when they are content and sleep most of the day",
+            "rust": "Rust: iron rusts when oxygen and water react with its surface",
+            "tides": "Tides: the moon's gravity pulls the oceans and makes the tides",
+            "bread": "Bread: yeast ferments the dough so that bread rises in the oven",
+        },
+        {
+            "q1": ("why does bread dough rise", "bread"),
+            "q2": ("what causes ocean tides", "tides"),
+            "q3": ("why do cats purr", "cats"),
+        },
+    )
+    parser = argparse.ArgumentParser()
+    add_eval_parser(parser.add_subparsers(dest="command"))
+    out = tmp_path / "result.json"
+    args = parser.parse_args(["eval", str(folder), "--json", "--limit", "2", "--out", str(out)])
+    user = Workspace(AppPaths.resolve(arquivo_home), Settings(), embedder=embedder)
+    try:
+        assert cmd_eval(user, args) == 0
+        assert user.catalog.collections() == []  # nothing indexed into the user's folder
+    finally:
+        user.close()
+    printed = json.loads(capsys.readouterr().out)
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    assert printed["dataset"] == saved["dataset"] == "tiny"
+    assert "per_query" in saved["methods"][0] and "per_query" not in printed["methods"][0]
+    assert [m["name"] for m in saved["methods"]] == [BM25, DENSE, ARQUIVO]
+    assert saved["queries"] == 2 and saved["documents"] == 4
+    for method in saved["methods"]:  # four distinct topics: every method finds the gold
+        assert method["recall"] == 1.0, method["name"]
+
+
+def test_eval_command_rejects_a_missing_folder(tmp_path: Path, embedder: FastEmbedEmbedder) -> None:
+    parser = argparse.ArgumentParser()
+    add_eval_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["eval", str(tmp_path / "nowhere")])
+    user = Workspace(AppPaths(home=tmp_path / "home", models=tmp_path), Settings())
+    with pytest.raises(ArquivoError, match="no such folder"):
+        cmd_eval(user, args)
+    user.close()
