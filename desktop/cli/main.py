@@ -20,6 +20,7 @@ from typing import Any
 
 from desktop import __version__
 from desktop.cli import models
+from desktop.cli.evaluate import add_eval_parser, cmd_eval
 from desktop.cli.render import (
     IndexProgressBar,
     answer_json,
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("forget", help="delete a whole collection from the index")
     p.add_argument("name", metavar="NAME")
     models.add_parsers(commands)
+    add_eval_parser(commands)
     return parser
 
 
@@ -289,6 +291,7 @@ COMMANDS = {
     "forget": cmd_forget,
     "models": models.cmd_models,
     "adapters": models.cmd_adapters,
+    "eval": cmd_eval,
 }
 
 
