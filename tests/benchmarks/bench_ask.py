@@ -190,6 +190,83 @@ def best_of(pairs: list[dict[str, Any]]) -> dict[str, Any]:
     return {"speed_ratio_median": median(ratios), "first_token_delta_ms_median": median(deltas)}
 
 
+def save(
+    args: argparse.Namespace,
+    models: Path,
+    context: dict[str, Any],
+    pairs: list[dict[str, Any]],
+    complete: bool,
+) -> dict[str, Any]:
+    """Summarise the pairs so far and write the results file."""
+    clean = [p for p in pairs if p["clean"]]
+    used = clean if len(clean) >= max(3, len(pairs) // 3) else pairs
+    result = summarise(used)
+    result.update(context)
+    result.update(
+        complete=complete,
+        pairs_total=len(pairs),
+        pairs_clean=len(clean),
+        pairs_used="clean" if used is clean else "all (too few clean pairs)",
+        max_tokens=args.max_tokens,
+        all_same_text=all(p["same_text"] for p in pairs),
+        all_same_sources=all(p["same_sources"] for p in pairs),
+        all_pairs=summarise(pairs),
+        best_of=best_of(pairs),
+        pairs=pairs,
+    )
+    speed_ok = result["speed_ratio_median"] >= SPEED_GOAL
+    first_ok = result["first_token_delta_ms_median"] <= FIRST_TOKEN_GOAL_MS
+    path = write_results(
+        args.name,
+        {
+            "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+            | {"models_dir": str(models)},
+            "result": result,
+            "goals": {
+                "speed_ratio_at_least": SPEED_GOAL,
+                "speed_met": speed_ok,
+                "first_token_delta_ms_at_most": FIRST_TOKEN_GOAL_MS,
+                "first_token_met": first_ok,
+            },
+        },
+    )
+    return {"result": result, "speed_ok": speed_ok, "first_ok": first_ok, "path": path}
+
+
+def show(args: argparse.Namespace, out: dict[str, Any]) -> None:
+    result, speed_ok, first_ok = out["result"], out["speed_ok"], out["first_ok"]
+    print()
+    print(
+        f"{result['questions']} questions x {args.repeats} pairs, {result['docs']} passages, "
+        f"prompt ~{result['prompt_tokens']:.0f} tokens, answer ~{result['tokens']:.0f} tokens "
+        f"(max {args.max_tokens}); same text both sides: {result['all_same_text']}; "
+        f"medians over {result['pairs_used']} pairs "
+        f"({result['pairs_clean']}/{result['pairs_total']} clean)"
+    )
+    print_table(
+        ["measure", "ask", "bare", "ratio/delta", "goal", "verdict"],
+        [
+            ["tokens/s", result["ask_tokens_per_s"], result["bare_tokens_per_s"],
+             result["speed_ratio_median"], f">= {SPEED_GOAL}", verdict(speed_ok)],
+            ["first token (ms)", result["ask_first_token_ms"], result["bare_first_token_ms"],
+             result["first_token_delta_ms_median"], f"<= +{FIRST_TOKEN_GOAL_MS:.0f} ms",
+             verdict(first_ok)],
+            ["  sources ready (ms)", result["ask_sources_ms"], "", "", "", ""],
+            ["  of which retrieval (ms)", result["ask_retrieve_ms"], "", "", "", ""],
+            ["after last piece (ms)", result["ask_after_last_piece_ms"], "", "", "", ""],
+            ["all pairs: tokens/s ratio", "", "", result["all_pairs"]["speed_ratio_median"],
+             "", ""],
+            ["all pairs: first-token delta", "", "",
+             result["all_pairs"]["first_token_delta_ms_median"], "", ""],
+            ["best of each side: tokens/s ratio", "", "", result["best_of"]["speed_ratio_median"],
+             "", ""],
+            ["best of each side: first-token delta", "", "",
+             result["best_of"]["first_token_delta_ms_median"], "", ""],
+        ],
+    )  # fmt: skip
+    print(f"\nresults: {out['path'].relative_to(REPO_ROOT)}")
+
+
 def main() -> int:
     from desktop.offline import enforce_offline
 
@@ -250,7 +327,13 @@ def main() -> int:
         run_ask(ws, warm)
         run_bare(llm, prompts[warm], args.max_tokens)
 
-        pairs = []
+        context = {
+            "questions": len(prompts),
+            "docs": len(entries),
+            "chunks": summary[0].chunks_added,
+            "device": llm.device,
+        }
+        pairs: list[dict[str, Any]] = []
         for repeat in range(args.repeats):
             for qi, (question, messages) in enumerate(prompts.items()):
                 ask_first = (repeat + qi) % 2 == 0
@@ -283,72 +366,11 @@ def main() -> int:
                     f"{'' if pair['same_text'] else ' (texts differ)'}",
                     flush=True,
                 )
+                save(args, models, context, pairs, complete=False)  # a killed run keeps data
         ws.close()
 
-    clean = [p for p in pairs if p["clean"]]
-    used = clean if len(clean) >= max(3, len(pairs) // 3) else pairs
-    result = summarise(used)
-    result.update(
-        questions=len(prompts),
-        pairs_total=len(pairs),
-        pairs_clean=len(clean),
-        pairs_used="clean" if used is clean else "all (too few clean pairs)",
-        docs=len(entries),
-        chunks=summary[0].chunks_added,
-        max_tokens=args.max_tokens,
-        device=llm.device,
-        all_same_text=all(p["same_text"] for p in pairs),
-        all_same_sources=all(p["same_sources"] for p in pairs),
-        all_pairs=summarise(pairs),
-        best_of=best_of(pairs),
-        pairs=pairs,
-    )
-    speed_ok = result["speed_ratio_median"] >= SPEED_GOAL
-    first_ok = result["first_token_delta_ms_median"] <= FIRST_TOKEN_GOAL_MS
-
-    print()
-    print(
-        f"{result['questions']} questions x {args.repeats} pairs, {result['docs']} passages, "
-        f"prompt ~{result['prompt_tokens']:.0f} tokens, answer ~{result['tokens']:.0f} tokens "
-        f"(max {args.max_tokens}); same text both sides: {result['all_same_text']}; "
-        f"medians over {result['pairs_used']} pairs ({len(clean)}/{len(pairs)} clean)"
-    )
-    print_table(
-        ["measure", "ask", "bare", "ratio/delta", "goal", "verdict"],
-        [
-            ["tokens/s", result["ask_tokens_per_s"], result["bare_tokens_per_s"],
-             result["speed_ratio_median"], f">= {SPEED_GOAL}", verdict(speed_ok)],
-            ["first token (ms)", result["ask_first_token_ms"], result["bare_first_token_ms"],
-             result["first_token_delta_ms_median"], f"<= +{FIRST_TOKEN_GOAL_MS:.0f} ms",
-             verdict(first_ok)],
-            ["  sources ready (ms)", result["ask_sources_ms"], "", "", "", ""],
-            ["  of which retrieval (ms)", result["ask_retrieve_ms"], "", "", "", ""],
-            ["after last piece (ms)", result["ask_after_last_piece_ms"], "", "", "", ""],
-            ["all pairs: tokens/s ratio", "", "", result["all_pairs"]["speed_ratio_median"],
-             "", ""],
-            ["all pairs: first-token delta", "", "",
-             result["all_pairs"]["first_token_delta_ms_median"], "", ""],
-            ["best of each side: tokens/s ratio", "", "", result["best_of"]["speed_ratio_median"],
-             "", ""],
-            ["best of each side: first-token delta", "", "",
-             result["best_of"]["first_token_delta_ms_median"], "", ""],
-        ],
-    )  # fmt: skip
-    out = write_results(
-        args.name,
-        {
-            "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
-            | {"models_dir": str(models)},
-            "result": result,
-            "goals": {
-                "speed_ratio_at_least": SPEED_GOAL,
-                "speed_met": speed_ok,
-                "first_token_delta_ms_at_most": FIRST_TOKEN_GOAL_MS,
-                "first_token_met": first_ok,
-            },
-        },
-    )
-    print(f"\nresults: {out.relative_to(REPO_ROOT)}")
+    out = save(args, models, context, pairs, complete=True)
+    show(args, out)
     return 0
 
 
