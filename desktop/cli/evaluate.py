@@ -22,6 +22,7 @@ from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.evaluation import BM25, DENSE, EvalProgress, EvalReport, evaluate
 from desktop.services.workspace import Workspace
+from desktop.settings import Settings
 
 RESULTS_DIR = Path("bench-results")
 _STAGES = {"index": "indexing", "embed": "dense reference", "search": "queries"}
@@ -50,6 +51,16 @@ def add_eval_parser(commands: Any) -> argparse.ArgumentParser:
         "--language",
         metavar="NAME",
         help="full-text language of the evaluated collection (default: detected by the indexer)",
+    )
+    p.add_argument(
+        "--embedding-model",
+        metavar="NAME",
+        help="embedding model to measure instead of the one in the settings",
+    )
+    p.add_argument(
+        "--reranker",
+        metavar="NAME",
+        help='reranker to measure instead of the one in the settings ("" for none)',
     )
     p.add_argument("-k", type=int, default=10, help="cut-off of the metrics (default 10)")
     return p
@@ -90,7 +101,9 @@ def cmd_eval(ws: Workspace, args: argparse.Namespace) -> int:
     show = _ProgressLine() if sys.stderr.isatty() else None
     with tempfile.TemporaryDirectory(prefix="arquivo-eval-") as home:
         paths = AppPaths(home=Path(home), models=ws.paths.models)
-        eval_ws = Workspace(paths, ws.settings, embedder=ws.embedder)
+        settings = _eval_settings(ws, args)
+        same_model = settings.embedding_model == ws.settings.embedding_model
+        eval_ws = Workspace(paths, settings, embedder=ws.embedder if same_model else None)
         try:
             report = evaluate(
                 args.dataset,
@@ -115,6 +128,16 @@ def cmd_eval(ws: Workspace, args: argparse.Namespace) -> int:
         print(report_table(report))
         print(f"\nWritten to {out}")
     return 0
+
+
+def _eval_settings(ws: Workspace, args: argparse.Namespace) -> Settings:
+    """The user's settings with the models that --embedding-model / --reranker name."""
+    changes = {
+        key: value
+        for key in ("embedding_model", "reranker")
+        if (value := getattr(args, key, None)) is not None
+    }
+    return ws.settings.replace(**changes) if changes else ws.settings
 
 
 def report_table(report: EvalReport) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.embedding import Embedder, Vector
+from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.types import Hit
 from desktop.errors import ArquivoError
@@ -98,11 +99,16 @@ class Retriever:
         store: ChunkStore,
         catalog: Catalog,
         config: RetrievalConfig | None = None,
+        reranker: Reranker | None = None,
+        rerank_depth: int = 20,
     ) -> None:
+        """`reranker` (optional) reorders the `rerank_depth` best fused passages."""
         self._embedder = embedder
         self._store = store
         self._catalog = catalog
         self.config = config or RetrievalConfig()
+        self._reranker = reranker
+        self._rerank_depth = rerank_depth
 
     def search_many(
         self, collections: Sequence[Collection], query: str, k: int
@@ -141,6 +147,8 @@ class Retriever:
         fused = rrf_fuse(
             [(vector_hits, cfg.vector_weight), (text_hits, cfg.text_weight)], cfg.rrf_k
         )
+        if self._reranker is not None:
+            fused = rerank_head(self._reranker, query, fused, self._rerank_depth)
         similarity = {h.chunk_id: h.score for h in vector_hits}
         paths = self._catalog.paths_for(collection, {h.doc_hash for h, _ in fused})
         kept: list[tuple[StoredHit, float, list[str], set[str]]] = []

@@ -12,8 +12,9 @@ from functools import cached_property
 from pathlib import Path
 
 from desktop.core.catalog import Catalog
-from desktop.core.embedding import Embedder, FastEmbedEmbedder
+from desktop.core.embedding import Embedder, load_embedder
 from desktop.core.llm import LLM, LlamaCppLLM, resolve_model_path
+from desktop.core.rerank import FastEmbedReranker, Reranker
 from desktop.core.retrieval import Retriever
 from desktop.core.store import LanceStore
 from desktop.paths import AppPaths
@@ -52,7 +53,14 @@ class Workspace:
     def embedder(self) -> Embedder:
         if self._shared_embedder is not None:
             return self._shared_embedder
-        return FastEmbedEmbedder.from_models_dir(self.paths.models, self.settings.embedding_model)
+        return load_embedder(self.paths.models, self.settings.embedding_model)
+
+    @cached_property
+    def reranker(self) -> Reranker | None:
+        """The cross-encoder the settings name, or None when reranking is off."""
+        if not self.settings.reranker:
+            return None
+        return FastEmbedReranker.from_models_dir(self.paths.models, self.settings.reranker)
 
     @property
     def chat_model_path(self) -> Path:
@@ -82,7 +90,7 @@ class Workspace:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.embedder, self.store, self.catalog)
+        return Retriever(self.embedder, self.store, self.catalog, reranker=self.reranker)
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -102,7 +110,10 @@ class Workspace:
                 close()  # frees the old model's memory before the new one loads
             self._loaded_llm = None
             self._chat_model = None
-        for cached in ("assistant", "indexer"):
+        stale = ["assistant", "indexer"]
+        if old.reranker != settings.reranker:
+            stale += ["reranker", "retriever"]
+        for cached in stale:
             self.__dict__.pop(cached, None)
 
     def close(self) -> None:

