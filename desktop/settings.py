@@ -7,6 +7,7 @@ table and the CLI's help, so the three never drift apart.
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -15,6 +16,18 @@ from typing import Any
 import tomli_w
 
 from desktop.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class AdapterSetting:
+    """A LoRA adapter the user chose: its file, its scale, and whether it is switched on.
+
+    Kept when switched off, so turning it back on needs no file picker.
+    """
+
+    path: str
+    scale: float = 1.0
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -30,6 +43,7 @@ class Settings:
     sources: int = 6
     max_file_mb: int = 200
     ui_language: str = ""
+    lora_adapters: tuple[AdapterSetting, ...] = ()
 
     def validate(self) -> Settings:
         checks: list[tuple[str, bool, str]] = [
@@ -45,6 +59,11 @@ class Settings:
         for key, ok, reason in checks:
             if not ok:
                 raise SettingsError(key, getattr(self, key), reason)
+        for adapter in self.lora_adapters:
+            if not adapter.path or not math.isfinite(adapter.scale):
+                raise SettingsError(
+                    "lora_adapters", adapter, "each needs a path and a finite scale"
+                )
         return self
 
     def replace(self, **changes: Any) -> Settings:
@@ -69,10 +88,32 @@ FIELD_HELP: dict[str, str] = {
     "sources": "Most passages given to the model for one question.",
     "max_file_mb": "Files larger than this many megabytes are skipped.",
     "ui_language": 'Language of the desktop app: "" (the system\'s), "en" or "pt_BR".',
+    "lora_adapters": "LoRA adapters on top of the chat model, each a table "
+    "`{path, scale, enabled}` (a collection's own adapter, if it has one, replaces them).",
 }
 
 
+def _adapters(key: str, value: Any) -> tuple[AdapterSetting, ...]:
+    """The TOML list of `{path, scale, enabled}` tables as AdapterSettings."""
+    if not isinstance(value, list):
+        raise SettingsError(key, value, "expected a list of {path, scale, enabled} tables")
+    known = {f.name for f in fields(AdapterSetting)}
+    adapters = []
+    for item in value:
+        if not isinstance(item, dict) or not set(item) <= known or "path" not in item:
+            raise SettingsError(key, item, "expected a table with path, scale and enabled")
+        defaults = AdapterSetting(path="")
+        adapters.append(
+            AdapterSetting(
+                **{k: _coerce(f"{key}.{k}", v, getattr(defaults, k)) for k, v in item.items()}
+            )
+        )
+    return tuple(adapters)
+
+
 def _coerce(key: str, value: Any, default: Any) -> Any:
+    if isinstance(default, tuple):
+        return _adapters(key, value)
     expected = type(default)
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)

@@ -36,6 +36,14 @@ class Collection:
 
 
 @dataclass(frozen=True)
+class CollectionAdapter:
+    """A collection's default LoRA adapter: used when a question searches it."""
+
+    path: str
+    scale: float
+
+
+@dataclass(frozen=True)
 class FileRecord:
     path: str
     doc_hash: str
@@ -98,8 +106,24 @@ def _v1_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _v2_collection_adapters(db: sqlite3.Connection) -> None:
+    """A collection's default LoRA adapter (one at most), gone with the collection."""
+    db.execute(
+        """
+        CREATE TABLE collection_adapters (
+            collection_id INTEGER PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            scale REAL NOT NULL DEFAULT 1.0
+        )
+        """
+    )
+
+
 # Named migrations, run once each, in order, and recorded (as llm's migrations.py does).
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_initial,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_initial,
+    _v2_collection_adapters,
+)
 
 
 class Catalog:
@@ -210,6 +234,29 @@ class Catalog:
                 "UPDATE collections SET language = ? WHERE id = ?", (language, collection.id)
             )
         return self.get_collection(collection.name)
+
+    def set_adapter(self, collection: Collection, path: str, scale: float) -> None:
+        """Make `path` (already checked by the caller) the collection's default adapter."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO collection_adapters VALUES (?, ?, ?)",
+                (collection.id, path, scale),
+            )
+
+    def clear_adapter(self, collection: Collection) -> bool:
+        """Drop the collection's default adapter; whether it had one."""
+        with self.transaction() as db:
+            cursor = db.execute(
+                "DELETE FROM collection_adapters WHERE collection_id = ?", (collection.id,)
+            )
+            return cursor.rowcount > 0
+
+    def adapter(self, collection: Collection) -> CollectionAdapter | None:
+        row = self._db.execute(
+            "SELECT path, scale FROM collection_adapters WHERE collection_id = ?",
+            (collection.id,),
+        ).fetchone()
+        return CollectionAdapter(row[0], float(row[1])) if row else None
 
     def delete_collection(self, collection: Collection) -> None:
         with self.transaction() as db:
