@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from pathlib import PurePath
 
 from desktop.core.language import detect_language
-from desktop.core.retrieval import content_words
 from desktop.core.types import Source
 
 SYSTEM_PROMPT = (
@@ -29,7 +28,24 @@ NOT_FOUND = {
     "pt": "Os documentos não contêm uma resposta para esta pergunta.",
 }
 
-_CITATION = re.compile(r"\[(\d+)\]")
+# [3], and the groups small models also write: [1, 2], [1; 3], [1-2] (read as 1 and 2).
+_CITATION = re.compile(r"\[\s*(\d+(?:\s*[,;\u2013-]\s*\d+)*)\s*\]")
+_RANGE = re.compile(r"(\d+)(?:\s*[\u2013-]\s*(\d+))?")
+_LONGEST_RANGE = 20  # [1-200] is not a range of sources
+
+
+def _numbers(group: str) -> list[int]:
+    """The numbers of a citation's inside: "1, 3-4" gives [1, 3, 4], each once."""
+    found: list[int] = []
+    for match in _RANGE.finditer(group):
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) else first
+        if not first <= last <= first + _LONGEST_RANGE:
+            last = first
+        found.extend(n for n in range(first, last + 1) if n not in found)
+    return found
+
+
 def not_found_message(question: str) -> str:
     return NOT_FOUND[detect_language(question)]
 
@@ -62,22 +78,50 @@ def cited_numbers(answer: str) -> list[int]:
     """The source numbers an answer cites, in order of first citation."""
     seen: list[int] = []
     for match in _CITATION.finditer(answer):
-        n = int(match.group(1))
-        if n not in seen:
-            seen.append(n)
+        seen.extend(n for n in _numbers(match.group(1)) if n not in seen)
     return seen
 
 
 def remove_unknown_citations(answer: str, valid: set[int]) -> str:
-    """Drop citations like [7] that name no given source."""
-    return _CITATION.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", answer)
+    """Drop citations like [7] that name no given source; [1, 7] becomes [1].
+
+    A group is rewritten as one bracket per number ([1][2]), the form the
+    interfaces link. A removed citation takes the space before it along, so
+    that "euros [7]." becomes "euros.".
+    """
+
+    def keep(match: re.Match[str]) -> str:
+        known = [n for n in _numbers(match.group(2)) if n in valid]
+        if not known:
+            return ""
+        return match.group(1) + "".join(f"[{n}]" for n in known)
+
+    return re.sub(r"([ \t]*)" + _CITATION.pattern, keep, answer)
 
 
-def best_sentence(text: str, question: str) -> str:
-    """The sentence of `text` sharing the most words with the question."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
-    if not sentences:
-        return ""
-    wanted = content_words(question)
-    return max(sentences, key=lambda s: (len(wanted & content_words(s)), -len(s)))
+_OPEN_CITATION = re.compile(r"[ \t]*(?:\[[\d\s,;\u2013-]{0,16})?\Z")
 
+
+class CitationCleaner:
+    """`remove_unknown_citations` for a stream of pieces, so that [7] is never shown.
+
+    A piece that ends inside what may become a citation ("... euros [1" or a
+    trailing space) is held back until the next piece tells; the pieces given
+    out, joined, equal `remove_unknown_citations` of the whole text.
+    """
+
+    def __init__(self, valid: set[int]) -> None:
+        self._valid = valid
+        self._held = ""
+
+    def feed(self, piece: str) -> str:
+        text = self._held + piece
+        match = _OPEN_CITATION.search(text)
+        cut = match.start() if match else len(text)
+        self._held = text[cut:]
+        return remove_unknown_citations(text[:cut], self._valid)
+
+    def flush(self) -> str:
+        """What is still held back, cleaned: call once the stream has ended."""
+        text, self._held = self._held, ""
+        return remove_unknown_citations(text, self._valid)

@@ -68,6 +68,20 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Support:
+    """The sentence of a source that best supports an answer, and where it lies.
+
+    `start` and `end` index the source's chunk text (`hit.text[start:end]` is
+    `sentence`), so an interface can highlight it in place.
+    """
+
+    n: int  # the source's number
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Timings:
     retrieve_ms: float = 0.0
     first_token_ms: float = 0.0
@@ -85,6 +99,11 @@ class Answer:
     timings: Timings = field(default_factory=Timings)
     grounded: bool = True  # False when the documents did not hold an answer
     device: str = ""  # "cpu" or "gpu": where the model ran ("" when it was not asked)
+    cited: tuple[int, ...] = ()  # the source numbers the text cites, in order of first citation
+    support: Support | None = None  # the sentence of the used sources that best supports it
+
+    def is_cited(self, n: int) -> bool:
+        return n in self.cited
 
 
 # Indexing events: the indexer yields these; the CLI and the UI render them.

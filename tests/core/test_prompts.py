@@ -1,5 +1,7 @@
+import random
+
 from desktop.core.prompts import (
-    best_sentence,
+    CitationCleaner,
     build_messages,
     cited_numbers,
     detect_language,
@@ -35,6 +37,25 @@ def test_language_detection_for_the_not_found_message() -> None:
     assert not_found_message("What is this?").startswith("The documents do not contain")
 
 
-def test_best_sentence_shares_most_words_with_the_question() -> None:
-    text = "The team has seven technicians. The budget was 48,000 euros. It rained."
-    assert best_sentence(text, "How large was the budget?") == "The budget was 48,000 euros."
+def test_citation_groups_are_read_and_split_into_known_sources() -> None:
+    answer = "See [1, 3] and [2-4]; not [0] nor [12-900]."
+    assert cited_numbers(answer) == [1, 3, 2, 4, 0, 12]
+    assert remove_unknown_citations(answer, {1, 2}) == "See [1] and [2]; not nor."
+
+
+def test_a_removed_citation_takes_its_space_along() -> None:
+    assert remove_unknown_citations("It was 48,000 euros [7].", {1}) == "It was 48,000 euros."
+    assert remove_unknown_citations("No sources [1]", set()) == "No sources"
+
+
+def test_streamed_pieces_are_cleaned_like_the_whole_answer() -> None:
+    raw = "It was 48,000 euros [1][3], see also [2]. Not [7]. Also [1, 7] and [2-3]  [9] end [12"
+    whole = remove_unknown_citations(raw, {1, 2})
+    assert whole == "It was 48,000 euros [1], see also [2]. Not. Also [1] and [2] end [12"
+    rng = random.Random(5)
+    for _ in range(300):
+        cuts = sorted(rng.sample(range(1, len(raw)), rng.randint(0, 25)))
+        pieces = [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)], strict=True)]
+        cleaner = CitationCleaner({1, 2})
+        shown = [cleaner.feed(p) for p in pieces] + [cleaner.flush()]
+        assert "[7]" not in "".join(shown[:-1]) and "".join(shown) == whole
