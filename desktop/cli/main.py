@@ -37,6 +37,14 @@ from desktop.errors import ArquivoError, Cancelled
 from desktop.log import setup_logging
 from desktop.offline import enforce_offline
 from desktop.paths import AppPaths
+from desktop.services.adapters import (
+    AdapterChoice,
+    Comparison,
+    choose_adapters,
+    set_collection_adapter,
+    use_adapters,
+)
+from desktop.services.adapters import compare as compare_answers
 from desktop.services.assistant import Answer, AnswerDelta
 from desktop.services.workspace import Workspace
 from desktop.settings import load_settings
@@ -88,8 +96,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="number of results (default 5)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
-    p = commands.add_parser("collections", help="list collections")
+    p = commands.add_parser("collections", help="list collections, or set one's default adapter")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    sub = p.add_subparsers(dest="collections_command", metavar="ACTION")
+    adapter = sub.add_parser(
+        "adapter",
+        help="set (or --clear) the LoRA adapter `ask` uses for a collection",
+        description="Give a collection its own default LoRA adapter: `ask` uses it for that "
+        "collection unless --lora is given. The adapter is checked against the chat model "
+        "(--model, else the settings') before it is stored.",
+    )
+    adapter.add_argument("name", metavar="NAME", help="the collection")
+    adapter.add_argument("file", type=Path, nargs="?", metavar="FILE", help="a GGUF LoRA adapter")
+    adapter.add_argument("--scale", type=float, default=1.0, metavar="S", help="default 1.0")
+    adapter.add_argument("--clear", action="store_true", help="drop the collection's adapter")
+    adapter.add_argument(
+        "--model", type=Path, metavar="FILE",
+        help="check against this model (default: the chat model)",
+    )  # fmt: skip
 
     p = commands.add_parser("remove", help="take files or a folder out of a collection")
     p.add_argument("path", type=Path, metavar="PATH")
@@ -141,18 +165,21 @@ def lora_pairs(args: argparse.Namespace) -> list[tuple[Path, float]]:
 def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
     if args.model is not None:
         inspect_gguf(args.model)  # a bad file is the user's to fix: exit 2 before any work
-    adapters = lora_pairs(args)
-    model_path = args.model or ws.chat_model_path
-    for adapter, _scale in adapters:
-        check_adapter(adapter, model_path)  # before llama.cpp sees it: exit 2, no crash
-    if args.compare and not adapters:
-        raise ArquivoError("--compare needs at least one --lora adapter")
     ws.catalog.get_collection(args.collection)
+    model_path = args.model or ws.chat_model_path
+    # --lora, else the collection's default adapter, else those switched on in the settings
+    adapters = choose_adapters(ws.catalog, ws.settings, args.collection, lora_pairs(args))
+    for choice in adapters:
+        check_adapter(choice.path, model_path)  # before llama.cpp sees it: exit 2, no crash
+    if args.compare and not adapters:
+        raise ArquivoError(
+            "--compare needs an adapter: --lora FILE, the collection's default adapter "
+            "(`arquivo collections adapter`) or one switched on in the settings"
+        )
     if args.compare:
         return compare(ws, args, adapters)
     if adapters:
-        llm: Any = ws.assistant.llm
-        llm.set_adapters({llm.load_adapter(path, scale): scale for path, scale in adapters})
+        use_adapters(ws.assistant.llm, adapters)
     cancel = CancelToken()
     answer: Answer | None = None
     streamed = False
@@ -170,11 +197,16 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
         raise Cancelled()
     assert answer is not None
     if args.json:
-        print(json.dumps(answer_json(answer, ws.assistant), ensure_ascii=False))
+        payload = answer_json(answer, ws.assistant) | {"adapters": adapters_json(adapters)}
+        print(json.dumps(payload, ensure_ascii=False))
     else:
         sys.stdout.write("\n")
         print_sources(answer)
     return 0
+
+
+def adapters_json(adapters: Sequence[AdapterChoice]) -> list[dict[str, Any]]:
+    return [{"path": str(c.path), "scale": c.scale, "origin": c.origin} for c in adapters]
 
 
 @contextmanager
@@ -197,25 +229,23 @@ def stop_on_ctrl_c(cancel: CancelToken) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def compare(ws: Workspace, args: argparse.Namespace, adapters: list[tuple[Path, float]]) -> int:
-    """The same question with and without the adapters, on one loaded model."""
-    llm: Any = ws.assistant.llm
-    handles = {llm.load_adapter(path, scale): scale for path, scale in adapters}
-    results: dict[str, Answer] = {}
-    for label in ("without adapter", "with adapter"):
-        if label == "with adapter":
-            llm.set_adapters(handles)
-        else:
-            llm.disable_adapters()
-        answer = None
-        for event in ws.assistant.ask(args.collection, args.question):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None
-        results[label] = answer
+def compare(ws: Workspace, args: argparse.Namespace, adapters: Sequence[AdapterChoice]) -> int:
+    """The same question without and with the adapters, on one loaded model."""
+    cancel = CancelToken()
+    comparison: Comparison | None = None
+    with stop_on_ctrl_c(cancel):
+        events = compare_answers(ws.assistant, args.collection, args.question, adapters, cancel)
+        for event in events:
+            if isinstance(event, Comparison):
+                comparison = event
+    if cancel.cancelled:
+        raise Cancelled()
+    assert comparison is not None
+    results = comparison.by_side()
     if args.json:
         print(json.dumps(
-            {label: answer_json(a, ws.assistant) for label, a in results.items()},
+            {label: answer_json(a, ws.assistant) for label, a in results.items()}
+            | {"adapters": adapters_json(adapters)},
             ensure_ascii=False,
         ))  # fmt: skip
         return 0
@@ -243,10 +273,31 @@ def cmd_search(ws: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_collection_adapter(ws: Workspace, args: argparse.Namespace) -> int:
+    """`collections adapter NAME FILE [--scale S]` or `collections adapter NAME --clear`."""
+    if args.clear == (args.file is not None):
+        raise ArquivoError("give either an adapter FILE or --clear")
+    if args.clear:
+        had = ws.catalog.clear_adapter(ws.catalog.get_collection(args.name))
+        print(f"{args.name!r} has no default adapter{' any more' if had else ''}.")
+        return 0
+    if not math.isfinite(args.scale):
+        raise ArquivoError(f"--scale must be a finite number, not {args.scale}")
+    info = set_collection_adapter(ws.catalog, args.name, args.file, args.scale, ws.chat_model_path)
+    print(
+        f"{args.name!r} now answers with {args.file} (scale {args.scale:g}; rank {info.rank}, "
+        f"{len(info.weights)} weights, checked against {ws.chat_model_path.name})."
+    )
+    return 0
+
+
 def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
+    if args.collections_command == "adapter":
+        return cmd_collection_adapter(ws, args)
     rows: list[dict[str, Any]] = []
     for collection in ws.catalog.collections():
         stats = ws.catalog.stats(collection)
+        adapter = ws.catalog.adapter(collection)
         rows.append(
             {
                 "name": collection.name,
@@ -254,6 +305,7 @@ def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
                 "files": stats.files,
                 "chunks": stats.chunks,
                 "embedding_model": collection.embedding_model,
+                "adapter": {"path": adapter.path, "scale": adapter.scale} if adapter else None,
             }
         )
     if args.json:
@@ -265,6 +317,8 @@ def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
             print(f"{row['name']}: {row['files']} files, {row['chunks']} chunks")
             for folder in row["folders"]:
                 print(f"    {folder}")
+            if row["adapter"]:
+                print(f"    adapter: {row['adapter']['path']} (scale {row['adapter']['scale']:g})")
     return 0
 
 

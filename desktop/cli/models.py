@@ -72,6 +72,6 @@ def cmd_adapters(ws: Workspace, args: argparse.Namespace) -> int:
     info = check_adapter(args.file, model)
     print(
         f"{args.file}: a LoRA adapter for {info.architecture} (rank {info.rank}, "
-        f"alpha {info.alpha}, {info.weights} weights) that fits {Path(model).name}."
+        f"alpha {info.alpha}, {len(info.weights)} weights) that fits {Path(model).name}."
     )
     return 0

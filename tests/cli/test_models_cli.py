@@ -65,8 +65,10 @@ def test_adapters_check_accepts_a_fitting_adapter_and_names_what_is_wrong(
 
 
 def test_ask_with_a_lora_and_compare(
-    capsys: pytest.CaptureFixture[str], models_dir: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], models_dir: Path, tmp_path: Path, arquivo_home: Path
 ) -> None:
+    arquivo_home.mkdir(parents=True, exist_ok=True)  # short answers: three of them are asked
+    (arquivo_home / "settings.toml").write_text("max_answer_tokens = 32\n")
     make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
     assert main(["index", str(tmp_path / "docs")]) == 0
     capsys.readouterr()
@@ -79,7 +81,8 @@ def test_ask_with_a_lora_and_compare(
     code, out, _ = run(capsys, "ask", question, "--lora", str(adapter), "--compare", "--json")
     assert code == 0
     both = json.loads(out)
-    assert set(both) == {"without adapter", "with adapter"}
+    assert set(both) == {"without adapter", "with adapter", "adapters"}
+    assert both["adapters"] == [{"path": str(adapter), "scale": 1.0, "origin": "command line"}]
     assert both["with adapter"]["sources"] == both["without adapter"]["sources"]
     code, _, err = run(capsys, "ask", question, "--lora", str(adapter), "--lora-scale", "nan")
     assert code == 2 and "finite" in err
