@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -42,6 +43,7 @@ class Settings:
     max_answer_tokens: int = 512
     sources: int = 6
     max_file_mb: int = 200
+    ocr_languages: str = "por+eng"
     ui_language: str = ""
     lora_adapters: tuple[AdapterSetting, ...] = ()
 
@@ -54,6 +56,8 @@ class Settings:
             ("max_answer_tokens", self.max_answer_tokens > 0, "must be positive"),
             ("sources", 1 <= self.sources <= 50, "must be between 1 and 50"),
             ("max_file_mb", self.max_file_mb > 0, "must be positive"),
+            ("ocr_languages", _OCR_LANGUAGES.fullmatch(self.ocr_languages) is not None,
+             'Tesseract language codes joined by "+", such as "por+eng", or "" for no OCR'),
             ("ui_language", self.ui_language in UI_LANGUAGES, f"one of {sorted(UI_LANGUAGES)}"),
         ]
         for key, ok, reason in checks:
@@ -69,6 +73,9 @@ class Settings:
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes).validate()
 
+
+# "por+eng", "chi_sim", "": Tesseract's language codes, most likely first.
+_OCR_LANGUAGES = re.compile(r"(?:\w+(?:\+\w+)*)?", re.ASCII)
 
 UI_LANGUAGES = {"": "system", "en": "English", "pt_BR": "Português (Brasil)"}
 
@@ -87,6 +94,8 @@ FIELD_HELP: dict[str, str] = {
     "max_answer_tokens": "Longest answer, in tokens.",
     "sources": "Most passages given to the model for one question.",
     "max_file_mb": "Files larger than this many megabytes are skipped.",
+    "ocr_languages": "Languages of scanned PDF pages, read with OCR when Tesseract is "
+    'installed: Tesseract codes joined by "+" ("" turns OCR off).',
     "ui_language": 'Language of the desktop app: "" (the system\'s), "en" or "pt_BR".',
     "lora_adapters": "LoRA adapters on top of the chat model, each a table "
     "`{path, scale, enabled}` (a collection's own adapter, if it has one, replaces them).",

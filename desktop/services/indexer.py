@@ -25,6 +25,7 @@ from desktop.core.catalog import Catalog, Collection, FileRecord
 from desktop.core.chunking import chunk_document
 from desktop.core.embedding import Embedder
 from desktop.core.ingest import read_document
+from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.ingest.registry import format_size
 from desktop.core.language import collection_language
 from desktop.core.store import ChunkStore, TableSpec
@@ -50,6 +51,7 @@ class IndexOptions:
     commit_chunks: int = 256  # chunks committed together: the most a kill can lose
 
 
+    ocr: OcrOptions | None = None  # scanned PDF pages: None reads none
 @dataclass
 class _PendingDocument:
     doc_hash: str
@@ -262,7 +264,7 @@ class Indexer:
             gone = self._catalog.record_files(collection, [record])
             self._store.delete_documents(table_of(collection), sorted(gone))
             return "reused"
-        document = read_document(path, self.options.max_file_bytes)
+        document = read_document(path, self.options.max_file_bytes, self.options.ocr)
         chunks = chunk_document(document)
         if not chunks:
             raise UnreadableFileError(path, "no text found")

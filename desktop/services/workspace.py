@@ -11,8 +11,14 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from desktop.core.catalog import Catalog
-from desktop.core.embedding import Embedder, load_embedder
+from desktop.core.catalog import Catalog, Collection
+from desktop.core.embedding import (
+    Embedder,
+    embedding_folder,
+    find_embedding_spec,
+    load_embedder,
+)
+from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.llm import LLM, LlamaCppLLM, resolve_model_path
 from desktop.core.rerank import FastEmbedReranker, Reranker
 from desktop.core.retrieval import Retriever
@@ -85,8 +91,14 @@ class Workspace:
 
     @cached_property
     def indexer(self) -> Indexer:
-        options = IndexOptions(max_file_bytes=self.settings.max_file_mb * 1024 * 1024)
-        return Indexer(self.catalog, self.store, self.embedder, self.paths.index, options)
+        options = IndexOptions(
+            max_file_bytes=self.settings.max_file_mb * 1024 * 1024,
+            ocr=OcrOptions(self.settings.ocr_languages),
+        )
+        return Indexer(
+            self.catalog, self.store, self.embedder, self.paths.index, options,
+            embedder_for=self.embedder_for,
+        )  # fmt: skip
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -15,6 +15,7 @@ from typing import Any
 import pymupdf
 
 from desktop.core.ingest.normalize import normalize_text
+from desktop.core.ingest.ocr import OCR_OFF, OcrOptions, OcrUnavailable, ocr_engine
 from desktop.core.ingest.sniff import PDF, find_pdf_header, read_head, sniff
 from desktop.core.types import Document, Section
 from desktop.errors import UnreadableFileError
@@ -103,7 +104,7 @@ def _same_row(a: Box, b: Box) -> bool:
     return height > 0 and overlap > 0.5 * height and b[0] >= a[2] - 1.0
 
 
-def page_text(page: pymupdf.Page) -> str:
+def page_text(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> str:
     """Extract one page's text in content order, normalised.
 
     MuPDF's content order keeps columns apart (its `sort=True` lays columns side by
@@ -111,9 +112,10 @@ def page_text(page: pymupdf.Page) -> str:
     into pieces, one per line; pieces that sit on the same row, left to right and one
     after the other, are joined back with a space. A word hyphenated at the end of a
     line is joined with the next line of its block (MuPDF's TEXT_DEHYPHENATE does not
-    act on "dict" output). Blocks are separated by a blank line.
+    act on "dict" output). Blocks are separated by a blank line. `textpage` is
+    an OCR result to lay out the same way instead of the page's own text.
     """
-    data: dict[str, Any] = page.get_text("dict", flags=_FLAGS)
+    data: dict[str, Any] = page.get_text("dict", flags=_FLAGS, textpage=textpage)
     out: list[str] = []
     prev: Box | None = None
     for block in data.get("blocks", ()):
@@ -163,6 +165,58 @@ def _has_images(doc: pymupdf.Document, page_count: int) -> bool:
     return False
 
 
+# A page with this little text and an image is a scan (a scanner's stamp or page
+# number is all the text it has); the OCR text replaces what little there was.
+_SCAN_MAX_CHARS = 20
+
+
+def _is_scan(doc: pymupdf.Document, index: int, text: str) -> bool:
+    if len(text) > _SCAN_MAX_CHARS:
+        return False
+    try:
+        return bool(doc.load_page(index).get_images())
+    except PAGE_ERRORS:
+        return False
+
+
+def _read_scans(
+    doc: pymupdf.Document, path: Path, pages: list[tuple[int, str]], ocr: OcrOptions | None
+) -> tuple[list[tuple[int, str]], str]:
+    """OCR the pages that are images of text; returns the pages and why any were left.
+
+    Only pages without a text layer are read this way (OCR costs seconds a page,
+    text extraction milliseconds), each keeping its own page number. The reason
+    is "" when nothing needed OCR or everything that did was read.
+    """
+    scans = [i for i, (index, text) in enumerate(pages) if _is_scan(doc, index, text)]
+    if not scans:
+        return pages, ""
+    if ocr is None or not ocr.enabled:
+        return pages, OCR_OFF
+    try:
+        engine = ocr_engine(ocr)
+    except OcrUnavailable as e:
+        logger.info("%s: %d scanned pages not read: %s", path, len(scans), e.reason)
+        return pages, e.reason
+    read = list(pages)
+    for i in scans:
+        index = pages[i][0]
+        try:
+            page = doc.load_page(index)
+            textpage = page.get_textpage_ocr(
+                flags=_FLAGS,
+                language=engine.languages,
+                dpi=ocr.dpi,
+                full=True,
+                tessdata=str(engine.tessdata),
+            )
+            read[i] = (index, page_text(page, textpage))
+        except PAGE_ERRORS as e:
+            logger.warning("%s: OCR of page %d failed (%s)", path, index + 1, e)
+    logger.debug("%s: %d pages read with OCR (%s)", path, len(scans), engine.languages)
+    return read, ""
+
+
 def _not_a_pdf(path: Path, head: bytes, doc: pymupdf.Document | None) -> UnreadableFileError:
     kind = sniff(head)
     if kind is None and doc is not None:
@@ -173,8 +227,13 @@ def _not_a_pdf(path: Path, head: bytes, doc: pymupdf.Document | None) -> Unreada
     return UnreadableFileError(path, f"not a PDF (file content is {label})")
 
 
-def read_pdf(path: Path) -> Document:
-    """Read a PDF: one Section per page that has text, page numbers 1-based."""
+def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
+    """Read a PDF: one Section per page that has text, page numbers 1-based.
+
+    Scanned pages are read with OCR when `ocr` is enabled and Tesseract is
+    installed; otherwise they are left out, and a PDF that is nothing but scans
+    is skipped with the reason (OCR off, or what to install).
+    """
     head = read_head(path)
     if find_pdf_header(head) < 0:
         kind = sniff(head)
@@ -197,14 +256,17 @@ def read_pdf(path: Path) -> Document:
         pages = list(page_texts(doc, path, page_count))
         if not pages:
             raise UnreadableFileError(path, "damaged PDF")
+        pages, unread = _read_scans(doc, path, pages, ocr)
         sections = tuple(
             Section(text=text, page=index + 1, heading=headings[index])
             for index, text in pages
             if text
         )
         if not sections:
+            if unread:
+                raise UnreadableFileError(path, unread)
             if _has_images(doc, page_count):
-                raise UnreadableFileError(path, "no text layer, needs OCR")
+                raise UnreadableFileError(path, "no text found (OCR read nothing)")
             raise UnreadableFileError(path, "no text found")
         title = _metadata_title(doc)
     finally:

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.types import Document
 from desktop.errors import UnreadableFileError, UnsupportedFileError
 
@@ -107,11 +108,14 @@ def _check_file(path: Path, max_bytes: int) -> None:
         raise UnreadableFileError(path, _os_reason(e)) from e
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_document(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrOptions | None = None
+) -> Document:
     """Read `path` into a Document, or raise UnreadableFileError saying why not.
 
     UnsupportedFileError (a subclass) means the suffix has no reader. The returned
-    document always has at least one section with text.
+    document always has at least one section with text. `ocr` reads scanned PDF
+    pages (None: OCR off); only the PDF reader has pages to scan.
     """
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
@@ -119,7 +123,12 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
         raise UnsupportedFileError(path)
     _check_file(path, max_bytes)
     try:
-        document = reader(path)
+        if reader is _PDF and ocr is not None:
+            from desktop.core.ingest.pdf import read_pdf
+
+            document = read_pdf(path, ocr)
+        else:
+            document = reader(path)
     except UnreadableFileError:
         raise
     except OSError as e:

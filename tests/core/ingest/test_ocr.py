@@ -1,0 +1,166 @@
+"""Scanned PDF pages: read with Tesseract when it is installed, skipped with a reason when not.
+
+The scans are made here: a page with real text is rendered to an image, and
+the image alone becomes a page of a new PDF, with no text layer at all. The
+tests that read one need Tesseract with English and Portuguese data and are
+skipped, saying so, where it is missing; the tests of the missing-Tesseract
+path hide the real installation (PATH, TESSDATA_PREFIX) and run everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from desktop.core.ingest import read_document
+from desktop.core.ingest.ocr import NO_TESSERACT, OCR_OFF, OcrOptions, find_tessdata
+from desktop.core.ingest.pdf import read_pdf
+from desktop.errors import UnreadableFileError
+
+_INSTALLED = find_tessdata()
+requires_tesseract = pytest.mark.skipif(
+    _INSTALLED is None or not {"eng", "por"} <= _INSTALLED.languages,
+    reason="Tesseract with English and Portuguese data is not installed "
+    "(Debian: apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-por)",
+)
+
+
+def scanned_page(out: pymupdf.Document, lines: list[str], dpi: int = 200) -> None:
+    """Append to `out` a page that is only a picture of `lines`, as a scanner makes."""
+    source = pymupdf.open()
+    page = source.new_page()
+    y = 100.0
+    for line in lines:
+        page.insert_text((72, y), line, fontsize=16, fontname="helv")
+        y += 28
+    picture = page.get_pixmap(dpi=dpi)
+    scan = out.new_page(width=page.rect.width, height=page.rect.height)
+    scan.insert_image(scan.rect, pixmap=picture)
+    source.close()
+
+
+def text_page(out: pymupdf.Document, line: str) -> None:
+    out.new_page().insert_text((72, 100), line, fontsize=12, fontname="helv")
+
+
+ENGLISH = ["The harbour master logged ship 4471", "arriving at dawn with copper ore."]
+PORTUGUESE = ["A conciliação bancária é obrigatória", "até o fim do mês de março."]
+
+
+@pytest.fixture
+def mixed_pdf(tmp_path: Path) -> Path:
+    """Page 1 has a text layer, page 2 is a scan, page 3 is blank."""
+    path = tmp_path / "mixed.pdf"
+    doc = pymupdf.open()
+    text_page(doc, "Typed cover page about the harbour.")
+    scanned_page(doc, ENGLISH)
+    doc.new_page()
+    doc.save(path)
+    doc.close()
+    return path
+
+
+@pytest.fixture
+def scan_only_pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "scan.pdf"
+    doc = pymupdf.open()
+    scanned_page(doc, ENGLISH)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_a_made_scan_has_no_text_layer(scan_only_pdf: Path) -> None:
+    with pymupdf.open(scan_only_pdf) as doc:
+        assert doc[0].get_text().strip() == ""
+        assert doc[0].get_images()
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@requires_tesseract
+def test_scanned_page_is_read_with_ocr_and_keeps_its_page_number(mixed_pdf: Path) -> None:
+    document = read_document(mixed_pdf, ocr=OcrOptions("eng"))
+    assert [s.page for s in document.sections] == [1, 2]
+    assert "Typed cover page" in document.sections[0].text
+    scanned = words(document.sections[1].text)
+    assert "harbour master logged ship 4471" in scanned
+    assert "copper ore" in scanned
+
+
+@requires_tesseract
+def test_portuguese_scan_keeps_its_accents(tmp_path: Path) -> None:
+    path = tmp_path / "extrato.pdf"
+    doc = pymupdf.open()
+    scanned_page(doc, PORTUGUESE, dpi=300)
+    doc.save(path)
+    document = read_pdf(path, OcrOptions("por"))
+    text = words(document.sections[0].text)
+    assert "conciliação bancária é obrigatória" in text
+    assert "mês de março" in text
+
+
+def test_ocr_off_skips_a_scan_only_pdf_as_before(scan_only_pdf: Path) -> None:
+    for ocr in (None, OcrOptions("")):
+        with pytest.raises(UnreadableFileError) as caught:
+            read_document(scan_only_pdf, ocr=ocr)
+        assert caught.value.reason == OCR_OFF
+
+
+def test_without_tesseract_on_the_path_the_scan_is_skipped_with_what_to_install(
+    scan_only_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
+    monkeypatch.setenv("PATH", str(empty))
+    assert find_tessdata() is None
+    with pytest.raises(UnreadableFileError) as caught:
+        read_document(scan_only_pdf, ocr=OcrOptions("por+eng"))
+    assert caught.value.reason == NO_TESSERACT
+    assert "install Tesseract" in caught.value.reason
+
+
+def test_tessdata_without_languages_counts_as_no_tesseract(
+    mixed_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Text pages still index; the scanned page is left out, the file is not skipped."""
+    empty = tmp_path / "tessdata"
+    empty.mkdir()
+    monkeypatch.setenv("TESSDATA_PREFIX", str(empty))
+    document = read_document(mixed_pdf, ocr=OcrOptions("eng"))
+    assert [s.page for s in document.sections] == [1]
+
+
+@requires_tesseract
+def test_a_missing_language_names_its_package(
+    scan_only_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _INSTALLED is not None
+    only_english = tmp_path / "tessdata"
+    only_english.mkdir()
+    (only_english / "eng.traineddata").symlink_to(_INSTALLED.folder / "eng.traineddata")
+    monkeypatch.setenv("TESSDATA_PREFIX", str(only_english))
+    with pytest.raises(UnreadableFileError) as caught:
+        read_document(scan_only_pdf, ocr=OcrOptions("por"))
+    assert "tesseract-ocr-por" in caught.value.reason
+    # With English among the languages asked for, the page is read with it.
+    document = read_document(scan_only_pdf, ocr=OcrOptions("por+eng"))
+    assert "copper ore" in words(document.sections[0].text)
+
+
+def test_text_pdfs_never_run_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF with a text layer does not even look for Tesseract (a per-file cost)."""
+    path = tmp_path / "typed.pdf"
+    doc = pymupdf.open()
+    text_page(doc, "Nothing scanned here.")
+    doc.save(path)
+    calls: list[object] = []
+    monkeypatch.setattr("desktop.core.ingest.pdf.ocr_engine", calls.append)
+    document = read_document(path, ocr=OcrOptions("eng"))
+    assert document.sections[0].text == "Nothing scanned here."
+    assert calls == []
