@@ -5,11 +5,15 @@ models and settings (so the user's embedding model is the one measured) and
 is deleted afterwards: the user's own collections are never touched. The
 table goes to stdout (or the JSON with `--json`), progress to stderr, and the
 JSON is always written to `--out` (default `bench-results/eval-<dataset>.json`).
+With `--keep-index DIR` the data folder is DIR and stays: a second run with the
+same DIR searches the kept index instead of embedding the corpus again, which
+makes comparing retrieval settings a matter of seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -51,6 +55,13 @@ def add_eval_parser(commands: Any) -> argparse.ArgumentParser:
         "--language",
         metavar="NAME",
         help="full-text language of the evaluated collection (default: detected by the indexer)",
+    )
+    p.add_argument(
+        "--keep-index",
+        type=Path,
+        metavar="DIR",
+        help="index into DIR and keep it; a later run with the same DIR reuses that index "
+        "and the dense reference's vectors (delete DIR after changing chunking or models)",
     )
     p.add_argument(
         "--embedding-model",
@@ -99,8 +110,14 @@ def cmd_eval(ws: Workspace, args: argparse.Namespace) -> int:
     if not args.dataset.is_dir():
         raise ArquivoError(f"no such folder: {args.dataset}", "give a folder in BEIR layout")
     show = _ProgressLine() if sys.stderr.isatty() else None
-    with tempfile.TemporaryDirectory(prefix="arquivo-eval-") as home:
-        paths = AppPaths(home=Path(home), models=ws.paths.models)
+    keep: Path | None = getattr(args, "keep_index", None)
+    if keep is not None and keep.resolve() == ws.paths.home.resolve():
+        raise ArquivoError("--keep-index must not be your data folder", "name a new folder")
+    with contextlib.ExitStack() as stack:
+        home = keep or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="arquivo-eval-"))
+        )
+        paths = AppPaths(home=home, models=ws.paths.models)
         settings = _eval_settings(ws, args)
         same_model = settings.embedding_model == ws.settings.embedding_model
         eval_ws = Workspace(paths, settings, embedder=ws.embedder if same_model else None)
@@ -114,6 +131,7 @@ def cmd_eval(ws: Workspace, args: argparse.Namespace) -> int:
                 collection_language=args.language,
                 progress=show,
                 cancel=CancelToken(),
+                reuse_index=keep is not None,
             )
         finally:
             if show:
@@ -146,7 +164,7 @@ def report_table(report: EvalReport) -> str:
     lines = [
         f"{report.dataset}: {report.documents} documents ({report.chunks} chunks), "
         f"{report.queries} queries, {report.judgements} judgements; "
-        f"indexed in {report.index_seconds:.0f} s",
+        + ("index reused" if report.index_reused else f"indexed in {report.index_seconds:.0f} s"),
         f"{report.embedding_model}, full-text language {report.collection_language}; "
         f"{report.machine.get('cpu')}, {report.machine.get('cores')} cores, {report.date}",
         "",

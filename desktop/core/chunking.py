@@ -5,6 +5,11 @@ exact), paragraphs are kept whole when they fit, long paragraphs are cut at
 sentence ends, and text with no sentence ends at all (a 5 MB single line) is
 cut at word boundaries. Neighbouring chunks of one section share a small
 overlap so that a sentence cut in two is still findable.
+
+A chunk is stored as the document says it, but the embedding model sees it
+with its context: the document's title and the chunk's heading go before the
+text (`embedding_text`), because the second chunk of an abstract, cut off from
+its title, no longer says what it is about.
 """
 
 from __future__ import annotations
@@ -100,3 +105,40 @@ def chunk_document(document: Document, sizes: ChunkSizes = DEFAULT_SIZES) -> lis
                 Chunk(text=text, ordinal=len(chunks), page=section.page, heading=section.heading)
             )
     return chunks
+
+
+_MAX_TITLE = 200  # characters: a longer first line is a paragraph, not a title
+
+
+def context_title(document: Document) -> str:
+    """The title that names the document's chunks: its own, or its first line.
+
+    Readers of structured formats find a title (PDF metadata, <title>, a
+    Word title style); plain text has none, and a short first line standing
+    alone (followed by a blank line, not ending like the start of a list or a
+    letter) is taken as one.
+    """
+    if document.title.strip():
+        return " ".join(document.title.split())
+    if not document.sections:
+        return ""
+    lines = document.sections[0].text.lstrip().split("\n", 2)
+    line = lines[0].strip()
+    stands_alone = len(lines) == 3 and not lines[1].strip() and bool(lines[2].strip())
+    if not line or len(line) > _MAX_TITLE or not stands_alone or line.endswith((",", ":")):
+        return ""
+    return line
+
+
+def embedding_text(chunk: Chunk, title: str) -> str:
+    """What the embedding model sees for a chunk: title and heading, then the text.
+
+    Either is left out when the chunk already begins with it (the first chunk
+    of a plain-text file starts with its title line) or when the heading is
+    the title again.
+    """
+    context = [title] if title and not chunk.text.startswith(title) else []
+    heading = chunk.heading.strip()
+    if heading and heading != title and not chunk.text.startswith(heading):
+        context.append(heading)
+    return "\n".join([*context, chunk.text]) if context else chunk.text

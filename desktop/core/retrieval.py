@@ -5,6 +5,17 @@ their scores against each other. Near-duplicate chunks (overlaps, copies that
 differ by a character) are dropped so that the model's budget holds distinct
 passages. Relevance is judged separately, from the raw scores: a question the
 documents cannot answer must not reach the model with unrelated passages.
+
+Fusion knows when a retriever is weak. A collection's language is detected at
+indexing (it also picks the keyword index's stemmer), and an embedding model
+says which languages it was trained on. When the model does not know the
+collection's language its ranking is close to noise: measured on the FaQuAD
+public split (Portuguese), the English MiniLM alone scored nDCG@10 0.52 against
+0.92 for the Portuguese-stemmed keyword index, and fusing the two at equal
+weight (0.74) was worse than keywords alone. The vector ranking then gets
+`foreign_vector_weight` instead of `vector_weight`, and the relevance gate stops
+trusting the cosine (an English model finds two unrelated Portuguese texts
+"similar"). A multilingual model that lists the language counts fully again.
 """
 
 from __future__ import annotations
@@ -16,11 +27,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
-from desktop.core.embedding import Embedder, Vector
+from desktop.core.embedding import Embedder, Vector, find_embedding_spec
 from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.types import Hit
-from desktop.errors import ArquivoError
+from desktop.errors import ArquivoError, ModelError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -50,12 +61,22 @@ def content_words(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class RetrievalConfig:
-    """How retrieval fuses and filters; defaults measured on the public splits."""
+    """How retrieval fuses and filters; defaults measured on the public splits.
+
+    `vector_weight` and `text_weight` scale each ranking's reciprocal-rank
+    votes; `foreign_vector_weight` replaces `vector_weight` for a collection
+    whose language the embedding model does not know. At 0 (the default) the
+    vector ranking only fills in after the keyword matches when these are too
+    few, and is not even computed otherwise. On the FaQuAD public split
+    (Portuguese, English MiniLM) nDCG@10 was 0.919 at 0, 0.878 at 0.1, 0.822 at
+    0.3 and 0.740 at 1 (RRF k 60, 40 candidates): any weight costs quality.
+    """
 
     candidates: int = 40  # rows taken from each retriever before fusion
     rrf_k: int = 60
     vector_weight: float = 1.0
     text_weight: float = 1.0
+    foreign_vector_weight: float = 0.0
     duplicate_overlap: float = 0.85  # word-set overlap above which a chunk is a duplicate
     min_similarity: float = 0.35  # cosine at or above which a passage is on topic
     min_keyword_coverage: float = 0.6  # share of the question's words a passage must hold
@@ -84,6 +105,35 @@ def rrf_fuse(
     return [(rows[cid], scores[cid]) for cid in order]
 
 
+def embedder_languages(embedder: Embedder) -> str | None:
+    """The languages an embedder was trained on, as its model spec words them.
+
+    An embedder may say so itself (a `languages` attribute); otherwise its
+    name is looked up among the known models. None when nobody knows.
+    """
+    languages = getattr(embedder, "languages", None)
+    if isinstance(languages, str):
+        return languages
+    try:
+        return find_embedding_spec(embedder.name).languages
+    except ModelError:
+        return None
+
+
+def knows_language(languages: str | None, language: str) -> bool:
+    """Whether a model trained on `languages` can rank text in `language`.
+
+    `languages` is free text such as "English" or "multilingual (100+
+    languages, Portuguese included)"; `language` is a collection's full-text
+    language ("Portuguese"). Unknown on either side counts as known: the
+    vector ranking is only down-weighted on positive evidence.
+    """
+    if not languages or not language:
+        return True
+    said = languages.lower()
+    return "multilingual" in said or language.lower() in said
+
+
 def _overlap(a: set[str], b: set[str]) -> float:
     if not a or not b:
         return 0.0
@@ -107,8 +157,18 @@ class Retriever:
         self._store = store
         self._catalog = catalog
         self.config = config or RetrievalConfig()
+        self._languages = embedder_languages(embedder)
         self._reranker = reranker
         self._rerank_depth = rerank_depth
+
+    def knows_language(self, collection: Collection) -> bool:
+        """Whether the embedding model was trained on the collection's language."""
+        return knows_language(self._languages, collection.language)
+
+    def vector_weight(self, collection: Collection) -> float:
+        """The weight of the vector ranking in this collection's fusion."""
+        cfg = self.config
+        return cfg.vector_weight if self.knows_language(collection) else cfg.foreign_vector_weight
 
     def search_many(
         self, collections: Sequence[Collection], query: str, k: int
@@ -117,7 +177,8 @@ class Retriever:
         if len(collections) == 1:
             return self.search(collections[0], query, k)
         started = time.perf_counter()
-        vector = self._embedder.embed_query(query)
+        needs_vector = any(self.vector_weight(c) > 0 for c in collections)
+        vector = self._embedder.embed_query(query) if needs_vector else None
         results = [self.search(c, query, k, vector) for c in collections]
         hits = sorted((h for r in results for h in r.hits), key=lambda h: h.score, reverse=True)
         return SearchResult(
@@ -140,13 +201,23 @@ class Retriever:
                 f"re-index it: `arquivo forget {collection.name}`, then index its folders again",
             )
         table = TableSpec(collection.table_name, collection.dim, collection.language)
-        if vector is None:
-            vector = self._embedder.embed_query(query)
-        vector_hits = self._store.vector_search(table, vector, cfg.candidates)
+        trust_vectors = self.knows_language(collection)
+        vector_weight = self.vector_weight(collection)
         text_hits = self._store.text_search(table, query, cfg.candidates)
-        fused = rrf_fuse(
-            [(vector_hits, cfg.vector_weight), (text_hits, cfg.text_weight)], cfg.rrf_k
-        )
+        vector_hits: list[StoredHit] = []
+        if vector_weight > 0 or len(text_hits) < k:
+            if vector is None:
+                vector = self._embedder.embed_query(query)
+            vector_hits = self._store.vector_search(table, vector, cfg.candidates)
+        if vector_weight > 0:
+            rankings = [(vector_hits, vector_weight), (text_hits, cfg.text_weight)]
+        else:
+            # Too few keyword matches (a question in another language, or in other
+            # words): the weak vector ranking continues the keyword ranking, after it.
+            found = {h.chunk_id for h in text_hits}
+            tail = [h for h in vector_hits if h.chunk_id not in found]
+            rankings = [(text_hits + tail, cfg.text_weight)]
+        fused = rrf_fuse(rankings, cfg.rrf_k)
         if self._reranker is not None:
             fused = rerank_head(self._reranker, query, fused, self._rerank_depth)
         similarity = {h.chunk_id: h.score for h in vector_hits}
@@ -188,9 +259,9 @@ class Retriever:
             ),
             default=0.0,
         ) if question_words else 0.0  # fmt: skip
-        relevant = bool(hits) and (
-            best_similarity >= cfg.min_similarity or coverage >= cfg.min_keyword_coverage
-        )
+        # The cosine only vouches for a passage when the model knows the language.
+        on_topic = trust_vectors and best_similarity >= cfg.min_similarity
+        relevant = bool(hits) and (on_topic or coverage >= cfg.min_keyword_coverage)
         return SearchResult(
             hits=tuple(hits),
             relevant=relevant,

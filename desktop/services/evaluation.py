@@ -13,6 +13,13 @@ model (each document's whole text embedded once, exact cosine). Metrics are
 BEIR's, computed by trec_eval (`pytrec-eval-terrier`): nDCG@k with graded gains,
 recall@k, and the reciprocal rank of the first relevant document within the top
 k (MRR@k).
+
+Embedding a corpus is the slow part (SciFact's 5,183 abstracts take about ten
+minutes on 2 cores), so a run can keep its data folder and a later run reuse
+it (`reuse_index`): the collection and the dense reference's vectors are read
+back, and only the queries run again. That is for comparing retrieval settings;
+after a change to chunking, indexing or the embedding model the folder must be
+built afresh.
 """
 
 from __future__ import annotations
@@ -270,6 +277,7 @@ class EvalReport:
     index_seconds: float
     dense_embed_seconds: float
     methods: tuple[MethodResult, ...]
+    index_reused: bool = False  # the collection came from an earlier run's data folder
 
     def method(self, name: str) -> MethodResult:
         for result in self.methods:
@@ -359,6 +367,17 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def _load_vectors(path: Path | None, shape: tuple[int, int]) -> np.ndarray | None:
+    """Vectors saved by an earlier run, or None when absent or of another shape."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        matrix = np.load(path)
+    except (OSError, ValueError):
+        return None
+    return matrix if matrix.shape == shape else None
+
+
 class DenseReference:
     """Exhaustive cosine search over one vector per whole document."""
 
@@ -368,10 +387,17 @@ class DenseReference:
         documents: Sequence[CorpusDocument],
         cancel: CancelToken,
         progress: ProgressCallback | None = None,
+        cache: Path | None = None,
     ) -> None:
+        """`cache`: an .npy file of the vectors, read when it fits, else written."""
         self._embedder = embedder
         self._ids = [doc.id for doc in documents]
         started = time.perf_counter()
+        cached = _load_vectors(cache, (len(documents), embedder.dim))
+        if cached is not None:
+            self._matrix = cached
+            self.seconds = 0.0
+            return
         parts = []
         for start in range(0, len(documents), _EMBED_BATCH):
             cancel.raise_if_cancelled()
@@ -381,6 +407,8 @@ class DenseReference:
                 progress(EvalProgress("embed", start + len(batch), len(documents)))
         self._matrix = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)
         self.seconds = time.perf_counter() - started
+        if cache is not None:
+            np.save(cache, self._matrix)
 
     def search(self, query: str, k: int) -> list[str]:
         scores = self._matrix @ self._embedder.embed_query(query)
@@ -404,6 +432,7 @@ def evaluate(
     references: Sequence[str] = REFERENCES,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    reuse_index: bool = False,
 ) -> EvalReport:
     """Index the dataset into `workspace` and measure Arquivo and the references.
 
@@ -411,7 +440,9 @@ def evaluate(
     becomes a collection in it. `collection_language` (one of `FTS_LANGUAGES`)
     fixes that collection's full-text language instead of letting the indexer
     detect it. Leaving `DENSE` out of `references` saves embedding the corpus a
-    second time.
+    second time. With `reuse_index`, a collection that an earlier run left in
+    the workspace is searched as it is (not indexed again), and the dense
+    reference's vectors are kept in the data folder for the next run.
     """
     if k < 1:
         raise ArquivoError("k must be at least 1")
@@ -427,19 +458,33 @@ def evaluate(
     dataset = load_dataset(dataset_dir, queries_dir=queries_dir, limit_queries=limit_queries)
     machine = machine_info()
     collection_name = f"eval-{dataset.name}"
-    if workspace.catalog.find_collection(collection_name) is not None:
+    embedder = workspace.embedder
+    existing = workspace.catalog.find_collection(collection_name)
+    reused = reuse_index and existing is not None
+    if existing is not None and not reused:
         raise ArquivoError(
             f"collection {collection_name!r} already exists in {workspace.paths.home}",
             "evaluate into an empty data folder",
         )
-    embedder = workspace.embedder
-    if collection_language is not None:
+    if existing is not None and existing.embedding_model != embedder.name:
+        raise ArquivoError(
+            f"the kept index in {workspace.paths.home} was built with "
+            f"{existing.embedding_model!r}, not {embedder.name!r}",
+            "delete that folder to build it again",
+        )
+    if collection_language is not None and not reused:
         workspace.catalog.create_collection(
             collection_name, embedder.name, embedder.dim, collection_language
         )
     with tempfile.TemporaryDirectory(prefix=f"arquivo-eval-{dataset.name}-") as folder:
-        ids = _write_documents(dataset.documents, Path(folder))
-        summary = _index(workspace, Path(folder), collection_name, cancel, progress)
+        if reused:
+            ids = _file_names(dataset.documents)
+            stats = workspace.catalog.stats(workspace.catalog.get_collection(collection_name))
+            indexed = (len(dataset.documents) - stats.files, stats.chunks, 0.0)
+        else:
+            ids = _write_documents(dataset.documents, Path(folder))
+            summary = _index(workspace, Path(folder), collection_name, cancel, progress)
+            indexed = (len(summary.files_skipped), summary.chunks_added, summary.seconds)
         depth = 3 * k  # chunks asked per query: several chunks may share a document
         searchers: dict[str, Callable[[str], list[str]]] = {}
         if BM25 in references:
@@ -447,7 +492,8 @@ def evaluate(
             searchers[BM25] = lambda q: bm25.search(q, k)
         dense_seconds = 0.0
         if DENSE in references:
-            dense = DenseReference(embedder, dataset.documents, cancel, progress)
+            cache = _dense_cache(workspace, dataset.name, embedder) if reuse_index else None
+            dense = DenseReference(embedder, dataset.documents, cancel, progress, cache)
             searchers[DENSE] = lambda q: dense.search(q, k)
             dense_seconds = dense.seconds
         searchers[ARQUIVO] = lambda q: _arquivo_search(workspace, collection_name, q, depth, ids)
@@ -476,13 +522,15 @@ def evaluate(
         )
     retrieval = dict(asdict(workspace.retriever.config))
     retrieval["chunks_per_query"] = depth
+    retrieval["embedder_knows_language"] = workspace.retriever.knows_language(collection)
+    retrieval["vector_weight_used"] = workspace.retriever.vector_weight(collection)
     report = EvalReport(
         dataset=dataset.name,
         dataset_dir=str(dataset_dir.resolve()),
         k=k,
         documents=len(dataset.documents),
-        documents_skipped=len(summary.files_skipped),
-        chunks=summary.chunks_added,
+        documents_skipped=indexed[0],
+        chunks=indexed[1],
         queries=len(dataset.queries),
         judgements=dataset.judgements,
         date=datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -491,9 +539,10 @@ def evaluate(
         embedding_model=embedder.name,
         collection_language=collection.language,
         retrieval=retrieval,
-        index_seconds=summary.seconds,
+        index_seconds=indexed[2],
         dense_embed_seconds=dense_seconds,
         methods=tuple(methods),
+        index_reused=reused,
     )
     logger.info(
         "evaluated %s: %d documents, %d queries; nDCG@%d %s",
@@ -503,8 +552,8 @@ def evaluate(
     return report
 
 
-def _write_documents(documents: Sequence[CorpusDocument], folder: Path) -> dict[str, str]:
-    """One .txt file per corpus entry, named after its id; returns file name -> id."""
+def _file_names(documents: Sequence[CorpusDocument]) -> dict[str, str]:
+    """Each corpus entry's file name (lower case) -> its id; the same on every run."""
     ids_by_name: dict[str, str] = {}
     for doc in documents:
         base = _UNSAFE_NAME.sub("_", doc.id)[:100].strip("._") or "doc"
@@ -512,8 +561,21 @@ def _write_documents(documents: Sequence[CorpusDocument], folder: Path) -> dict[
         if name.lower() in ids_by_name:  # ids that differ only in unsafe characters or case
             name = f"{base}-{len(ids_by_name)}.txt"
         ids_by_name[name.lower()] = doc.id
+    return ids_by_name
+
+
+def _write_documents(documents: Sequence[CorpusDocument], folder: Path) -> dict[str, str]:
+    """One .txt file per corpus entry, named after its id; returns file name -> id."""
+    ids_by_name = _file_names(documents)
+    names = list(ids_by_name)  # in corpus order, like `documents`
+    for name, doc in zip(names, documents, strict=True):
         (folder / name).write_text(doc.content, encoding="utf-8")
     return ids_by_name
+
+
+def _dense_cache(workspace: Workspace, dataset: str, embedder: Embedder) -> Path:
+    name = _UNSAFE_NAME.sub("_", f"dense-{dataset}-{embedder.name}")
+    return workspace.paths.home / f"{name}.npy"
 
 
 def _index(

@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 
 from desktop.core.cancel import CancelToken
 from desktop.core.catalog import Catalog, Collection, FileRecord
-from desktop.core.chunking import chunk_document
+from desktop.core.chunking import chunk_document, context_title, embedding_text
 from desktop.core.embedding import Embedder
 from desktop.core.ingest import read_document
 from desktop.core.ingest.ocr import OcrOptions
@@ -58,6 +58,7 @@ class _PendingDocument:
     chunks: list[Chunk]
     title: str
     files: list[FileRecord] = field(default_factory=list)
+    context: str = ""  # the title put before each chunk's text for the embedder
 
 
 @dataclass
@@ -268,7 +269,9 @@ class Indexer:
         chunks = chunk_document(document)
         if not chunks:
             raise UnreadableFileError(path, "no text found")
-        pending[doc_hash] = _PendingDocument(doc_hash, chunks, document.title, [record])
+        pending[doc_hash] = _PendingDocument(
+            doc_hash, chunks, document.title, [record], context_title(document)
+        )
         return "new"
 
     def _flush(
@@ -285,7 +288,7 @@ class Indexer:
         documents = list(pending.values())
         if not collection.language and len(counters.language_sample) < 200:
             counters.language_sample.extend(c.text for d in documents for c in d.chunks[:20])
-        texts = [chunk.text for doc in documents for chunk in doc.chunks]
+        texts = [embedding_text(chunk, doc.context) for doc in documents for chunk in doc.chunks]
         vectors = []
         step = self.options.batch_chunks
         for start in range(0, len(texts), step):

@@ -1,7 +1,13 @@
 from pathlib import Path
 
-from desktop.core.chunking import ChunkSizes, chunk_document, split_text
-from desktop.core.types import Document, Section
+from desktop.core.chunking import (
+    ChunkSizes,
+    chunk_document,
+    context_title,
+    embedding_text,
+    split_text,
+)
+from desktop.core.types import Chunk, Document, Section
 
 
 def test_short_text_is_one_chunk() -> None:
@@ -49,3 +55,35 @@ def test_chunks_keep_page_and_heading_and_never_span_sections() -> None:
 def test_empty_sections_give_no_chunks() -> None:
     doc = Document(Path("x.txt"), (Section("  \n\n  "),))
     assert chunk_document(doc) == []
+
+
+# The context the embedder sees
+
+
+def test_a_readers_title_names_every_chunk() -> None:
+    doc = Document(Path("x.pdf"), (Section("body " * 400, page=1, heading="Methods"),), "Report")
+    chunks = chunk_document(doc)
+    assert len(chunks) > 1
+    assert context_title(doc) == "Report"
+    assert all(embedding_text(c, "Report") == f"Report\nMethods\n{c.text}" for c in chunks)
+
+
+def test_a_plain_texts_first_line_standing_alone_is_its_title() -> None:
+    text = "Vitamin D and bone density\n\n" + "Sentence about bones. " * 80
+    doc = Document(Path("x.txt"), (Section(text),))
+    title = context_title(doc)
+    assert title == "Vitamin D and bone density"
+    first, second = chunk_document(doc)[:2]
+    assert embedding_text(first, title) == first.text  # it already starts with the title
+    assert embedding_text(second, title) == f"{title}\n{second.text}"
+
+
+def test_no_title_is_made_up_from_a_paragraph_or_a_greeting() -> None:
+    def title_of(text: str) -> str:
+        return context_title(Document(Path("x.txt"), (Section(text),)))
+
+    assert title_of("One long line. " * 30 + "\n\nMore.") == ""  # too long for a title
+    assert title_of("Dear Ana,\n\nThe report is late.") == ""
+    assert title_of("First line\nsecond line of the same paragraph\n\nrest") == ""
+    assert title_of("Only one line") == ""
+    assert embedding_text(Chunk("text", 0), "") == "text"

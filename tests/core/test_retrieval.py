@@ -1,0 +1,172 @@
+"""Fusion that knows when a retriever is weak: real embedder, real LanceDB, real indexer.
+
+The default embedding model (MiniLM) was trained on English. Over a Portuguese
+collection its ranking must weigh `foreign_vector_weight` and its cosine must
+not vouch for a passage; a model that lists Portuguese counts fully again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.core.catalog import Collection
+from desktop.core.embedding import FastEmbedEmbedder, Vector
+from desktop.core.retrieval import RetrievalConfig, Retriever, knows_language
+from desktop.paths import AppPaths
+from desktop.services.indexer import table_of
+from desktop.services.workspace import Workspace
+from desktop.settings import Settings
+
+# Four Portuguese passages about different things, and two English ones.
+PORTUGUESE = {
+    "matricula.txt": "Matrícula\n\nA matrícula dos calouros acontece na secretaria acadêmica "
+    "durante a primeira semana de fevereiro, com documentos originais e comprovante de "
+    "residência.",
+    "biblioteca.txt": "Biblioteca\n\nA biblioteca central empresta até cinco livros por "
+    "estudante, por quinze dias, renováveis pela internet se não houver reserva.",
+    "estagio.txt": "Estágio\n\nO estágio supervisionado exige duzentas horas em empresa "
+    "conveniada e um relatório final avaliado pelo professor orientador.",
+    "restaurante.txt": "Restaurante universitário\n\nO restaurante universitário serve almoço "
+    "e jantar a preço subsidiado para estudantes com carteirinha válida.",
+}
+ENGLISH = {
+    "kettle.txt": "Kettle\n\nThe copper kettle is kept in the garden shed beside the tools.",
+    "orchid.txt": "Orchids\n\nThe orchid greenhouse needs watering every Tuesday morning.",
+}
+
+
+class DeclaredLanguages:
+    """The real MiniLM embedder, declaring other training languages.
+
+    Only the declaration differs from the default model: enough to check that
+    fusion follows what a (multilingual) model says it knows.
+    """
+
+    def __init__(self, inner: FastEmbedEmbedder, languages: str) -> None:
+        self._inner = inner
+        self.languages = languages
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def dim(self) -> int:
+        return self._inner.dim
+
+    def embed_documents(self, texts: list[str]) -> Vector:
+        return self._inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> Vector:
+        return self._inner.embed_query(text)
+
+
+@pytest.fixture(scope="module")
+def indexed(
+    tmp_path_factory: pytest.TempPathFactory, embedder: FastEmbedEmbedder, models_dir: Path
+) -> Iterator[Workspace]:
+    """One data folder with a Portuguese and an English collection."""
+    home = tmp_path_factory.mktemp("retrieval-home")
+    ws = Workspace(AppPaths(home=home, models=models_dir), Settings(), embedder=embedder)
+    for name, files in (("pt", PORTUGUESE), ("en", ENGLISH)):
+        folder = home / name
+        folder.mkdir()
+        for file_name, text in files.items():
+            (folder / file_name).write_text(text, encoding="utf-8")
+        list(ws.indexer.index([folder], name))
+    yield ws
+    ws.close()
+
+
+def collection(ws: Workspace, name: str) -> Collection:
+    return ws.catalog.get_collection(name)
+
+
+def retriever(ws: Workspace, embedder: object, **config: float) -> Retriever:
+    return Retriever(embedder, ws.store, ws.catalog, RetrievalConfig(**config))  # type: ignore[arg-type]
+
+
+def test_a_model_knows_the_languages_it_lists() -> None:
+    assert knows_language("English", "English")
+    assert not knows_language("English", "Portuguese")
+    assert knows_language("multilingual (about 100 languages)", "Portuguese")
+    assert knows_language("Portuguese, English, Spanish", "Portuguese")
+    # no evidence either way: the vector ranking keeps its weight
+    assert knows_language(None, "Portuguese")
+    assert knows_language("English", "")
+
+
+def test_the_indexer_detected_each_collections_language(indexed: Workspace) -> None:
+    assert collection(indexed, "pt").language == "Portuguese"
+    assert collection(indexed, "en").language == "English"
+
+
+def test_the_english_model_weighs_little_on_portuguese(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    r = retriever(indexed, embedder, vector_weight=1.0, foreign_vector_weight=0.25)
+    assert r.vector_weight(collection(indexed, "en")) == 1.0
+    assert r.vector_weight(collection(indexed, "pt")) == 0.25
+    multilingual = retriever(
+        indexed, DeclaredLanguages(embedder, "multilingual"), foreign_vector_weight=0.25
+    )
+    assert multilingual.vector_weight(collection(indexed, "pt")) == 1.0
+
+
+def test_with_no_weight_the_vector_ranking_changes_nothing(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """Weight 0 on Portuguese: the keyword index's order, whatever MiniLM thinks."""
+    pt = collection(indexed, "pt")
+    question = "Quantos livros a biblioteca empresta por estudante?"
+    keyword_order = [h.chunk_id for h in indexed.store.text_search(table_of(pt), question, 2)]
+    result = retriever(indexed, embedder, foreign_vector_weight=0.0).search(pt, question, 2)
+    assert result.hits[0].path.endswith("biblioteca.txt")
+    if len(keyword_order) == 2:  # enough keyword matches: the vectors are not even computed
+        assert [h.chunk_id for h in result.hits] == keyword_order
+        assert result.best_similarity == 0.0
+
+
+def test_too_few_keyword_matches_are_continued_by_the_vectors(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """An English question over Portuguese text shares no word with it: still an answer."""
+    pt = collection(indexed, "pt")
+    question = "When are freshmen enrolled?"
+    assert indexed.store.text_search(table_of(pt), question, 4) == []
+    result = retriever(indexed, embedder, foreign_vector_weight=0.0).search(pt, question, 4)
+    assert len(result.hits) == 4  # the vector ranking, since the keywords found nothing
+    assert result.best_similarity > 0
+    assert not result.relevant  # but no keyword and an untrusted cosine: not on topic
+
+
+def test_the_cosine_does_not_vouch_for_a_portuguese_passage(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """An off-topic Portuguese question: MiniLM's cosine is high, the keywords are absent."""
+    pt = collection(indexed, "pt")
+    question = "Qual é a altitude média das montanhas do Tibete?"
+    low = 0.1  # MiniLM gives this question and unrelated Portuguese passages about 0.17
+    foreign = retriever(indexed, embedder, foreign_vector_weight=0.5, min_similarity=low)
+    result = foreign.search(pt, question, 3)
+    assert result.best_similarity >= low  # the cosine alone would call this relevant
+    assert result.keyword_coverage < foreign.config.min_keyword_coverage
+    assert not result.relevant
+    # the same cosine from a model that declares Portuguese is trusted
+    trusted = retriever(
+        indexed, DeclaredLanguages(embedder, "Portuguese"), min_similarity=low
+    ).search(pt, question, 3)
+    assert trusted.relevant
+
+
+def test_english_still_fuses_the_vector_ranking(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """A question with no word in common with its passage is found by the vectors."""
+    en = collection(indexed, "en")
+    result = retriever(indexed, embedder).search(en, "Where do we store the teapot?", 2)
+    assert result.hits[0].path.endswith("kettle.txt")
+    assert result.best_similarity > 0
