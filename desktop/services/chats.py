@@ -27,6 +27,12 @@ class ChatSource:
     page: int | None
     text: str
     paths: tuple[str, ...] = ()
+    cited: bool | None = None  # whether the answer cites it; None while it is being written
+    support: tuple[int, int] | None = None  # span of the answer's supporting sentence in `text`
+
+    @property
+    def support_sentence(self) -> str:
+        return self.text[self.support[0] : self.support[1]] if self.support else ""
 
 
 @dataclass(frozen=True)
@@ -47,8 +53,19 @@ class Chat:
 
 
 def sources_of(answer: Answer) -> tuple[ChatSource, ...]:
+    """The answer's sources as a chat keeps them: cited or not, and where its support lies."""
+    support = answer.support
     return tuple(
-        ChatSource(s.n, s.hit.path, s.hit.page, s.hit.text, s.hit.paths) for s in answer.sources
+        ChatSource(
+            s.n,
+            s.hit.path,
+            s.hit.page,
+            s.hit.text,
+            s.hit.paths,
+            cited=answer.is_cited(s.n),
+            support=(support.start, support.end) if support and support.n == s.n else None,
+        )
+        for s in answer.sources
     )
 
 
@@ -143,7 +160,15 @@ class ChatStore:
     def add_message(self, chat_id: int, message: ChatMessage) -> None:
         sources = json.dumps(
             [
-                {"n": s.n, "path": s.path, "page": s.page, "text": s.text, "paths": list(s.paths)}
+                {
+                    "n": s.n,
+                    "path": s.path,
+                    "page": s.page,
+                    "text": s.text,
+                    "paths": list(s.paths),
+                    "cited": s.cited,
+                    "support": list(s.support) if s.support else None,
+                }
                 for s in message.sources
             ],
             ensure_ascii=False,
@@ -177,7 +202,15 @@ class ChatStore:
                 role,
                 text,
                 tuple(
-                    ChatSource(s["n"], s["path"], s["page"], s["text"], tuple(s.get("paths", ())))
+                    ChatSource(
+                        s["n"],
+                        s["path"],
+                        s["page"],
+                        s["text"],
+                        tuple(s.get("paths", ())),
+                        cited=s.get("cited"),
+                        support=_span(s.get("support")),
+                    )
                     for s in json.loads(sources)
                 ),
                 created,
@@ -203,6 +236,13 @@ class ChatStore:
                     lines.append(f"{s.n}. `{s.path}`{page} — {snippet}")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _span(value: Any) -> tuple[int, int] | None:
+    """A stored [start, end] pair, or None for chats saved before supports were kept."""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (value[0], value[1])
+    return None
 
 
 def title_from_question(question: str, limit: int = 60) -> str:

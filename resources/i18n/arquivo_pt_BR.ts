@@ -1,51 +1,69 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="pt_BR">
 <context>
+    <name>AdapterRow</name>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="59" />
+        <source>scale </source>
+        <translation>escala </translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="61" />
+        <source>Remove</source>
+        <translation>Remover</translation>
+    </message>
+</context>
+<context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="71" />
+        <location filename="../../desktop/ui/views/chat.py" line="72" />
         <source>Ask a question about your documents (Enter sends, Shift+Enter for a new line)</source>
         <translation>Pergunte algo sobre seus documentos (Enter envia, Shift+Enter quebra a linha)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="74" />
+        <location filename="../../desktop/ui/views/chat.py" line="75" />
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="75" />
+        <location filename="../../desktop/ui/views/chat.py" line="76" />
         <source>Stop</source>
         <translation>Parar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="76" />
+        <location filename="../../desktop/ui/views/chat.py" line="77" />
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="77" />
+        <location filename="../../desktop/ui/views/chat.py" line="78" />
         <source>Regenerate</source>
         <translation>Gerar de novo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="125" />
+        <location filename="../../desktop/ui/views/chat.py" line="126" />
         <source>no collection</source>
         <translation>nenhuma coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="126" />
+        <location filename="../../desktop/ui/views/chat.py" line="127" />
         <source>Searching: {names}</source>
         <translation>Buscando em: {names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="182" />
+        <location filename="../../desktop/ui/views/chat.py" line="183" />
         <source>You</source>
         <translation>Você</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="182" />
+        <location filename="../../desktop/ui/views/chat.py" line="183" />
         <source>Arquivo</source>
         <translation>Arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/chat.py" line="199" />
+        <source>Supporting sentence</source>
+        <translation>Frase de apoio</translation>
     </message>
 </context>
 <context>
@@ -84,200 +102,263 @@
 <context>
     <name>CollectionsView</name>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="56" />
+        <location filename="../../desktop/ui/views/collections.py" line="64" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="57" />
+        <location filename="../../desktop/ui/views/collections.py" line="65" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="58" />
+        <location filename="../../desktop/ui/views/collections.py" line="66" />
         <source>Remove folder</source>
         <translation>Remover pasta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="59" />
+        <location filename="../../desktop/ui/views/collections.py" line="67" />
         <source>Re-index</source>
         <translation>Reindexar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="69" />
+        <location filename="../../desktop/ui/views/collections.py" line="72" />
+        <source>Re-index with the current model</source>
+        <translation>Reindexar com o modelo atual</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="86" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="72" />
+        <location filename="../../desktop/ui/views/collections.py" line="89" />
         <source>Skipped files</source>
         <translation>Arquivos ignorados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="90" />
+        <location filename="../../desktop/ui/views/collections.py" line="107" />
         <source>&lt;b&gt;Collections&lt;/b&gt;</source>
         <translation>&lt;b&gt;Coleções&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="107" />
+        <location filename="../../desktop/ui/views/collections.py" line="127" />
         <source>{name} — {files} files, {chunks} chunks</source>
         <translation>{name} — {files} arquivos, {chunks} trechos</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="135" />
+        <location filename="../../desktop/ui/views/collections.py" line="131" />
+        <source>{text} — needs re-indexing</source>
+        <translation>{text} — precisa ser reindexada</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="157" />
+        <source>{name} was indexed with the embedding model {model}, which is not installed: it cannot be searched until it is re-indexed with the current model.</source>
+        <translation>{name} foi indexada com o modelo de embeddings {model}, que não está instalado: não é possível buscar nela até reindexá-la com o modelo atual.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="159" />
+        <source>{name} answers with its own embedding model, {model}; new collections use the current one. Re-indexing moves it to the current model.</source>
+        <translation>{name} responde com seu próprio modelo de embeddings, {model}; coleções novas usam o atual. Reindexar a passa para o modelo atual.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="175" />
         <source>Indexing {name}…</source>
         <translation>Indexando {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="148" />
+        <location filename="../../desktop/ui/views/collections.py" line="189" />
         <source>, {time} left</source>
         <translation>, faltam {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="153" />
+        <location filename="../../desktop/ui/views/collections.py" line="194" />
         <source>Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}</source>
         <translation>Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="169" />
+        <location filename="../../desktop/ui/views/collections.py" line="211" />
         <source>Indexing stopped.</source>
         <translation>Indexação interrompida.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="172" />
+        <location filename="../../desktop/ui/views/collections.py" line="214" />
         <source>{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).</source>
         <translation>{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).</translation>
     </message>
 </context>
 <context>
+    <name>CompareView</name>
+    <message>
+        <location filename="../../desktop/ui/views/compare.py" line="31" />
+        <source>Compare with/without adapter</source>
+        <translation>Comparar com/sem adaptador</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/compare.py" line="63" />
+        <source>Adapter: none</source>
+        <translation>Adaptador: nenhum</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/compare.py" line="64" />
+        <source>none</source>
+        <translation>nenhum</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/compare.py" line="67" />
+        <source>Adapter: {names}</source>
+        <translation>Adaptador: {names}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/compare.py" line="69" />
+        <source>(switched in {ms:.2f} ms)</source>
+        <translation>(trocado em {ms:.2f} ms)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/compare.py" line="71" />
+        <source>&lt;b&gt;Without adapter&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Sem adaptador&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/compare.py" line="72" />
+        <source>&lt;b&gt;With adapter&lt;/b&gt; ({names})</source>
+        <translation>&lt;b&gt;Com adaptador&lt;/b&gt; ({names})</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="134" />
+        <location filename="../../desktop/ui/main_window.py" line="171" />
         <source>Model: not loaded</source>
         <translation>Modelo: não carregado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="153" />
+        <location filename="../../desktop/ui/main_window.py" line="190" />
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="154" />
+        <location filename="../../desktop/ui/main_window.py" line="191" />
         <source>New chat</source>
         <translation>Nova conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="157" />
+        <location filename="../../desktop/ui/main_window.py" line="194" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="161" />
+        <location filename="../../desktop/ui/main_window.py" line="198" />
         <source>Settings…</source>
         <translation>Configurações…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="164" />
+        <location filename="../../desktop/ui/main_window.py" line="201" />
         <source>Stop answer</source>
         <translation>Parar resposta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="167" />
+        <location filename="../../desktop/ui/main_window.py" line="204" />
         <source>Quit</source>
         <translation>Sair</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="225" />
+        <location filename="../../desktop/ui/main_window.py" line="269" />
         <source>Index: {chunks} chunks, {size:.1f} MB</source>
         <translation>Índice: {chunks} trechos, {size:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="231" />
+        <location filename="../../desktop/ui/main_window.py" line="275" />
         <source>Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.</source>
         <translation>Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238" />
+        <location filename="../../desktop/ui/main_window.py" line="282" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="238" />
+        <location filename="../../desktop/ui/main_window.py" line="282" />
         <source>Name:</source>
         <translation>Nome:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="247" />
+        <location filename="../../desktop/ui/main_window.py" line="291" />
         <source>Add a folder to {name}</source>
         <translation>Adicionar uma pasta a {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="306" />
+        <location filename="../../desktop/ui/main_window.py" line="372" />
         <source>Model: loading…</source>
         <translation>Modelo: carregando…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="316" />
+        <location filename="../../desktop/ui/main_window.py" line="383" />
         <source>Model: {name} ({device})</source>
         <translation>Modelo: {name} ({device})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="320" />
+        <location filename="../../desktop/ui/main_window.py" line="427" />
         <source>Model: not usable</source>
         <translation>Modelo: inutilizável</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="337" />
+        <location filename="../../desktop/ui/main_window.py" line="444" />
         <source>Choose at least one collection to search.</source>
         <translation>Escolha pelo menos uma coleção para buscar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="339" />
+        <location filename="../../desktop/ui/main_window.py" line="446" />
         <source>There are no documents yet: add a folder first.</source>
         <translation>Ainda não há documentos: adicione uma pasta primeiro.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="374" />
+        <location filename="../../desktop/ui/main_window.py" line="451" />
+        <source>There is no adapter to compare with: add one in the settings, or give the collection one.</source>
+        <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="518" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="428" />
+        <location filename="../../desktop/ui/main_window.py" line="575" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="428" />
+        <location filename="../../desktop/ui/main_window.py" line="575" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="437" />
+        <location filename="../../desktop/ui/main_window.py" line="584" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="437" />
+        <location filename="../../desktop/ui/main_window.py" line="584" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="448" />
+        <location filename="../../desktop/ui/main_window.py" line="595" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="448" />
+        <location filename="../../desktop/ui/main_window.py" line="595" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="496" />
+        <location filename="../../desktop/ui/main_window.py" line="651" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="498" />
+        <location filename="../../desktop/ui/main_window.py" line="653" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>
@@ -285,114 +366,150 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="35" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="84" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="239" />
         <source>Settings</source>
         <translation>Configurações</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="45" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="95" />
         <source>default (SmolLM2-135M-Instruct)</source>
         <translation>padrão (SmolLM2-135M-Instruct)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="46" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="76" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="96" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="126" />
         <source>Choose…</source>
         <translation>Escolher…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="54" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="58" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="104" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="108" />
         <source>automatic</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="73" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="123" />
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="83" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="135" />
+        <source>Add adapter…</source>
+        <translation>Adicionar adaptador…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="144" />
         <source>Chat model (GGUF)</source>
         <translation>Modelo de conversa (GGUF)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="84" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="145" />
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="85" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="146" />
+        <source>LoRA adapters</source>
+        <translation>Adaptadores LoRA</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="147" />
         <source>GPU layers</source>
         <translation>Camadas na GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="86" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="148" />
         <source>Context size (tokens)</source>
         <translation>Tamanho do contexto (tokens)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="87" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="149" />
         <source>Temperature</source>
         <translation>Temperatura</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="88" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="150" />
         <source>Number of sources</source>
         <translation>Número de fontes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="89" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="151" />
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="90" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="152" />
         <source>Data folder (after a restart)</source>
         <translation>Pasta de dados (depois de reiniciar)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="103" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="165" />
         <source>Choose a GGUF model</source>
         <translation>Escolha um modelo GGUF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="104" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="166" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modelos GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="111" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="173" />
         <source>Choose the data folder</source>
         <translation>Escolha a pasta de dados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="120" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="182" />
         <source>This model cannot be used: {reason}</source>
         <translation>Este modelo não pode ser usado: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="199" />
+        <source>Choose a LoRA adapter</source>
+        <translation>Escolha um adaptador LoRA</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="200" />
+        <source>GGUF adapters (*.gguf);;All files (*)</source>
+        <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
 </context>
 <context>
     <name>SourcesView</name>
     <message>
-        <location filename="../../desktop/ui/views/sources.py" line="55" />
+        <location filename="../../desktop/ui/views/sources.py" line="78" />
         <source>Open at page</source>
         <translation>Abrir na página</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/sources.py" line="58" />
+        <location filename="../../desktop/ui/views/sources.py" line="81" />
         <source>&lt;b&gt;Sources&lt;/b&gt;</source>
         <translation>&lt;b&gt;Fontes&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/sources.py" line="71" />
+        <location filename="../../desktop/ui/views/sources.py" line="94" />
         <source>, page {page}</source>
         <translation>, página {page}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/sources.py" line="102" />
+        <location filename="../../desktop/ui/views/sources.py" line="97" />
+        <source> (cited)</source>
+        <translation> (citada)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/sources.py" line="97" />
+        <source> (not cited)</source>
+        <translation> (não citada)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/sources.py" line="131" />
         <source>page {page}</source>
         <translation>página {page}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/sources.py" line="136" />
+        <source>The sentence that best supports the answer is highlighted.</source>
+        <translation>A frase que melhor sustenta a resposta está destacada.</translation>
     </message>
 </context>
 <context>

@@ -93,6 +93,11 @@ PT_BR = {
     "<b>Sources</b>": "<b>Fontes</b>",
     ", page {page}": ", página {page}",
     "page {page}": "página {page}",
+    " (cited)": " (citada)",
+    " (not cited)": " (não citada)",
+    "The sentence that best supports the answer is highlighted.":
+        "A frase que melhor sustenta a resposta está destacada.",
+    "Supporting sentence": "Frase de apoio",
     "The model {path} cannot be used: {reason}": "O modelo {path} não pode ser usado: {reason}",
     "The adapter {path} cannot be used: {reason}": "O adaptador {path} não pode ser usado: {reason}",
     "{path} cannot be read: {reason}": "{path} não pode ser lido: {reason}",

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.services.chats import ChatMessage
 
 _CITATION = re.compile(r"\[(\d+)\]")
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>#|]")
 
 
 def link_citations(markdown: str) -> str:
@@ -185,10 +186,20 @@ class ChatView(QWidget):
             if message.role == "user":
                 parts.append(f"**{you}:** {message.text}")
             else:
-                parts.append(f"**{arquivo}:** " + link_citations(message.text))
+                parts.append(f"**{arquivo}:** " + link_citations(message.text) + self._support(message))
         if self._streaming is not None:
             parts.append(f"**{arquivo}:** " + (link_citations(self._streaming) or "…"))
         return "\n\n---\n\n".join(parts)
+
+    def _support(self, message: ChatMessage) -> str:
+        """The answer's supporting sentence as a Markdown quote that links to its source."""
+        for source in message.sources:
+            sentence = " ".join(source.support_sentence.split())
+            if sentence:
+                label = self.tr("Supporting sentence")
+                quoted = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", sentence)
+                return f"\n\n> *{label}* [\\[{source.n}\\]](cite:{source.n}): “{quoted}”"
+        return ""
 
     def _render(self) -> None:
         bar = self.transcript.verticalScrollBar()

@@ -1,4 +1,9 @@
-"""The sources pane: each numbered source with its file, page and highlighted snippet."""
+"""The sources pane: each numbered source with its file, page and highlighted snippet.
+
+Each source is marked cited or not cited by the answer (an answer that cites
+nothing marks them all, rather than hiding what the model was given), and the
+answer's supporting sentence is highlighted in its source, which is shown first.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -24,9 +30,10 @@ from desktop.services.chats import ChatSource
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def highlight(text: str, query: str) -> str:
-    """HTML of `text` with the question's words in bold (accents ignored)."""
-    wanted = content_words(query)
+_SUPPORT_STYLE = "background:#c6efce;color:#000"
+
+
+def _words_html(text: str, wanted: set[str]) -> str:
     out: list[str] = []
     last = 0
     for match in _WORD.finditer(text):
@@ -36,7 +43,23 @@ def highlight(text: str, query: str) -> str:
         out.append(f"<b style='background:#ffe98a;color:#000'>{escaped}</b>" if fold(word) in wanted else escaped)
         last = match.end()
     out.append(html.escape(text[last:]))
-    return "".join(out).replace("\n", "<br>")
+    return "".join(out)
+
+
+def highlight(text: str, query: str, support: tuple[int, int] | None = None) -> str:
+    """HTML of `text` with the question's words in bold (accents ignored) and the
+    supporting sentence (`text[start:end]`) on a green background."""
+    wanted = content_words(query)
+    if support is None or not 0 <= support[0] < support[1] <= len(text):
+        body = _words_html(text, wanted)
+    else:
+        start, end = support
+        body = (
+            _words_html(text[:start], wanted)
+            + f"<span style='{_SUPPORT_STYLE}'>{_words_html(text[start:end], wanted)}</span>"
+            + _words_html(text[end:], wanted)
+        )
+    return body.replace("\n", "<br>")
 
 
 class SourcesView(QWidget):
@@ -69,11 +92,17 @@ class SourcesView(QWidget):
         self.list.clear()
         for source in self._sources:
             page = self.tr(", page {page}").format(page=source.page) if source.page else ""
-            item = QListWidgetItem(f"[{source.n}] {Path(source.path).name}{page}")
+            mark = ""
+            if source.cited is not None:
+                mark = self.tr(" (cited)") if source.cited else self.tr(" (not cited)")
+            item = QListWidgetItem(f"[{source.n}] {Path(source.path).name}{page}{mark}")
             item.setToolTip("\n".join(source.paths or (source.path,)))
+            if source.cited is False:
+                item.setForeground(self.palette().color(QPalette.ColorRole.PlaceholderText))
             self.list.addItem(item)
         if self._sources:
-            self.list.setCurrentRow(0)
+            supported = [row for row, s in enumerate(self._sources) if s.support]
+            self.list.setCurrentRow(supported[0] if supported else 0)
         else:
             self._on_row(-1)
 
@@ -101,7 +130,12 @@ class SourcesView(QWidget):
             return
         page = self.tr("page {page}").format(page=source.page) if source.page else ""
         files = "<br>".join(html.escape(p) for p in (source.paths or (source.path,)))
+        note = ""
+        if source.support:
+            note = "<p><i>{}</i></p>".format(
+                html.escape(self.tr("The sentence that best supports the answer is highlighted."))
+            )
         self.detail.setHtml(
-            f"<p><b>[{source.n}]</b> {files}<br><i>{html.escape(page)}</i></p>"
-            f"<p>{highlight(source.text, self._query)}</p>"
+            f"<p><b>[{source.n}]</b> {files}<br><i>{html.escape(page)}</i></p>{note}"
+            f"<p>{highlight(source.text, self._query, source.support)}</p>"
         )
