@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,15 @@ from PySide6.QtWidgets import (
 from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError
 from desktop.paths import choose_data_dir
+from desktop.services.adapters import (
+    WITH,
+    AdapterChoice,
+    Comparison,
+    SideEvent,
+    choose_adapters,
+    use_adapters,
+)
+from desktop.services.adapters import compare as compare_answers
 from desktop.services.assistant import AnswerDelta, SourcesFound
 from desktop.services.chats import (
     ChatMessage,
@@ -47,12 +57,13 @@ from desktop.services.chats import (
 )
 from desktop.services.watcher import FolderWatcher
 from desktop.services.workspace import Workspace
-from desktop.settings import save_settings
+from desktop.settings import AdapterSetting, save_settings
 from desktop.ui.dialogs.settings import SettingsDialog
 from desktop.ui.errors import describe
 from desktop.ui.views.chat import ChatView
 from desktop.ui.views.chats import ChatsView
 from desktop.ui.views.collections import CollectionRow, CollectionsView
+from desktop.ui.views.compare import CompareView
 from desktop.ui.views.sources import SourcesView
 from desktop.ui.worker import Job, JobRunner
 
@@ -60,6 +71,14 @@ logger = logging.getLogger(__name__)
 
 MODEL_LANE = "model"
 DEFAULT_COLLECTION = "default"
+
+
+@dataclass(frozen=True)
+class AdaptersInUse:
+    """The adapters now on the live model, and how long switching to them took."""
+
+    choices: tuple[AdapterChoice, ...]
+    seconds: float
 
 
 def index_lane(collection: str) -> str:
@@ -81,6 +100,8 @@ class MainWindow(QMainWindow):
     indexing_done = Signal(str)  # collection
     answer_done = Signal(object)  # Answer, or None when stopped or failed
     model_ready = Signal()
+    adapters_applied = Signal(object)  # AdaptersInUse
+    compare_done = Signal(object)  # Comparison, or None when stopped or failed
     source_opened = Signal(str, object)  # path, page
     error_shown = Signal(str)
     _changes_seen = Signal(str)  # from the watcher's thread
@@ -103,6 +124,7 @@ class MainWindow(QMainWindow):
         self._answer: Answer | None = None
         self._summaries: dict[str, IndexSummary] = {}
         self._reindex_queued: set[str] = set()
+        self._model_loaded = False
         self._new_collections: list[str] = []
         self._dialogs: list[QWidget] = []  # keep non-modal dialogs alive
         self.last_error: QMessageBox | None = None
@@ -115,14 +137,23 @@ class MainWindow(QMainWindow):
         self.collections = CollectionsView()
         self.chat_list = ChatsView()
         self.chat = ChatView()
+        self.compare = CompareView()
+        self.compare.toggle.toggled.connect(self._on_compare_toggled)
         self.sources = SourcesView()
+        self._comparison: Comparison | None = None
+        middle = QWidget()
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.addWidget(self.compare)
+        middle_layout.addWidget(self.chat, 1)
+        self._middle_layout = middle_layout
         left = QSplitter()
         left.setOrientation(left.orientation().Vertical)
         left.addWidget(self.collections)
         left.addWidget(self.chat_list)
         splitter = QSplitter()
         splitter.addWidget(left)
-        splitter.addWidget(self.chat)
+        splitter.addWidget(middle)
         splitter.addWidget(self.sources)
         splitter.setSizes([300, 640, 340])
         holder = QWidget()
@@ -304,6 +335,7 @@ class MainWindow(QMainWindow):
     def load_model(self) -> None:
         """Load the embedding and chat models off the GUI thread."""
         self.model_label.setText(self.tr("Model: loading…"))
+        self._model_loaded = False
 
         def load(_cancel: Any) -> Any:
             self.ws.embedder  # noqa: B018 - loads it
@@ -314,7 +346,47 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, llm: Any) -> None:
         device = "GPU" if llm.device == "gpu" else "CPU"
         self.model_label.setText(self.tr("Model: {name} ({device})").format(name=llm.name, device=device))
+        self._model_loaded = True
         self.model_ready.emit()
+        self.apply_adapters()
+
+    # LoRA adapters
+
+    def adapter_choices(self, scope: Sequence[str] | None = None) -> tuple[AdapterChoice, ...]:
+        """The adapters a question on `scope` uses: its collections' own, else the settings'."""
+        names = self.chat.selected_collections() if scope is None else list(scope)
+        return choose_adapters(self.ws.catalog, self.ws.settings, names)
+
+    def apply_adapters(self, choices: Sequence[AdapterChoice] | None = None) -> None:
+        """Put `choices` (default: the current scope's) on the live model, in the model lane.
+
+        Switching never reloads the model; before the model is loaded, only the bar says
+        which adapters the next answer will use.
+        """
+        wanted = self.adapter_choices() if choices is None else tuple(choices)
+        if not self._model_loaded:
+            self.compare.show_adapters(wanted)
+            return
+
+        def switch(_cancel: Any) -> AdaptersInUse:
+            return AdaptersInUse(wanted, use_adapters(self.ws.assistant.llm, wanted))
+
+        self.runner.submit(
+            MODEL_LANE, Job(switch, on_result=self._on_adapters_in_use, on_failed=self.show_error)
+        )
+
+    def preview_adapters(self, adapters: Sequence[AdapterSetting]) -> None:
+        """While the settings are open: the adapters as chosen there, live on the model."""
+        self.apply_adapters(
+            tuple(AdapterChoice(Path(a.path), a.scale, "settings") for a in adapters if a.enabled)
+        )
+
+    def _on_adapters_in_use(self, event: AdaptersInUse) -> None:
+        self.compare.show_adapters(event.choices, event.seconds * 1000)
+        self.adapters_applied.emit(event)
+
+    def _on_compare_toggled(self, on: bool) -> None:
+        self._middle_layout.setStretchFactor(self.compare, 1 if on else 0)
 
     def _on_model_failed(self, error: Exception) -> None:
         self.model_label.setText(self.tr("Model: not usable"))
@@ -338,26 +410,63 @@ class MainWindow(QMainWindow):
             else:
                 self.show_error(ArquivoError(self.tr("There are no documents yet: add a folder first.")))
             return
+        choices = self.adapter_choices(scope)
+        comparing = self.compare.comparing()
+        if comparing and not choices:
+            self.show_error(ArquivoError(self.tr("There is no adapter to compare with: add one in the settings, or give the collection one.")))
+            return
         if self._chat_id is None:
             self._chat_id = self.chats.create(title_from_question(question), scope).id
         self.chats.add_message(self._chat_id, ChatMessage("user", question))
         self._question = question
         self._answer = None
+        self._comparison = None
+        if comparing:
+            self.compare.start(choices)
         self.chat.start_answer(question)
         self.chat.set_busy(True)
         self.sources.show_sources([], question)
         self.refresh_chats()
         chat_id = self._chat_id
+
+        def answer(cancel: Any) -> Iterator[object]:
+            if comparing:  # twice on the one loaded model: without, then with the adapters
+                yield from compare_answers(self.ws.assistant, scope, question, choices, cancel)
+                return
+            yield AdaptersInUse(choices, use_adapters(self.ws.assistant.llm, choices))
+            yield from self.ws.assistant.ask(scope, question, cancel)
+
         self.runner.submit(
             MODEL_LANE,
             Job(
-                lambda cancel: self.ws.assistant.ask(scope, question, cancel),
-                on_progress=self._on_answer_event,
-                on_result=self._on_answer,
+                answer,
+                on_progress=self._on_job_event,
+                on_result=self._on_job_result,
                 on_failed=self.show_error,
-                on_finished=lambda: self._on_answer_finished(chat_id),
+                on_finished=lambda: self._on_answer_finished(chat_id, comparing),
             ),
         )
+
+    def _on_job_event(self, event: object) -> None:
+        if isinstance(event, AdaptersInUse):
+            self._on_adapters_in_use(event)
+        elif isinstance(event, SideEvent):
+            inner = event.event
+            if isinstance(inner, AnswerDelta):
+                self.compare.append(event.side, inner.text)
+            elif isinstance(inner, Answer):
+                self.compare.finish(event.side, inner.text)
+            if event.side == WITH:  # the chat keeps the answer with the adapters
+                self._on_answer_event(inner)
+        else:
+            self._on_answer_event(event)
+
+    def _on_job_result(self, value: object) -> None:
+        if isinstance(value, Comparison):
+            self._comparison = value
+            self._on_answer(value.with_adapter)
+        elif isinstance(value, Answer):
+            self._on_answer(value)
 
     def _on_answer_event(self, event: object) -> None:
         if isinstance(event, SourcesFound):
@@ -373,7 +482,7 @@ class MainWindow(QMainWindow):
         if answer.timings.tokens_per_s:
             self.speed_label.setText(self.tr("{speed:.1f} tokens/s").format(speed=answer.timings.tokens_per_s))
 
-    def _on_answer_finished(self, chat_id: int) -> None:
+    def _on_answer_finished(self, chat_id: int, comparing: bool = False) -> None:
         answer = self._answer
         if answer is not None:
             message = ChatMessage("assistant", answer.text, sources_of(answer))
@@ -388,6 +497,8 @@ class MainWindow(QMainWindow):
         self.chat.set_busy(False)
         self.refresh_chats()
         self.answer_done.emit(answer)
+        if comparing:
+            self.compare_done.emit(self._comparison)
 
     def stop_answer(self) -> None:
         self.runner.cancel(MODEL_LANE)
@@ -403,6 +514,7 @@ class MainWindow(QMainWindow):
     def _on_scope_changed(self, names: list[str]) -> None:
         if self._chat_id is not None and names:
             self.chats.set_collections(self._chat_id, names)
+        self.compare.show_adapters(self.adapter_choices(names))  # applied with the next answer
 
     # Chats
 
@@ -475,11 +587,17 @@ class MainWindow(QMainWindow):
 
     # Settings
 
-    def open_settings(self) -> None:
+    def settings_dialog(self) -> SettingsDialog:
+        """The settings dialog, its adapter switches wired to the live model."""
         dialog = SettingsDialog(self.ws.settings, self.ws.paths.models, self.ws.paths.home, self)
-        if not dialog.exec():
-            return
-        self.apply_settings(dialog)
+        dialog.adapters_changed.connect(self.preview_adapters)
+        dialog.rejected.connect(lambda: self.apply_adapters())  # back to the saved adapters
+        return dialog
+
+    def open_settings(self) -> None:
+        dialog = self.settings_dialog()
+        if dialog.exec():
+            self.apply_settings(dialog)
 
     def apply_settings(self, dialog: SettingsDialog) -> None:
         new = dialog.result_settings()
@@ -490,7 +608,9 @@ class MainWindow(QMainWindow):
         self.ws.update_settings(new)
         model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
         if any(getattr(old, k) != getattr(new, k) for k in model_keys):
-            self.load_model()
+            self.load_model()  # the adapters follow once it is loaded
+        else:
+            self.apply_adapters()
         if dialog.chosen_data_dir() != self.ws.paths.home:
             choose_data_dir(dialog.chosen_data_dir())
             self.show_notice(self.tr("Arquivo will use the new data folder after a restart."))

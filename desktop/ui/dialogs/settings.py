@@ -1,10 +1,18 @@
-"""The settings dialog. A chat model is checked when chosen, before it is saved."""
+"""The settings dialog. A chat model is checked when chosen, before it is saved.
+
+LoRA adapters are checked against the chosen model when picked (a bad file gets a dialog
+with the reason). Switching one on or off or changing its scale emits `adapters_changed`
+at once, so the window can apply it to the live model (no reload) while the dialog is
+open; Cancel puts the saved adapters back.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -14,19 +22,60 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.core.adapters import check_adapter
 from desktop.core.llm import inspect_gguf, resolve_model_path
 from desktop.errors import ArquivoError
-from desktop.settings import UI_LANGUAGES, Settings
+from desktop.settings import UI_LANGUAGES, AdapterSetting, Settings
+from desktop.ui.errors import describe
+
+SCALE_RANGE = (-4.0, 4.0)
+
+
+class AdapterRow(QWidget):
+    """One adapter: on/off (with its file name), its scale, and a remove button."""
+
+    changed = Signal()
+    remove_requested = Signal(object)  # self
+
+    def __init__(self, adapter: AdapterSetting, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = adapter.path
+        self.enabled = QCheckBox(Path(adapter.path).name)
+        self.enabled.setToolTip(adapter.path)
+        self.enabled.setChecked(adapter.enabled)
+        self.scale = QDoubleSpinBox()
+        self.scale.setRange(*SCALE_RANGE)
+        self.scale.setDecimals(2)
+        self.scale.setSingleStep(0.1)
+        self.scale.setValue(adapter.scale)
+        self.scale.setPrefix(self.tr("scale "))
+        self.remove = QToolButton()
+        self.remove.setText(self.tr("Remove"))
+        self.enabled.toggled.connect(lambda _on: self.changed.emit())
+        self.scale.valueChanged.connect(lambda _value: self.changed.emit())
+        self.remove.clicked.connect(lambda: self.remove_requested.emit(self))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.enabled, 1)
+        row.addWidget(self.scale)
+        row.addWidget(self.remove)
+
+    def setting(self) -> AdapterSetting:
+        return AdapterSetting(self.path, round(self.scale.value(), 2), self.enabled.isChecked())
 
 
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; `result_settings()` holds the accepted ones."""
+
+    adapters_changed = Signal(object)  # tuple[AdapterSetting, ...], as now chosen
 
     def __init__(
         self, settings: Settings, models_dir: Path, data_dir: Path, parent: QWidget | None = None
@@ -36,6 +85,7 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._models_dir = models_dir
         self._result: Settings | None = None
+        self.last_error: QMessageBox | None = None
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
@@ -79,9 +129,21 @@ class SettingsDialog(QDialog):
         data_row.addWidget(self.data_dir, 1)
         data_row.addWidget(data_browse)
 
+        self.adapter_rows: list[AdapterRow] = []
+        self.adapter_list = QVBoxLayout()
+        self.adapter_list.setContentsMargins(0, 0, 0, 0)
+        add_adapter = QPushButton(self.tr("Add adapter…"))
+        add_adapter.clicked.connect(lambda: self.add_adapter())
+        adapters_box = QVBoxLayout()
+        adapters_box.addLayout(self.adapter_list)
+        adapters_box.addWidget(add_adapter)
+        for adapter in settings.lora_adapters:
+            self._add_row(adapter)
+
         form = QFormLayout()
         form.addRow(self.tr("Chat model (GGUF)"), model_row)
         form.addRow(self.tr("Threads"), self.threads)
+        form.addRow(self.tr("LoRA adapters"), adapters_box)
         form.addRow(self.tr("GPU layers"), self.gpu_layers)
         form.addRow(self.tr("Context size (tokens)"), self.context)
         form.addRow(self.tr("Temperature"), self.temperature)
@@ -122,11 +184,81 @@ class SettingsDialog(QDialog):
         self.error.setText("")
         return True
 
+    # LoRA adapters
+
+    def model_path(self) -> Path:
+        return resolve_model_path(self._models_dir, self.model.text().strip())
+
+    def add_adapter(self, path: Path | None = None) -> bool:
+        """Pick an adapter file (or take `path`), check it against the model, then list it.
+
+        A file that does not fit gets an error dialog with the reason and is not listed.
+        """
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Choose a LoRA adapter"), str(self._models_dir),
+                self.tr("GGUF adapters (*.gguf);;All files (*)"),
+            )  # fmt: skip
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            check_adapter(path, self.model_path())
+        except ArquivoError as exc:
+            self._show_error(exc)
+            return False
+        for row in self.adapter_rows:
+            if Path(row.path) == path:
+                row.enabled.setChecked(True)  # already listed: switch it on
+                return True
+        self._add_row(AdapterSetting(str(path)))
+        self._adapters_changed()
+        return True
+
+    def _add_row(self, adapter: AdapterSetting) -> None:
+        row = AdapterRow(adapter, self)
+        row.changed.connect(self._adapters_changed)
+        row.remove_requested.connect(self._remove_row)
+        self.adapter_rows.append(row)
+        self.adapter_list.addWidget(row)
+
+    def _remove_row(self, row: AdapterRow) -> None:
+        self.adapter_rows.remove(row)
+        self.adapter_list.removeWidget(row)
+        row.deleteLater()
+        self._adapters_changed()
+
+    def chosen_adapters(self) -> tuple[AdapterSetting, ...]:
+        return tuple(row.setting() for row in self.adapter_rows)
+
+    def _adapters_changed(self) -> None:
+        self.adapters_changed.emit(self.chosen_adapters())
+
+    def _show_error(self, error: BaseException) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Critical, self.tr("Settings"), describe(error),
+            QMessageBox.StandardButton.Ok, self,
+        )  # fmt: skip
+        box.open()  # window-modal, without blocking the event loop
+        self.last_error = box
+
+    def check_adapters(self) -> bool:
+        """Every adapter switched on still fits the chosen model (the model may have changed)."""
+        for adapter in self.chosen_adapters():
+            if not adapter.enabled:
+                continue
+            try:
+                check_adapter(Path(adapter.path), self.model_path())
+            except ArquivoError as exc:
+                self.error.setText(describe(exc))
+                return False
+        return True
+
     def chosen_data_dir(self) -> Path:
         return Path(self.data_dir.text().strip()).expanduser()
 
     def accept(self) -> None:
-        if not self.check_model():
+        if not self.check_model() or not self.check_adapters():
             return  # keep the dialog open, with the reason shown
         try:
             self._result = self._settings.replace(
@@ -137,6 +269,7 @@ class SettingsDialog(QDialog):
                 temperature=round(self.temperature.value(), 2),
                 sources=self.sources.value(),
                 ui_language=self.language.currentData(),
+                lora_adapters=self.chosen_adapters(),
             )
         except ArquivoError as exc:
             self.error.setText(str(exc))

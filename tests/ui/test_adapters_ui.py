@@ -1,0 +1,174 @@
+"""LoRA adapters in the app: chosen in the settings, switched live, compared, per collection.
+
+The real window, offscreen, with a model of its own (loaded from the settings, as the app
+does), so adapters never leak into the shared test model; adapters are real GGUF files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from desktop.core.llm import DEFAULT_CHAT_MODEL
+from desktop.core.types import Answer
+from desktop.services.adapters import WITH, WITHOUT, Comparison, set_collection_adapter
+from desktop.settings import AdapterSetting, load_settings, save_settings
+from desktop.ui.main_window import AdaptersInUse, MainWindow
+from tests.adapters_helpers import truncate, write_lora
+from tests.helpers import ENGLISH_PAGES, make_pdf
+from tests.ui.conftest import WindowFactory
+
+SWITCH_LIMIT_S = 0.100
+TIMEOUT = 120_000
+
+
+@pytest.fixture
+def adapters(tmp_path: Path, models_dir: Path) -> dict[str, Path]:
+    model = models_dir / DEFAULT_CHAT_MODEL
+    good = write_lora(tmp_path / "good.gguf", model)
+    return {
+        "good": good,
+        "gemma3": write_lora(tmp_path / "gemma3.gguf", model, architecture="gemma3"),
+        "truncated": truncate(good, tmp_path / "truncated.gguf"),
+    }
+
+
+def own_model_window(qtbot: QtBot, make_window: WindowFactory) -> MainWindow:
+    """A window that loads its own model; returns once the saved adapters are applied."""
+    window = make_window(shared_llm=False)
+    with qtbot.waitSignal(window.adapters_applied, timeout=TIMEOUT):
+        pass
+    return window
+
+
+def switched(qtbot: QtBot, window: MainWindow, action: object) -> AdaptersInUse:
+    with qtbot.waitSignal(window.adapters_applied, timeout=TIMEOUT) as blocker:
+        action() if callable(action) else None
+    event = blocker.args[0]
+    assert isinstance(event, AdaptersInUse)
+    return event
+
+
+def test_choose_an_adapter_switch_and_rescale_it_live_then_save(
+    qtbot: QtBot, make_window: WindowFactory, adapters: dict[str, Path]
+) -> None:
+    window = own_model_window(qtbot, make_window)
+    llm = window.ws.assistant.llm
+    llama = llm.llama  # type: ignore[attr-defined]
+    assert window.compare.adapters_label.text() == "Adapter: none"
+    dialog = window.settings_dialog()
+    qtbot.addWidget(dialog)
+
+    event = switched(qtbot, window, lambda: dialog.add_adapter(adapters["good"]))
+    assert [c.path for c in event.choices] == [adapters["good"]]
+    assert 0 < event.seconds <= SWITCH_LIMIT_S
+    assert [(h.path, s) for h, s in llm.adapters.items()] == [(adapters["good"], 1.0)]  # type: ignore[attr-defined]
+    assert "good.gguf ×1" in window.compare.adapters_label.text()
+
+    (row,) = dialog.adapter_rows
+    event = switched(qtbot, window, lambda: row.scale.setValue(0.5))
+    assert event.seconds <= SWITCH_LIMIT_S
+    assert list(llm.adapters.values()) == [0.5]  # type: ignore[attr-defined]
+    event = switched(qtbot, window, lambda: row.enabled.setChecked(False))
+    assert event.choices == () and llm.adapters == {}  # type: ignore[attr-defined]
+    event = switched(qtbot, window, lambda: row.enabled.setChecked(True))
+    assert list(llm.adapters.values()) == [0.5]  # type: ignore[attr-defined]
+    assert llm.llama is llama  # type: ignore[attr-defined]  # never reloaded
+
+    with qtbot.assertNotEmitted(window.model_ready):
+        dialog.accept()
+        event = switched(qtbot, window, lambda: window.apply_settings(dialog))
+    assert window.ws.assistant.llm is llm
+    saved = load_settings(window.ws.paths.config).lora_adapters
+    assert saved == (AdapterSetting(str(adapters["good"]), 0.5, True),)
+
+    # Cancel puts the saved adapters back
+    again = window.settings_dialog()
+    qtbot.addWidget(again)
+    switched(qtbot, window, lambda: again.adapter_rows[0].enabled.setChecked(False))
+    assert llm.adapters == {}  # type: ignore[attr-defined]
+    event = switched(qtbot, window, again.reject)
+    assert list(llm.adapters.values()) == [0.5]  # type: ignore[attr-defined]
+
+
+def test_a_bad_adapter_gets_a_dialog_and_the_app_keeps_working(
+    qtbot: QtBot, make_window: WindowFactory, adapters: dict[str, Path], tmp_path: Path
+) -> None:
+    window = own_model_window(qtbot, make_window)
+    dialog = window.settings_dialog()
+    qtbot.addWidget(dialog)
+    for bad, reason in (
+        ("gemma3", "architecture gemma3 does not match the model's llama"),
+        ("truncated", "truncated"),
+    ):
+        with qtbot.assertNotEmitted(window.adapters_applied):
+            assert not dialog.add_adapter(adapters[bad])
+        assert dialog.last_error is not None and dialog.last_error.isVisible()
+        assert "adapter" in dialog.last_error.text() and reason in dialog.last_error.text()
+        dialog.last_error.close()
+    assert dialog.adapter_rows == []
+
+    # an adapter that went bad after it was saved: the answer fails with a dialog, no crash
+    make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
+    with qtbot.waitSignal(window.indexing_done, timeout=TIMEOUT):
+        window.add_folder("default", tmp_path / "docs")
+    broken = tmp_path / "was-good.gguf"
+    broken.write_bytes(adapters["good"].read_bytes())
+    settings = window.ws.settings.replace(lora_adapters=(AdapterSetting(str(broken)),))
+    window.ws.update_settings(settings)
+    truncate(adapters["good"], broken)
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as shown:
+        window.ask("Who leads the facilities team?")
+    assert "was-good.gguf cannot be used" in shown.args[0] and "truncated" in shown.args[0]
+    assert window.ws.assistant.llm.adapters == {}  # type: ignore[attr-defined]
+
+    window.ws.update_settings(settings.replace(lora_adapters=(), max_answer_tokens=16))
+    window.chat.set_busy(False)
+    with qtbot.waitSignal(window.answer_done, timeout=TIMEOUT) as done:
+        window.ask("Who leads the facilities team?")
+    assert isinstance(done.args[0], Answer)
+
+
+def test_compare_answers_side_by_side_with_the_collection_adapter(
+    qtbot: QtBot, make_window: WindowFactory, adapters: dict[str, Path], tmp_path: Path
+) -> None:
+    make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
+    window = own_model_window(qtbot, make_window)
+    save_settings(window.ws.settings.replace(temperature=0.0, max_answer_tokens=24),
+                  window.ws.paths.config)  # fmt: skip
+    window.ws.update_settings(load_settings(window.ws.paths.config))
+    with qtbot.waitSignal(window.indexing_done, timeout=TIMEOUT):
+        window.add_folder("legal", tmp_path / "docs")
+    window.chat.set_collections(window.collection_names(), ["legal"])
+
+    window.compare.toggle.setChecked(True)
+    assert window.compare.sides.isVisible()
+    with qtbot.waitSignal(window.error_shown) as shown:  # nothing to compare with yet
+        window.ask("Who leads the facilities team?")
+    assert "no adapter to compare with" in shown.args[0]
+
+    set_collection_adapter(
+        window.ws.catalog, "legal", adapters["good"], 0.8, window.ws.chat_model_path
+    )
+    window._on_scope_changed(["legal"])
+    assert "good.gguf ×0.8" in window.compare.adapters_label.text()
+    llama = window.ws.assistant.llm.llama  # type: ignore[attr-defined]
+    with qtbot.waitSignal(window.compare_done, timeout=TIMEOUT) as done:
+        window.ask("Who leads the facilities team?")
+    comparison = done.args[0]
+    assert isinstance(comparison, Comparison)
+    assert comparison.adapters[0].origin == "collection legal"
+    assert window.compare.text(WITHOUT) == comparison.without.text
+    assert window.compare.text(WITH) == comparison.with_adapter.text
+    assert comparison.with_adapter.text.strip()[:20] in window.chat.last_answer()
+    assert window.ws.assistant.llm.llama is llama  # type: ignore[attr-defined]  # one model
+
+    # the toggle off: a plain answer, with the collection's adapter on
+    window.compare.toggle.setChecked(False)
+    assert not window.compare.sides.isVisible()
+    with qtbot.waitSignal(window.answer_done, timeout=TIMEOUT) as plain:
+        window.ask("Who leads the facilities team?")
+    assert isinstance(plain.args[0], Answer)
+    assert list(window.ws.assistant.llm.adapters.values()) == [0.8]  # type: ignore[attr-defined]
