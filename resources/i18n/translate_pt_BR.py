@@ -104,6 +104,22 @@ PT_BR = {
     "There is no collection named {name}.": "Não há coleção chamada {name}.",
     "Bad setting {key}: {reason}": "Configuração inválida {key}: {reason}",
     "Something unexpected went wrong: {error}": "Algo inesperado deu errado: {error}",
+    # LoRA adapters (settings, the adapter bar, compare)
+    "scale ": "escala ",
+    "Remove": "Remover",
+    "Add adapter…": "Adicionar adaptador…",
+    "LoRA adapters": "Adaptadores LoRA",
+    "Choose a LoRA adapter": "Escolha um adaptador LoRA",
+    "GGUF adapters (*.gguf);;All files (*)": "Adaptadores GGUF (*.gguf);;Todos os arquivos (*)",
+    "Compare with/without adapter": "Comparar com/sem adaptador",
+    "Adapter: none": "Adaptador: nenhum",
+    "none": "nenhum",
+    "Adapter: {names}": "Adaptador: {names}",
+    "(switched in {ms:.2f} ms)": "(trocado em {ms:.2f} ms)",
+    "<b>Without adapter</b>": "<b>Sem adaptador</b>",
+    "<b>With adapter</b> ({names})": "<b>Com adaptador</b> ({names})",
+    "There is no adapter to compare with: add one in the settings, or give the collection one.":
+        "Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.",
 }
 
 
