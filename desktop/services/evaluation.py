@@ -15,15 +15,18 @@ recall@k, and the reciprocal rank of the first relevant document within the top
 k (MRR@k).
 
 Embedding a corpus is the slow part (SciFact's 5,183 abstracts take about ten
-minutes on 2 cores), so a run can keep its data folder and a later run reuse
-it (`reuse_index`): the collection and the dense reference's vectors are read
-back, and only the queries run again. That is for comparing retrieval settings;
+minutes on 2 quiet cores, hours on busy ones), so a run can keep its data
+folder and a later run reuse it (`reuse_index`): the corpus files stay in the
+folder too, so indexing them again is the normal incremental run, which skips
+what is indexed (an interrupted build resumes where it stopped), and the dense
+reference's vectors are read back. That is for comparing retrieval settings;
 after a change to chunking, indexing or the embedding model the folder must be
 built afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import logging
@@ -278,6 +281,7 @@ class EvalReport:
     dense_embed_seconds: float
     methods: tuple[MethodResult, ...]
     index_reused: bool = False  # the collection came from an earlier run's data folder
+    chunks_embedded: int = 0  # by this run's indexing: 0 when a kept index was complete
 
     def method(self, name: str) -> MethodResult:
         for result in self.methods:
@@ -440,9 +444,9 @@ def evaluate(
     becomes a collection in it. `collection_language` (one of `FTS_LANGUAGES`)
     fixes that collection's full-text language instead of letting the indexer
     detect it. Leaving `DENSE` out of `references` saves embedding the corpus a
-    second time. With `reuse_index`, a collection that an earlier run left in
-    the workspace is searched as it is (not indexed again), and the dense
-    reference's vectors are kept in the data folder for the next run.
+    second time. With `reuse_index`, the corpus files are kept in the data
+    folder and indexed incrementally (a collection an earlier run left there is
+    only completed), and the dense reference's vectors are kept for the next run.
     """
     if k < 1:
         raise ArquivoError("k must be at least 1")
@@ -476,15 +480,15 @@ def evaluate(
         workspace.catalog.create_collection(
             collection_name, embedder.name, embedder.dim, collection_language
         )
-    with tempfile.TemporaryDirectory(prefix=f"arquivo-eval-{dataset.name}-") as folder:
-        if reused:
-            ids = _file_names(dataset.documents)
-            stats = workspace.catalog.stats(workspace.catalog.get_collection(collection_name))
-            indexed = (len(dataset.documents) - stats.files, stats.chunks, 0.0)
+    with contextlib.ExitStack() as stack:
+        if reuse_index:  # kept beside the index, unchanged files keep their mtime
+            folder = workspace.paths.home / f"corpus-{_UNSAFE_NAME.sub('_', dataset.name)}"
         else:
-            ids = _write_documents(dataset.documents, Path(folder))
-            summary = _index(workspace, Path(folder), collection_name, cancel, progress)
-            indexed = (len(summary.files_skipped), summary.chunks_added, summary.seconds)
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="arquivo-eval-")))
+        ids = _write_documents(dataset.documents, folder)
+        summary = _index(workspace, folder, collection_name, cancel, progress)
+        stats = workspace.catalog.stats(workspace.catalog.get_collection(collection_name))
+        indexed = (len(summary.files_skipped), stats.chunks, summary.seconds)
         depth = 3 * k  # chunks asked per query: several chunks may share a document
         searchers: dict[str, Callable[[str], list[str]]] = {}
         if BM25 in references:
@@ -543,6 +547,7 @@ def evaluate(
         dense_embed_seconds=dense_seconds,
         methods=tuple(methods),
         index_reused=reused,
+        chunks_embedded=summary.chunks_added,
     )
     logger.info(
         "evaluated %s: %d documents, %d queries; nDCG@%d %s",
@@ -565,11 +570,23 @@ def _file_names(documents: Sequence[CorpusDocument]) -> dict[str, str]:
 
 
 def _write_documents(documents: Sequence[CorpusDocument], folder: Path) -> dict[str, str]:
-    """One .txt file per corpus entry, named after its id; returns file name -> id."""
+    """One .txt file per corpus entry, named after its id; returns file name -> id.
+
+    A file that already holds the entry is left alone, so that the indexer
+    sees it unchanged (same size and modification time) in a kept folder.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
     ids_by_name = _file_names(documents)
     names = list(ids_by_name)  # in corpus order, like `documents`
     for name, doc in zip(names, documents, strict=True):
-        (folder / name).write_text(doc.content, encoding="utf-8")
+        path = folder / name
+        data = doc.content.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        path.write_bytes(data)
     return ids_by_name
 
 
