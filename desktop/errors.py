@@ -7,6 +7,7 @@ signal, not an error a user should see.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 
@@ -54,6 +55,26 @@ class AdapterMismatchError(ArquivoError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"cannot use adapter {self.path}: {reason}")
+
+
+class CollectionModelError(ArquivoError):
+    """A collection indexed with an embedding model that cannot answer here.
+
+    Its vectors only compare with vectors of the same model: either that model
+    is installed and loaded for it, or the collection is re-indexed.
+    """
+
+    def __init__(self, collection: str, model: str, current: str, reason: str) -> None:
+        self.collection = collection
+        self.model = model
+        self.current = current
+        self.reason = reason
+        command = f"arquivo reindex {shlex.quote(collection)}"
+        super().__init__(
+            f"collection {collection!r} was indexed with embedding model {model!r}, {reason}",
+            f"install {model!r} in the models folder, or re-index the collection with "
+            f"{current!r}: `{command}`",
+        )
 
 
 class StoreError(ArquivoError):

@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import math
+import shlex
 import signal
 import sys
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,7 @@ from desktop.cli.render import (
 )
 from desktop.core.adapters import check_adapter
 from desktop.core.cancel import CancelToken
+from desktop.core.embedding import load_embedder
 from desktop.core.llm import inspect_gguf
 from desktop.core.types import FileIndexed, FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError, Cancelled
@@ -121,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("forget", help="delete a whole collection from the index")
     p.add_argument("name", metavar="NAME")
+
+    p = commands.add_parser(
+        "reindex",
+        help="embed a collection again with another embedding model",
+        description="Embed a collection's indexed passages again with the current embedding "
+        "model (or --embedding-model). The old index answers until the new one is complete; "
+        "a stopped re-index continues where it left off when run again.",
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument(
+        "--embedding-model", metavar="M", help="a model in models/embedding/ (default: the setting)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
     models.add_parsers(commands)
     add_eval_parser(commands)
     return parser
@@ -319,6 +334,12 @@ def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
                 print(f"    {folder}")
             if row["adapter"]:
                 print(f"    adapter: {row['adapter']['path']} (scale {row['adapter']['scale']:g})")
+            if row["embedding_model"] != ws.settings.embedding_model:
+                print(
+                    f"    embedding model: {row['embedding_model']} (new collections use "
+                    f"{ws.settings.embedding_model}; `arquivo reindex {shlex.quote(row['name'])}` "
+                    "moves this one to it)"
+                )
     return 0
 
 
@@ -327,6 +348,32 @@ def cmd_remove(ws: Workspace, args: argparse.Namespace) -> int:
     if count == 0:
         raise ArquivoError(f"nothing indexed at {args.path} in collection {args.collection!r}")
     print(f"Removed {count} file{'s' if count != 1 else ''} from {args.collection!r}.")
+    return 0
+
+
+def cmd_reindex(ws: Workspace, args: argparse.Namespace) -> int:
+    model = args.embedding_model or ws.settings.embedding_model
+    current = model == ws.settings.embedding_model
+    embedder = ws.embedder if current else load_embedder(ws.paths.models, model)
+    bar = None if args.json or not sys.stderr.isatty() else IndexProgressBar()
+    summary: IndexSummary | None = None
+    try:
+        for event in ws.indexer.reindex(args.name, embedder):
+            if isinstance(event, Progress) and bar:
+                bar.update(event)
+            elif isinstance(event, IndexSummary):
+                summary = event
+    finally:
+        if bar:
+            bar.close()
+    assert summary is not None
+    if args.json:
+        print(json.dumps({**summary_json(summary), "embedding_model": model}, ensure_ascii=False))
+    else:
+        print(
+            f"Re-indexed {args.name!r} with {model}: {summary.chunks_added} passages "
+            f"in {summary.seconds:.1f} s."
+        )
     return 0
 
 
@@ -343,6 +390,7 @@ COMMANDS = {
     "collections": cmd_collections,
     "remove": cmd_remove,
     "forget": cmd_forget,
+    "reindex": cmd_reindex,
     "models": models.cmd_models,
     "adapters": models.cmd_adapters,
     "eval": cmd_eval,

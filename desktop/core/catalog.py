@@ -11,6 +11,7 @@ keeps answering from what was committed.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 import time
@@ -32,7 +33,21 @@ class Collection:
 
     @property
     def table_name(self) -> str:
-        return f"chunks_{self.id}"
+        """One LanceDB table per (collection, embedding model).
+
+        A re-index with another model builds that model's table beside the one
+        in use and switches by changing `embedding_model` in one transaction
+        (`Catalog.set_embedding_model`): a killed re-index leaves the old table
+        answering. Tables of the first model keep their original name.
+        """
+        if self.embedding_model == _FIRST_EMBEDDING_MODEL:
+            return f"chunks_{self.id}"
+        digest = hashlib.sha1(self.embedding_model.encode("utf-8")).hexdigest()[:10]
+        return f"chunks_{self.id}_{digest}"
+
+
+# The embedding model of every collection made before models could change.
+_FIRST_EMBEDDING_MODEL = "all-MiniLM-L6-v2-int8"
 
 
 @dataclass(frozen=True)
@@ -227,6 +242,22 @@ class Catalog:
                 (name, embedding_model, dim, language, time.time()),
             )
         return self.get_collection(name)
+
+    def set_embedding_model(self, collection: Collection, model: str, dim: int) -> Collection:
+        """Point the collection at another model's table (already built by the caller)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE collections SET embedding_model = ?, dim = ? WHERE id = ?",
+                (model, dim, collection.id),
+            )
+        return self.get_collection(collection.name)
+
+    def document_titles(self, collection: Collection) -> dict[str, str]:
+        """Each content's title, as its reader found it."""
+        rows = self._db.execute(
+            "SELECT doc_hash, title FROM documents WHERE collection_id = ?", (collection.id,)
+        )
+        return {doc_hash: title for doc_hash, title in rows}
 
     def set_language(self, collection: Collection, language: str) -> Collection:
         with self.transaction() as db:

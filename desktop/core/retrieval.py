@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
@@ -31,7 +31,7 @@ from desktop.core.embedding import Embedder, Vector, find_embedding_spec
 from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.types import Hit
-from desktop.errors import ArquivoError, ModelError
+from desktop.errors import CollectionModelError, ModelError
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -151,9 +151,15 @@ class Retriever:
         config: RetrievalConfig | None = None,
         reranker: Reranker | None = None,
         rerank_depth: int = 20,
+        embedder_for: Callable[[Collection], Embedder] | None = None,
     ) -> None:
-        """`reranker` (optional) reorders the `rerank_depth` best fused passages."""
+        """`reranker` (optional) reorders the `rerank_depth` best fused passages.
+
+        `embedder_for` gives each collection the model it was indexed with
+        (without it, only collections of `embedder` can be searched).
+        """
         self._embedder = embedder
+        self._embedder_for = embedder_for
         self._store = store
         self._catalog = catalog
         self.config = config or RetrievalConfig()
@@ -161,9 +167,18 @@ class Retriever:
         self._reranker = reranker
         self._rerank_depth = rerank_depth
 
+    def embedder_of(self, collection: Collection) -> Embedder:
+        """The model that embeds queries for `collection`: the one it was indexed with."""
+        if self._embedder_for is None or collection.embedding_model == self._embedder.name:
+            return self._embedder
+        return self._embedder_for(collection)
+
     def knows_language(self, collection: Collection) -> bool:
         """Whether the embedding model was trained on the collection's language."""
-        return knows_language(self._languages, collection.language)
+        languages = self._languages
+        if collection.embedding_model != self._embedder.name and self._embedder_for is not None:
+            languages = embedder_languages(self.embedder_of(collection))
+        return knows_language(languages, collection.language)
 
     def vector_weight(self, collection: Collection) -> float:
         """The weight of the vector ranking in this collection's fusion."""
@@ -177,9 +192,11 @@ class Retriever:
         if len(collections) == 1:
             return self.search(collections[0], query, k)
         started = time.perf_counter()
-        needs_vector = any(self.vector_weight(c) > 0 for c in collections)
-        vector = self._embedder.embed_query(query) if needs_vector else None
-        results = [self.search(c, query, k, vector) for c in collections]
+        vectors: dict[str, Vector] = {}  # one query embedding per model
+        for c in collections:
+            if self.vector_weight(c) > 0 and c.embedding_model not in vectors:
+                vectors[c.embedding_model] = self.embedder_of(c).embed_query(query)
+        results = [self.search(c, query, k, vectors.get(c.embedding_model)) for c in collections]
         hits = sorted((h for r in results for h in r.hits), key=lambda h: h.score, reverse=True)
         return SearchResult(
             hits=tuple(hits[:k]),
@@ -194,12 +211,12 @@ class Retriever:
     ) -> SearchResult:
         started = time.perf_counter()
         cfg = self.config
-        if collection.embedding_model != self._embedder.name:
-            raise ArquivoError(
-                f"collection {collection.name!r} was indexed with embedding model "
-                f"{collection.embedding_model!r}, but {self._embedder.name!r} is loaded",
-                f"re-index it: `arquivo forget {collection.name}`, then index its folders again",
-            )
+        embedder = self.embedder_of(collection)
+        if collection.embedding_model != embedder.name:
+            raise CollectionModelError(
+                collection.name, collection.embedding_model, self._embedder.name,
+                f"but {embedder.name!r} is loaded",
+            )  # fmt: skip
         table = TableSpec(collection.table_name, collection.dim, collection.language)
         trust_vectors = self.knows_language(collection)
         vector_weight = self.vector_weight(collection)
@@ -207,7 +224,7 @@ class Retriever:
         vector_hits: list[StoredHit] = []
         if vector_weight > 0 or len(text_hits) < k:
             if vector is None:
-                vector = self._embedder.embed_query(query)
+                vector = embedder.embed_query(query)
             vector_hits = self._store.vector_search(table, vector, cfg.candidates)
         if vector_weight > 0:
             rankings = [(vector_hits, vector_weight), (text_hits, cfg.text_weight)]

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,14 +31,16 @@ from desktop.core.language import collection_language
 from desktop.core.store import ChunkStore, TableSpec
 from desktop.core.types import (
     Chunk,
+    Document,
     FileIndexed,
     FileSkipped,
     IndexEvent,
     IndexSummary,
     Progress,
+    Section,
 )
 from desktop.core.walker import walk
-from desktop.errors import ArquivoError, UnreadableFileError
+from desktop.errors import ArquivoError, CollectionModelError, UnreadableFileError
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +51,9 @@ class IndexOptions:
     include_hidden: bool = False
     batch_chunks: int = 64  # chunks embedded per call: one progress step
     commit_chunks: int = 256  # chunks committed together: the most a kill can lose
-
-
     ocr: OcrOptions | None = None  # scanned PDF pages: None reads none
+
+
 @dataclass
 class _PendingDocument:
     doc_hash: str
@@ -104,8 +106,17 @@ class CollectionBusyError(ArquivoError):
         )
 
 
+# Gives the embedder a collection was indexed with, or raises CollectionModelError.
+EmbedderFor = Callable[[Collection], Embedder]
+
+
 class Indexer:
-    """Runs indexing jobs against one catalog and store."""
+    """Runs indexing jobs against one catalog and store.
+
+    `embedder` is the current model: new collections are made with it, and a
+    re-index moves a collection to it. A collection keeps its own model, which
+    `embedder_for` loads (without it, only collections of `embedder` can grow).
+    """
 
     def __init__(
         self,
@@ -114,25 +125,49 @@ class Indexer:
         embedder: Embedder,
         lock_dir: Path,
         options: IndexOptions | None = None,
+        embedder_for: EmbedderFor | None = None,
     ) -> None:
         self._catalog = catalog
         self._store = store
         self._embedder = embedder
         self._lock_dir = lock_dir
         self.options = options or IndexOptions()
+        self._embedder_for = embedder_for or self._only_current
+
+    def _only_current(self, collection: Collection) -> Embedder:
+        if collection.embedding_model != self._embedder.name:
+            raise CollectionModelError(
+                collection.name, collection.embedding_model, self._embedder.name,
+                f"but {self._embedder.name!r} is loaded",
+            )  # fmt: skip
+        return self._embedder
+
+    def embedder_for(self, collection: Collection) -> Embedder:
+        """The collection's own model; its name and size must be what the collection says."""
+        embedder = self._embedder_for(collection)
+        if embedder.name != collection.embedding_model or embedder.dim != collection.dim:
+            raise CollectionModelError(
+                collection.name, collection.embedding_model, self._embedder.name,
+                f"but {embedder.name!r} ({embedder.dim} dimensions) was loaded for it",
+            )  # fmt: skip
+        return embedder
 
     def open_collection(self, name: str) -> Collection:
         """The named collection, created for the current embedding model if new."""
         collection = self._catalog.find_collection(name)
         if collection is None:
             return self._catalog.create_collection(name, self._embedder.name, self._embedder.dim)
-        if collection.embedding_model != self._embedder.name:
-            raise ArquivoError(
-                f"collection {name!r} was indexed with embedding model "
-                f"{collection.embedding_model!r}, not {self._embedder.name!r}",
-                f"re-index it: `arquivo forget {name}`, then index its folders again",
-            )
+        self.embedder_for(collection)  # a missing model is said before any work
         return collection
+
+    def _lock(self, collection: Collection) -> FileLock:
+        """One run at a time per collection, whatever model its table is for."""
+        lock = FileLock(str(self._lock_dir / f"chunks_{collection.id}.lock"))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout as exc:
+            raise CollectionBusyError(collection.name) from exc
+        return lock
 
     def index(
         self,
@@ -150,11 +185,7 @@ class Indexer:
             missing = [str(p) for p in roots if not p.exists() and not p.is_symlink()]
             if missing:
                 raise ArquivoError(f"no such file or folder: {', '.join(missing)}")
-        lock = FileLock(str(self._lock_dir / f"{collection.table_name}.lock"))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout as exc:
-            raise CollectionBusyError(collection_name) from exc
+        lock = self._lock(collection)
         try:
             yield from self._run(collection, roots, cancel)
         finally:
@@ -289,12 +320,13 @@ class Indexer:
         if not collection.language and len(counters.language_sample) < 200:
             counters.language_sample.extend(c.text for d in documents for c in d.chunks[:20])
         texts = [embedding_text(chunk, doc.context) for doc in documents for chunk in doc.chunks]
+        embedder = self.embedder_for(collection)
         vectors = []
         step = self.options.batch_chunks
         for start in range(0, len(texts), step):
             cancel.raise_if_cancelled()
             began = time.perf_counter()
-            vectors.append(self._embedder.embed_documents(texts[start : start + step]))
+            vectors.append(embedder.embed_documents(texts[start : start + step]))
             counters.embed_seconds += time.perf_counter() - began
             counters.chunks += len(vectors[-1])
             yield counters.progress(documents[-1].files[0].path)
@@ -334,7 +366,120 @@ class Indexer:
         return len(records)
 
     def forget(self, collection_name: str) -> None:
-        """Delete a whole collection: its chunks, files and folders."""
+        """Delete a whole collection: its chunks (of every model), files and folders."""
         collection = self._catalog.get_collection(collection_name)
-        self._store.drop(table_of(collection))
+        for name in _tables_of(self._store, collection):
+            self._store.drop(TableSpec(name, collection.dim))
         self._catalog.delete_collection(collection)
+
+    def reindex(
+        self,
+        collection_name: str,
+        embedder: Embedder | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[IndexEvent]:
+        """Embed a collection's chunks again with `embedder` (default: the current model).
+
+        The chunks come from the collection's own table, so no file is read
+        again (nor OCR run again) and the catalog is untouched until the end:
+        the new model's table is built beside the old one, which keeps
+        answering, and one catalog update switches to it. A killed re-index
+        resumes where it stopped (contents already in the new table are kept);
+        `arquivo index` afterwards picks up files changed meanwhile.
+        """
+        cancel = cancel or CancelToken()
+        embedder = embedder or self._embedder
+        collection = self._catalog.get_collection(collection_name)
+        if collection.embedding_model == embedder.name:
+            raise ArquivoError(
+                f"collection {collection_name!r} already uses embedding model {embedder.name!r}",
+                "indexing its folders again brings it up to date",
+            )
+        lock = self._lock(collection)
+        try:
+            yield from self._reembed(collection, embedder, cancel)
+        finally:
+            lock.release()
+
+    def _reembed(
+        self, collection: Collection, embedder: Embedder, cancel: CancelToken
+    ) -> Iterator[IndexEvent]:
+        old = table_of(collection)
+        target = Collection(
+            collection.id, collection.name, embedder.name, embedder.dim, collection.language
+        )
+        new = table_of(target)
+        wanted = self._catalog.document_hashes(collection)
+        done = self._store.doc_hashes(new) & wanted  # a stopped re-index's work
+        self._store.delete_documents(new, sorted(self._store.doc_hashes(new) - wanted))
+        todo = sorted(wanted - done)
+        titles = self._catalog.document_titles(collection)
+        counters = _Counters(files_total=len(wanted), files_done=len(done))
+        logger.info(
+            "re-embedding %s with %s: %d contents (%d already done)",
+            collection.name, embedder.name, len(wanted), len(done),
+        )  # fmt: skip
+        yield counters.progress()
+        group = max(1, self.options.commit_chunks // 16)  # contents read and committed together
+        for start in range(0, len(todo), group):
+            cancel.raise_if_cancelled()
+            part = todo[start : start + group]
+            stored = self._store.chunks_of(old, part)
+            batch = [(h, stored[h]) for h in part if stored[h]]
+            texts = [
+                embedding_text(chunk, _stored_context(titles.get(h, ""), chunks))
+                for h, chunks in batch
+                for chunk in chunks
+            ]
+            vectors = []
+            for first in range(0, len(texts), self.options.batch_chunks):
+                cancel.raise_if_cancelled()
+                began = time.perf_counter()
+                vectors.append(
+                    embedder.embed_documents(texts[first : first + self.options.batch_chunks])
+                )
+                counters.embed_seconds += time.perf_counter() - began
+                counters.chunks += len(vectors[-1])
+                yield counters.progress()
+            if batch:
+                import numpy as np
+
+                self._store.add_many(new, batch, np.concatenate(vectors))
+            counters.files_done += len(part)
+            yield counters.progress()
+        self._store.refresh_indexes(new)
+        switched = self._catalog.set_embedding_model(collection, embedder.name, embedder.dim)
+        self._store.drop(old)
+        for name in _tables_of(self._store, switched):
+            if name != switched.table_name:  # left by a re-index killed after its switch
+                self._store.drop(TableSpec(name, collection.dim))
+        summary = IndexSummary(
+            collection=collection.name,
+            files_indexed=len(wanted),
+            files_unchanged=0,
+            files_removed=0,
+            files_skipped=(),
+            chunks_added=counters.chunks,
+            seconds=time.perf_counter() - counters.started,
+        )
+        logger.info(
+            "re-embedded %s with %s: %d chunks in %.1fs",
+            collection.name, embedder.name, counters.chunks, summary.seconds,
+        )  # fmt: skip
+        yield summary
+
+
+def _stored_context(title: str, chunks: list[Chunk]) -> str:
+    """The embedding context of a stored content, rebuilt as indexing made it.
+
+    The reader's title is in the catalog; a plain-text file's title is its
+    first line, which begins the first chunk.
+    """
+    first = chunks[0].text if chunks and chunks[0].ordinal == 0 else ""
+    return context_title(Document(Path(), (Section(first),) if first else (), title))
+
+
+def _tables_of(store: ChunkStore, collection: Collection) -> list[str]:
+    """Every table of a collection, of any model: its own and a stopped re-index's."""
+    prefix = f"chunks_{collection.id}"
+    return [n for n in store.table_names() if n == prefix or n.startswith(prefix + "_")]

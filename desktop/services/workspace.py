@@ -23,6 +23,7 @@ from desktop.core.llm import LLM, LlamaCppLLM, resolve_model_path
 from desktop.core.rerank import FastEmbedReranker, Reranker
 from desktop.core.retrieval import Retriever
 from desktop.core.store import LanceStore
+from desktop.errors import CollectionModelError, ModelError
 from desktop.paths import AppPaths
 from desktop.services.assistant import AskOptions, Assistant
 from desktop.services.indexer import Indexer, IndexOptions
@@ -46,6 +47,7 @@ class Workspace:
         self._shared_embedder = embedder
         self._shared_llm = llm
         self._loaded_llm: LLM | None = None
+        self._embedders: dict[str, Embedder] = {}  # collections' own models, by name
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -60,6 +62,39 @@ class Workspace:
         if self._shared_embedder is not None:
             return self._shared_embedder
         return load_embedder(self.paths.models, self.settings.embedding_model)
+
+    def embedder_for(self, collection: Collection) -> Embedder:
+        """The model a collection was indexed with, loaded once.
+
+        The `embedding_model` setting applies to new collections; an older one
+        keeps answering with its own model while that is installed, and says
+        how to re-index when it is not.
+        """
+        name = collection.embedding_model
+        if name == self.settings.embedding_model or (
+            self._shared_embedder is not None and name == self._shared_embedder.name
+        ):
+            return self.embedder
+        if name not in self._embedders:  # loading happens once per model
+            try:
+                self._embedders[name] = load_embedder(self.paths.models, name)
+            except ModelError as exc:
+                raise CollectionModelError(
+                    collection.name, name, self.settings.embedding_model,
+                    "which is not installed here",
+                ) from exc  # fmt: skip
+        return self._embedders[name]
+
+    def embedding_model_installed(self, name: str) -> bool:
+        """Whether model `name`'s files are in the models folder (nothing is loaded)."""
+        if name in self._embedders or name == self.settings.embedding_model:
+            return True
+        try:
+            spec = find_embedding_spec(name)
+        except ModelError:
+            return False
+        folder = embedding_folder(self.paths.models, spec)
+        return all((folder / f).is_file() for f in spec.required_files)
 
     @cached_property
     def reranker(self) -> Reranker | None:
@@ -102,7 +137,10 @@ class Workspace:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.embedder, self.store, self.catalog, reranker=self.reranker)
+        return Retriever(
+            self.embedder, self.store, self.catalog, reranker=self.reranker,
+            embedder_for=self.embedder_for,
+        )  # fmt: skip
 
     @cached_property
     def assistant(self) -> Assistant:
@@ -110,7 +148,7 @@ class Workspace:
         options = AskOptions(
             sources=s.sources, max_answer_tokens=s.max_answer_tokens, temperature=s.temperature
         )
-        return Assistant(self.catalog, self.retriever, self.load_llm, options)
+        return Assistant(self.catalog, self.retriever, self.load_llm, options, store=self.store)
 
     def update_settings(self, settings: Settings) -> None:
         """Use new settings; the chat model reloads only if its own settings changed."""
@@ -125,6 +163,10 @@ class Workspace:
         stale = ["assistant", "indexer"]
         if old.reranker != settings.reranker:
             stale += ["reranker", "retriever"]
+        if old.embedding_model != settings.embedding_model and self._shared_embedder is None:
+            if "embedder" in self.__dict__:  # still the model of the collections made with it
+                self._embedders[old.embedding_model] = self.__dict__["embedder"]
+            stale += ["embedder", "retriever"]
         for cached in stale:
             self.__dict__.pop(cached, None)
 

@@ -62,7 +62,13 @@ from desktop.ui.dialogs.settings import SettingsDialog
 from desktop.ui.errors import describe
 from desktop.ui.views.chat import ChatView
 from desktop.ui.views.chats import ChatsView
-from desktop.ui.views.collections import CollectionRow, CollectionsView
+from desktop.ui.views.collections import (
+    MODEL_CURRENT,
+    MODEL_MISSING,
+    MODEL_OTHER,
+    CollectionRow,
+    CollectionsView,
+)
 from desktop.ui.views.compare import CompareView
 from desktop.ui.views.sources import SourcesView
 from desktop.ui.worker import Job, JobRunner
@@ -211,6 +217,7 @@ class MainWindow(QMainWindow):
         c.add_folder_requested.connect(self.choose_folder)
         c.remove_folder_requested.connect(self.remove_folder)
         c.reindex_requested.connect(self.reindex)
+        c.reindex_model_requested.connect(self.reindex_model)
         c.cancel_requested.connect(lambda name: self.runner.cancel(index_lane(name)))
         c.selection_changed.connect(lambda _name: self.refresh_chats())
         self.chat.question_submitted.connect(self.ask)
@@ -230,7 +237,8 @@ class MainWindow(QMainWindow):
         """Load the models in the background and catch up with changes made while closed."""
         self.load_model()
         for collection in self.ws.catalog.collections():
-            self.reindex(collection.name)
+            if self._model_state(collection.embedding_model) != MODEL_MISSING:
+                self.reindex(collection.name)  # a missing model is said in the collections pane
 
     # Collections and indexing
 
@@ -242,7 +250,12 @@ class MainWindow(QMainWindow):
         rows = []
         for collection in self.ws.catalog.collections():
             stats = self.ws.catalog.stats(collection)
-            rows.append(CollectionRow(collection.name, stats.roots, stats.files, stats.chunks))
+            rows.append(
+                CollectionRow(
+                    collection.name, stats.roots, stats.files, stats.chunks,
+                    collection.embedding_model, self._model_state(collection.embedding_model),
+                )
+            )  # fmt: skip
             if self.watcher is not None:
                 for root in stats.roots:
                     self.watcher.watch(collection.name, Path(root))
@@ -288,6 +301,28 @@ class MainWindow(QMainWindow):
             return
         self._reindex_queued.add(collection)
         self._index(collection, None)
+
+    def _model_state(self, model: str) -> str:
+        if model == self.ws.settings.embedding_model:
+            return MODEL_CURRENT
+        return MODEL_OTHER if self.ws.embedding_model_installed(model) else MODEL_MISSING
+
+    def reindex_model(self, collection: str) -> None:
+        """Embed a collection again with the current model, off the GUI thread."""
+
+        def run(cancel: Any) -> Any:
+            return self.ws.indexer.reindex(collection, self.ws.embedder, cancel)
+
+        self.collections.indexing_started(collection)
+        self.runner.submit(
+            index_lane(collection),
+            Job(
+                run,
+                on_progress=lambda event: self._on_index_event(collection, event),
+                on_failed=self.show_error,
+                on_finished=lambda: self._on_index_finished(collection),
+            ),
+        )
 
     def remove_folder(self, collection: str, folder: str) -> None:
         try:

@@ -35,6 +35,12 @@ PT_BR = {
     "Add folder…": "Adicionar pasta…",
     "Remove folder": "Remover pasta",
     "Re-index": "Reindexar",
+    "Re-index with the current model": "Reindexar com o modelo atual",
+    "{text} — needs re-indexing": "{text} — precisa ser reindexada",
+    "{name} was indexed with the embedding model {model}, which is not installed: it cannot be searched until it is re-indexed with the current model.":
+        "{name} foi indexada com o modelo de embeddings {model}, que não está instalado: não é possível buscar nela até reindexá-la com o modelo atual.",
+    "{name} answers with its own embedding model, {model}; new collections use the current one. Re-indexing moves it to the current model.":
+        "{name} responde com seu próprio modelo de embeddings, {model}; coleções novas usam o atual. Reindexar a passa para o modelo atual.",
     "Cancel": "Cancelar",
     "Skipped files": "Arquivos ignorados",
     "<b>Collections</b>": "<b>Coleções</b>",

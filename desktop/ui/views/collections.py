@@ -20,6 +20,11 @@ from PySide6.QtWidgets import (
 
 from desktop.core.types import FileSkipped, IndexSummary, Progress
 
+# How a collection's embedding model stands against the `embedding_model` setting.
+MODEL_CURRENT = ""  # the current model
+MODEL_OTHER = "other"  # another model, installed: it keeps answering with it
+MODEL_MISSING = "missing"  # another model, not installed: it cannot be searched
+
 
 @dataclass(frozen=True)
 class CollectionRow:
@@ -27,6 +32,8 @@ class CollectionRow:
     folders: tuple[str, ...]
     files: int
     chunks: int
+    embedding_model: str = ""
+    model_state: str = MODEL_CURRENT
 
 
 def _duration(seconds: float) -> str:
@@ -43,6 +50,7 @@ class CollectionsView(QWidget):
     add_folder_requested = Signal(str)  # collection
     remove_folder_requested = Signal(str, str)  # collection, folder
     reindex_requested = Signal(str)  # collection
+    reindex_model_requested = Signal(str)  # collection: embed again with the current model
     cancel_requested = Signal(str)  # collection
     selection_changed = Signal(str)  # collection
 
@@ -61,6 +69,15 @@ class CollectionsView(QWidget):
         self.add_button.clicked.connect(self._on_add)
         self.remove_button.clicked.connect(self._on_remove)
         self.reindex_button.clicked.connect(self._on_reindex)
+        self.model_button = QPushButton(self.tr("Re-index with the current model"))
+        self.model_button.setObjectName("reindexModel")
+        self.model_button.setVisible(False)
+        self.model_button.clicked.connect(self._on_reindex_model)
+        self.model_note = QLabel()
+        self.model_note.setObjectName("modelNote")
+        self.model_note.setWordWrap(True)
+        self.model_note.setVisible(False)
+        self._rows: dict[str, CollectionRow] = {}
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -92,6 +109,8 @@ class CollectionsView(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         layout.addLayout(more)
+        layout.addWidget(self.model_note)
+        layout.addWidget(self.model_button)
         layout.addWidget(self.status)
         layout.addLayout(progress_row)
         layout.addWidget(self.skipped_label)
@@ -101,12 +120,15 @@ class CollectionsView(QWidget):
 
     def set_collections(self, rows: list[CollectionRow], select: str | None = None) -> None:
         current = select or self.selected_collection()
+        self._rows = {row.name: row for row in rows}
         self.tree.clear()
         for row in rows:
             item = QTreeWidgetItem(
                 [self.tr("{name} — {files} files, {chunks} chunks").format(
                     name=row.name, files=row.files, chunks=row.chunks)]
             )  # fmt: skip
+            if row.model_state == MODEL_MISSING:
+                item.setText(0, self.tr("{text} — needs re-indexing").format(text=item.text(0)))
             item.setData(0, Qt.ItemDataRole.UserRole, row.name)
             for folder in row.folders:
                 child = QTreeWidgetItem([folder])
@@ -121,6 +143,24 @@ class CollectionsView(QWidget):
         first = self.tree.topLevelItem(0)
         if self.tree.currentItem() is None and first is not None:
             self.tree.setCurrentItem(first)
+        self._show_model(self.selected_collection())
+
+    def _show_model(self, name: str | None) -> None:
+        """Say when the selected collection's embedding model is not the current one."""
+        row = self._rows.get(name or "")
+        state = row.model_state if row else MODEL_CURRENT
+        if row is None or state == MODEL_CURRENT:
+            self.model_note.setVisible(False)
+            self.model_button.setVisible(False)
+            return
+        if state == MODEL_MISSING:
+            note = self.tr("{name} was indexed with the embedding model {model}, which is not installed: it cannot be searched until it is re-indexed with the current model.")
+        else:
+            note = self.tr("{name} answers with its own embedding model, {model}; new collections use the current one. Re-indexing moves it to the current model.")
+        self.model_note.setText(note.format(name=row.name, model=row.embedding_model))
+        self.model_note.setVisible(True)
+        self.model_button.setVisible(True)
+        self.model_button.setEnabled(self._indexing is None)
 
     def selected_collection(self) -> str | None:
         item = self.tree.currentItem()
@@ -136,6 +176,7 @@ class CollectionsView(QWidget):
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)
+        self.model_button.setEnabled(False)
         self.skipped.clear()
         self.skipped.setVisible(False)
         self.skipped_label.setVisible(False)
@@ -165,6 +206,7 @@ class CollectionsView(QWidget):
     def indexing_finished(self, summary: IndexSummary | None) -> None:
         self.progress.setVisible(False)
         self.cancel_button.setVisible(False)
+        self.model_button.setEnabled(True)
         if summary is None:
             self.status.setText(self.tr("Indexing stopped."))
         else:
@@ -181,6 +223,7 @@ class CollectionsView(QWidget):
     def _on_current_changed(self, *_: object) -> None:
         name = self.selected_collection()
         self.remove_button.setEnabled(self.selected_folder() is not None)
+        self._show_model(name)
         if name:
             self.selection_changed.emit(name)
 
@@ -196,6 +239,11 @@ class CollectionsView(QWidget):
         name = self.selected_collection()
         if name:
             self.reindex_requested.emit(name)
+
+    def _on_reindex_model(self) -> None:
+        name = self.selected_collection()
+        if name:
+            self.reindex_model_requested.emit(name)
 
     def _on_cancel(self) -> None:
         if self._indexing:

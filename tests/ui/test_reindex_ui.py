@@ -1,0 +1,40 @@
+"""The collections pane offers a re-index when a collection's embedding model is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from desktop.paths import AppPaths
+from desktop.services.workspace import Workspace
+from desktop.settings import Settings
+from tests.conftest import DEFAULT_EMBEDDING
+from tests.services.test_reindex import ALIAS, docs, models  # noqa: F401 - fixtures
+from tests.ui.conftest import WindowFactory
+
+
+def test_a_collection_of_a_missing_model_is_reindexed_from_the_pane(
+    qtbot: QtBot, make_window: WindowFactory, arquivo_home: Path, models: Path, docs: Path  # noqa: F811
+) -> None:
+    ws = Workspace(AppPaths.resolve(arquivo_home), Settings(embedding_model=ALIAS))
+    list(ws.indexer.index([docs], "notes"))
+    ws.close()
+    (models / "embedding" / ALIAS).unlink()  # that model is gone
+
+    window = make_window()
+    pane = window.collections
+    assert pane.selected_collection() == "notes"
+    assert "needs re-indexing" in pane.tree.topLevelItem(0).text(0)
+    assert pane.model_button.isVisible() and pane.model_button.isEnabled()
+    assert ALIAS in pane.model_note.text() and "not installed" in pane.model_note.text()
+
+    with qtbot.waitSignal(window.indexing_done, timeout=120_000):
+        pane.model_button.click()
+
+    collection = window.ws.catalog.get_collection("notes")
+    assert collection.embedding_model == DEFAULT_EMBEDDING
+    assert not pane.model_button.isVisible()
+    assert "needs re-indexing" not in pane.tree.topLevelItem(0).text(0)
+    hits = window.ws.assistant.search("notes", "where are storm logs written", 3).hits
+    assert "blue ledger" in hits[0].text
