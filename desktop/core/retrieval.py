@@ -70,6 +70,11 @@ class RetrievalConfig:
     few, and is not even computed otherwise. On the FaQuAD public split
     (Portuguese, English MiniLM) nDCG@10 was 0.919 at 0, 0.878 at 0.1, 0.822 at
     0.3 and 0.740 at 1 (RRF k 60, 40 candidates): any weight costs quality.
+
+    For a language the model knows, k 60, equal weights and 40 candidates
+    stay: on SciFact's train claims (147 whose evidence was among the first
+    704 abstracts indexed) no k from 5 to 100, vector weight from 0.7 to 1.2
+    or depth from 20 to 100 did better by more than 0.004 (0.836).
     """
 
     candidates: int = 40  # rows taken from each retriever before fusion
