@@ -2,7 +2,8 @@
 
 The default embedding model (MiniLM) was trained on English. Over a Portuguese
 collection its ranking must weigh `foreign_vector_weight` and its cosine must
-not vouch for a passage; a model that lists Portuguese counts fully again.
+not vouch for a passage; a model that lists Portuguese counts again, at the
+weight tuned for Portuguese.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.catalog import Collection
-from desktop.core.embedding import FastEmbedEmbedder, Vector
+from desktop.core.embedding import FastEmbedEmbedder, Vector, load_embedder
 from desktop.core.retrieval import RetrievalConfig, Retriever, knows_language
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
@@ -113,7 +114,11 @@ def test_the_english_model_weighs_little_on_portuguese(
     multilingual = retriever(
         indexed, DeclaredLanguages(embedder, "multilingual"), foreign_vector_weight=0.25
     )
-    assert multilingual.vector_weight(collection(indexed, "pt")) == 1.0
+    # a model that knows Portuguese gets the weight tuned for Portuguese, not 0.25
+    assert multilingual.vector_weight(collection(indexed, "pt")) == dict(
+        RetrievalConfig().language_vector_weights
+    )["Portuguese"]
+    assert multilingual.vector_weight(collection(indexed, "en")) == 1.0
 
 
 def test_with_no_weight_the_vector_ranking_changes_nothing(
@@ -170,3 +175,27 @@ def test_english_still_fuses_the_vector_ranking(
     result = retriever(indexed, embedder).search(en, "Where do we store the teapot?", 2)
     assert result.hits[0].path.endswith("kettle.txt")
     assert result.best_similarity > 0
+
+
+def test_a_multilingual_model_answers_an_english_question_over_portuguese(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    """multilingual-e5 knows Portuguese: its ranking counts, and carries a question in
+    English to the Portuguese passage that no keyword reaches."""
+    e5 = load_embedder(models_dir, "multilingual-e5-small-q4")
+    ws = Workspace(AppPaths(home=tmp_path / "home", models=models_dir), Settings(), embedder=e5)
+    try:
+        folder = tmp_path / "pt"
+        folder.mkdir()
+        for file_name, text in PORTUGUESE.items():
+            (folder / file_name).write_text(text, encoding="utf-8")
+        list(ws.indexer.index([folder], "pt"))
+        pt = collection(ws, "pt")
+        assert pt.language == "Portuguese" and ws.retriever.knows_language(pt)
+        assert 0 < ws.retriever.vector_weight(pt) < 1
+        question = "How many books can a student borrow from the library?"
+        assert ws.store.text_search(table_of(pt), question, 4) == []
+        result = ws.retriever.search(pt, question, 2)
+        assert result.hits[0].path.endswith("biblioteca.txt")
+    finally:
+        ws.close()
