@@ -25,6 +25,7 @@ from desktop.cli.evaluate import add_eval_parser, cmd_eval
 from desktop.cli.render import (
     IndexProgressBar,
     answer_json,
+    document_step_text,
     print_sources,
     search_json,
     summary_json,
@@ -47,7 +48,7 @@ from desktop.services.adapters import (
     use_adapters,
 )
 from desktop.services.adapters import compare as compare_answers
-from desktop.services.assistant import Answer, AnswerDelta
+from desktop.services.assistant import Answer, AnswerDelta, DocumentStep
 from desktop.services.workspace import Workspace
 from desktop.settings import load_settings
 
@@ -204,6 +205,8 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
                 streamed = True
+            elif isinstance(event, DocumentStep) and not args.json:
+                print(document_step_text(event), file=sys.stderr)
             elif isinstance(event, Answer):
                 answer = event
     if cancel.cancelled:

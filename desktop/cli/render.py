@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import PurePath
 from typing import Any
 
 from tqdm import tqdm
@@ -10,6 +11,7 @@ from tqdm import tqdm
 from desktop.core.prompts import source_label
 from desktop.core.retrieval import SearchResult
 from desktop.core.types import Answer, IndexSummary, Progress
+from desktop.core.whole_document import DocumentStep
 from desktop.services.assistant import Assistant
 
 
@@ -66,12 +68,34 @@ def snippet(text: str, limit: int = 240) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def document_step_text(step: DocumentStep) -> str:
+    """Progress of a whole-document answer read part by part."""
+    name = PurePath(step.path).name
+    if step.done < step.total:
+        return f"(reading {name}: part {step.done + 1} of {step.total})"
+    return f"(read {name}: {step.total} parts; writing the answer)"
+
+
+def support_text(answer: Answer) -> str:
+    """The best supporting sentence, quoted with its source's number ("" when none)."""
+    support = answer.support
+    if support is None:
+        return ""
+    return f'Supporting sentence [{support.n}]: "{" ".join(support.sentence.split())}"'
+
+
 def print_sources(answer: Answer) -> None:
+    """After an answer: its supporting sentence, then every source given to the model,
+    each marked cited or not cited (an answer that cites nothing marks them all)."""
+    line = support_text(answer)
+    if line:
+        print(f"\n{line}")
     if not answer.sources:
         return
     print("\nSources:")
     for source in answer.sources:
-        print(f"[{source.n}] {source_label(source)}")
+        mark = "cited" if answer.is_cited(source.n) else "not cited"
+        print(f"[{source.n}] {source_label(source)} ({mark})")
         print(f"    {source.hit.path}")
         for other in source.hit.paths[1:]:
             print(f"    (same content) {other}")
@@ -92,9 +116,19 @@ def answer_json(answer: Answer, assistant: Assistant) -> dict[str, Any]:
                 "heading": s.hit.heading,
                 "score": round(s.hit.score, 6),
                 "text": s.hit.text,
+                "cited": answer.is_cited(s.n),
             }
             for s in answer.sources
         ],
+        "cited": list(answer.cited),
+        "support": None
+        if answer.support is None
+        else {
+            "n": answer.support.n,
+            "sentence": answer.support.sentence,
+            "start": answer.support.start,
+            "end": answer.support.end,
+        },
         "model": answer.model,
         "device": answer.device,
         "timings": {

@@ -132,12 +132,26 @@ def best_support(
 ) -> Support | None:
     """The sentence of the used sources that best supports the answer to `question`.
 
-    The used sources are those the answer cites, or all when it cites none. A
+    The used sources are those the answer cites, or all when it cites none or
+    when no cited source shares a word with the question (a wrong citation). A
     sentence scores by the question's words it holds; the answer's words
     break ties, then the better-ranked source, then the shorter sentence. None
     when no sentence shares a word with the question or the answer.
     """
-    used = [s for s in sources if s.n in set(cited)] or list(sources)
+    used = [s for s in sources if s.n in set(cited)]
+    if used:
+        found = _best_support(question, answer, used)
+        if found is not None and found[0][0] > 0:
+            return found[1]
+        # the cited sources share no word with the question: a wrong citation
+    found = _best_support(question, answer, list(sources))
+    return None if found is None else found[1]
+
+
+def _best_support(
+    question: str, answer: str, used: Sequence[Source]
+) -> tuple[tuple[float, ...], Support] | None:
+    """The best sentence of `used` with its sort key (question words first)."""
     wanted = terms(question)
     said = terms(answer) - wanted
     best: tuple[tuple[float, ...], Support] | None = None
@@ -152,4 +166,22 @@ def best_support(
             if best is None or key > best[0]:
                 support = Support(source.n, sentence.text, sentence.start, sentence.end)
                 best = (key, support)
-    return None if best is None else best[1]
+    return best
+
+
+def sentence_coverage(question: str, texts: Sequence[str]) -> float:
+    """The largest share of the question's words that one sentence of `texts` holds.
+
+    Passages on the right topic share many of a question's words, spread over
+    their sentences; the passage that answers it usually has one sentence with
+    most of them (that is why the best sentence finds the answer so often). So
+    a low share says the documents are about the topic but do not answer this.
+    """
+    wanted = terms(question)
+    if not wanted:
+        return 0.0
+    best = 0
+    for text in texts:
+        for sentence in split_sentences(text):
+            best = max(best, len(wanted & terms(sentence.text)))
+    return best / len(wanted)

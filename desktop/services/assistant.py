@@ -3,6 +3,10 @@
 The assistant yields `AnswerDelta` events while the model writes and an
 `Answer` at the end. It never asks the model when retrieval found nothing on
 the question's topic: it says the documents do not contain the answer.
+
+A finished answer cites only sources it was given (other [n] are removed),
+records which ones it cites, and carries the sentence of those sources that
+best supports it: with a tiny model that sentence is often the better answer.
 """
 
 from __future__ import annotations
@@ -16,12 +20,22 @@ from desktop.core.cancel import CancelToken
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.llm import LLM
 from desktop.core.prompts import (
+    CitationCleaner,
     build_messages,
+    cited_numbers,
     not_found_message,
-    remove_unknown_citations,
 )
 from desktop.core.retrieval import Retriever, SearchResult
+from desktop.core.store import ChunkStore, TableSpec
+from desktop.core.support import best_support
 from desktop.core.types import Answer, Hit, Source, Timings
+from desktop.core.whole_document import (
+    DocumentStep,
+    answer_about_document,
+    asks_for_whole_document,
+    join_chunks,
+    named_file,
+)
 from desktop.errors import Cancelled
 
 logger = logging.getLogger(__name__)
@@ -41,7 +55,7 @@ class SourcesFound:
     sources: tuple[Source, ...]
 
 
-AnswerEvent = SourcesFound | AnswerDelta | Answer
+AnswerEvent = SourcesFound | AnswerDelta | DocumentStep | Answer
 
 
 @dataclass(frozen=True)
@@ -60,8 +74,11 @@ class Assistant:
         retriever: Retriever,
         load_llm: Callable[[], LLM],
         options: AskOptions | None = None,
+        store: ChunkStore | None = None,
     ) -> None:
+        """`store` lets whole-document questions read a file's chunks (None: never)."""
         self._catalog = catalog
+        self._store = store
         self._retriever = retriever
         self._load_llm = load_llm
         self._llm: LLM | None = None
@@ -105,9 +122,12 @@ class Assistant:
         """Answer from the named collections; yields sources, then text, then the Answer."""
         cancel = cancel or CancelToken()
         started = time.perf_counter()
-        found = self._retriever.search_many(
-            self._collections(collections), question, self.options.sources * 2
-        )
+        searched = self._collections(collections)
+        document = self._named_document(searched, question)
+        if document is not None:
+            yield from self._ask_document(question, document, cancel, started)
+            return
+        found = self._retriever.search_many(searched, question, self.options.sources * 2)
         retrieve_ms = (time.perf_counter() - started) * 1000
         cancel.raise_if_cancelled()
         if not found.relevant:
@@ -126,6 +146,8 @@ class Assistant:
         yield SourcesFound(sources)
         messages = build_messages(question, sources)
         pieces: list[str] = []
+        shown: list[str] = []
+        cleaner = CitationCleaner({s.n for s in sources})
         first_token_at = 0.0
         stream = llm.stream_chat(
             messages,
@@ -137,7 +159,10 @@ class Assistant:
                 if not pieces:
                     first_token_at = time.perf_counter()
                 pieces.append(piece)
-                yield AnswerDelta(piece)
+                clean = cleaner.feed(piece)
+                if clean:
+                    shown.append(clean)
+                    yield AnswerDelta(clean)
                 if cancel.cancelled:
                     raise Cancelled()
         finally:
@@ -145,8 +170,101 @@ class Assistant:
             if close:
                 close()
         finished = time.perf_counter()
+        rest = cleaner.flush()
+        if rest:
+            shown.append(rest)
+            yield AnswerDelta(rest)
         raw = "".join(pieces)
-        text = remove_unknown_citations(raw, {s.n for s in sources})
+        yield self._finish(
+            question, raw, "".join(shown), sources, llm,
+            started, first_token_at, finished, retrieve_ms,
+        )  # fmt: skip
+
+    # Whole-document questions
+
+    def _named_document(
+        self, collections: Sequence[Collection], question: str
+    ) -> tuple[Source, list[str]] | None:
+        """The whole file a question asks about ("summarize report.pdf"): one source
+        holding all its text, and its chunks' texts in order."""
+        if self._store is None or not asks_for_whole_document(question):
+            return None
+        files: dict[str, tuple[Collection, str]] = {}
+        for collection in collections:
+            for root in self._catalog.roots(collection):
+                for path, record in self._catalog.files_under(collection, root).items():
+                    files.setdefault(path, (collection, record.doc_hash))
+        named = named_file(question, sorted(files))
+        if named is None:
+            return None
+        collection, doc_hash = files[named]
+        table = TableSpec(collection.table_name, collection.dim, collection.language)
+        chunks = self._store.chunks_of(table, [doc_hash]).get(doc_hash, [])
+        if not chunks:
+            return None  # indexed with no text: ordinary retrieval says so
+        texts = [c.text for c in chunks]
+        hit = Hit(f"{doc_hash}:whole", doc_hash, join_chunks(texts), None, "", 1.0, (named,))
+        return Source(1, hit), texts
+
+    def _ask_document(
+        self,
+        question: str,
+        document: tuple[Source, list[str]],
+        cancel: CancelToken,
+        started: float,
+    ) -> Iterator[AnswerEvent]:
+        """The file given whole when it fits, else map-reduce over its parts."""
+        source, chunks = document
+        retrieve_ms = (time.perf_counter() - started) * 1000
+        llm = self.llm
+        yield SourcesFound((source,))
+        pieces: list[str] = []
+        shown: list[str] = []
+        cleaner = CitationCleaner({source.n})
+        first_token_at = 0.0
+        steps = answer_about_document(
+            llm, question, source.hit.path, chunks,
+            max_answer_tokens=self.options.max_answer_tokens,
+            temperature=self.options.temperature, cancel=cancel,
+        )  # fmt: skip
+        for step in steps:
+            if isinstance(step, DocumentStep):
+                yield step
+                continue
+            if not pieces:
+                first_token_at = time.perf_counter()
+            pieces.append(step)
+            clean = cleaner.feed(step)
+            if clean:
+                shown.append(clean)
+                yield AnswerDelta(clean)
+            if cancel.cancelled:
+                raise Cancelled()
+        finished = time.perf_counter()
+        rest = cleaner.flush()
+        if rest:
+            shown.append(rest)
+            yield AnswerDelta(rest)
+        yield self._finish(
+            question, "".join(pieces), "".join(shown), (source,), llm,
+            started, first_token_at, finished, retrieve_ms,
+        )  # fmt: skip
+
+    def _finish(
+        self,
+        question: str,
+        raw: str,
+        text: str,
+        sources: tuple[Source, ...],
+        llm: LLM,
+        started: float,
+        first_token_at: float,
+        finished: float,
+        retrieve_ms: float,
+    ) -> Answer:
+        """The Answer: `text` is the answer as shown (citations to nothing removed)."""
+        cited = tuple(cited_numbers(text))
+        support = best_support(question, text, sources, cited)
         tokens = llm.count_tokens(raw) if raw else 0
         generation_s = finished - first_token_at if first_token_at else 0.0
         timings = Timings(
@@ -155,4 +273,8 @@ class Assistant:
             tokens_per_s=(tokens - 1) / generation_s if generation_s > 0 and tokens > 1 else 0.0,
             tokens=tokens,
         )
-        yield Answer(text, sources, model=llm.name, timings=timings, device=llm.device)
+        return Answer(
+            text, sources, model=llm.name, timings=timings, device=llm.device,
+            cited=cited, support=support,
+        )  # fmt: skip
+

@@ -66,6 +66,11 @@ def test_ask_json_has_answer_sources_and_timings(
     assert set(answer["timings"]) >= {"retrieve_ms", "first_token_ms", "tokens_per_s"}
     top = answer["sources"][0]
     assert top["n"] == 1 and top["path"].endswith("report.pdf") and top["page"] == 3
+    assert answer["cited"] == [s["n"] for s in answer["sources"] if s["cited"]]
+    support = answer["support"]
+    source = next(s for s in answer["sources"] if s["n"] == support["n"])
+    assert source["text"][support["start"] : support["end"]] == support["sentence"]
+    assert "Maria Costa leads the team" in support["sentence"]
 
 
 def test_ask_streams_text_then_sources(capsys: pytest.CaptureFixture[str], docs: Path) -> None:
@@ -74,6 +79,9 @@ def test_ask_streams_text_then_sources(capsys: pytest.CaptureFixture[str], docs:
     assert code == 0
     answer, _, sources = out.partition("\nSources:\n")
     assert answer.strip() and "[1] notes.txt" in sources
+    assert 'Supporting sentence [1]: "The heron counts seventeen lanterns."' in answer
+    listed = [line for line in sources.splitlines() if line.startswith("[")]
+    assert listed and all(line.endswith(("(cited)", "(not cited)")) for line in listed)
 
 
 def test_remove_and_forget(capsys: pytest.CaptureFixture[str], docs: Path) -> None:

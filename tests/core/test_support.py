@@ -89,6 +89,12 @@ def test_support_comes_from_the_cited_sources_and_all_when_none_is_cited() -> No
     assert sources[0].hit.text[cited.start : cited.end] == cited.sentence
 
 
+def test_a_cited_source_that_shares_nothing_with_the_question_is_passed_over() -> None:
+    sources = [_source(1, "The heron counts seventeen lanterns."), _source(2, "Roofing.")]
+    found = best_support("How many lanterns does the heron count?", "Seventeen [2].", sources, [2])
+    assert found is not None and found.n == 1
+
+
 def test_the_answer_words_break_ties_between_equally_matching_sentences() -> None:
     sources = [_source(1, "The budget was 48,000 euros. The budget was cut in May.")]
     found = best_support("What about the budget?", "It was cut in May [1].", sources, [1])

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from desktop.core.llm import LLM
+from desktop.core.prompts import cited_numbers
 from desktop.core.types import Answer
-from desktop.services.assistant import AnswerDelta, SourcesFound
+from desktop.core.whole_document import DocumentStep
+from desktop.services.assistant import AnswerDelta, AskOptions, Assistant, SourcesFound
 from desktop.services.workspace import Workspace
 from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
 
@@ -70,3 +74,103 @@ def test_sources_come_before_the_first_token(indexed: Workspace) -> None:
     events = list(indexed.assistant.ask("default", "Who leads the facilities team?"))
     assert isinstance(events[0], SourcesFound)
     assert any("Maria Costa" in s.hit.text for s in events[0].sources)
+
+
+def test_an_answer_carries_its_supporting_sentence_in_its_source(indexed: Workspace) -> None:
+    answer, deltas = ask(indexed, "What was the maintenance budget for the year?")
+    assert "".join(deltas) == answer.text  # what was shown is what was kept
+    assert answer.cited == tuple(cited_numbers(answer.text))
+    assert set(answer.cited) <= {s.n for s in answer.sources}
+    support = answer.support
+    assert support is not None
+    source = next(s for s in answer.sources if s.n == support.n)
+    assert source.hit.text[support.start : support.end] == support.sentence
+    assert "48,000 euros" in " ".join(support.sentence.split())
+
+
+def test_a_portuguese_answer_is_supported_by_the_portuguese_sentence(indexed: Workspace) -> None:
+    answer, _ = ask(indexed, "Qual foi a diferença encontrada na conciliação bancária?")
+    assert answer.support is not None
+    assert "350 reais" in " ".join(answer.support.sentence.split())
+
+
+class ReplayLLM:
+    """The real model's tokenizer and context, but a fixed answer that cites sources
+    that were never given: a real model does that only now and then, not on demand."""
+
+    def __init__(self, real: LLM, pieces: list[str]) -> None:
+        self._real = real
+        self._pieces = pieces
+        self.name = "replay"
+        self.context_size = real.context_size
+        self.device = "cpu"
+
+    def count_tokens(self, text: str) -> int:
+        return self._real.count_tokens(text)
+
+    def stream_chat(
+        self, messages: object, *, max_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        yield from self._pieces
+
+
+def test_citations_to_sources_never_given_are_neither_shown_nor_kept(
+    indexed: Workspace, llm: LLM
+) -> None:
+    pieces = ["The budget was 48,000 euros [", "1][", "9", "]", " and the team has seven [",
+              "4, 2] technicians [12].", ""]  # fmt: skip
+    assistant = Assistant(
+        indexed.catalog, indexed.retriever, lambda: ReplayLLM(llm, pieces), AskOptions(sources=2)
+    )
+    events = list(assistant.ask("default", "What was the maintenance budget and the team size?"))
+    answer = events[-1]
+    assert isinstance(answer, Answer) and [s.n for s in answer.sources] == [1, 2]
+    shown = "".join(e.text for e in events if isinstance(e, AnswerDelta))
+    assert shown == answer.text
+    assert shown == "The budget was 48,000 euros [1] and the team has seven [2] technicians."
+    assert answer.cited == (1, 2)
+
+
+def test_an_answer_without_citations_keeps_all_its_sources_marked_not_cited(
+    indexed: Workspace, llm: LLM
+) -> None:
+    assistant = Assistant(
+        indexed.catalog, indexed.retriever, lambda: ReplayLLM(llm, ["48,000 euros."]), AskOptions()
+    )
+    events = list(assistant.ask("default", "What was the maintenance budget for the year?"))
+    answer = events[-1]
+    assert isinstance(answer, Answer) and answer.sources and answer.cited == ()
+    assert not any(answer.is_cited(s.n) for s in answer.sources)
+    assert answer.support is not None and "48,000" in answer.support.sentence
+
+
+def test_a_named_file_is_given_whole_to_a_summary_question(indexed: Workspace) -> None:
+    events = list(indexed.assistant.ask("default", "Summarize report.pdf"))
+    found = events[0]
+    assert isinstance(found, SourcesFound) and len(found.sources) == 1
+    whole = found.sources[0].hit
+    assert whole.path.endswith("report.pdf") and not whole.path.endswith("relatório.pdf")
+    for needle in ("cracked valve", "48,000 euros", "Maria Costa"):  # all three pages
+        assert needle in " ".join(whole.text.split())
+    answer = events[-1]
+    assert isinstance(answer, Answer) and answer.sources == found.sources and answer.model
+    assert not any(isinstance(e, DocumentStep) for e in events)  # it fit: no map-reduce
+
+
+def test_a_file_too_long_for_the_context_is_summarized_part_by_part(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    pages = [
+        f"Section {i}. The committee met on day {i} and approved item {i} of the plan: "
+        + "the budget lines, the schedule and the staffing of the project were reviewed. " * 6
+        for i in range(1, 13)
+    ]
+    make_pdf(tmp_path / "long" / "minutes.pdf", pages)
+    list(workspace.indexer.index([tmp_path / "long"], "long"))
+    events = list(workspace.assistant.ask("long", "Summarize minutes.pdf"))
+    steps = [e for e in events if isinstance(e, DocumentStep)]
+    assert len(steps) >= 3 and steps[-1].done == steps[-1].total >= 2
+    assert [s.done for s in steps] == list(range(steps[-1].total + 1))
+    answer = events[-1]
+    assert isinstance(answer, Answer) and answer.grounded and answer.text.strip()
+    assert "Section 12" in answer.sources[0].hit.text

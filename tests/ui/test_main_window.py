@@ -74,8 +74,13 @@ def test_add_a_folder_ask_and_open_a_cited_page(
     answer = blocker.args[0]
     assert streamed[0] and answer.text.startswith(streamed[0].strip()[:1])
     assert window.sources.list.count() == len(answer.sources) >= 1
-    assert window.sources.list.item(0).text() == "[1] report.pdf, page 2"
+    marks = {n: "cited" if answer.is_cited(n) else "not cited" for n in (1, 2)}
+    assert window.sources.list.item(0).text() == f"[1] report.pdf, page 2 ({marks[1]})"
     assert "<b" in window.sources.detail.toHtml()  # matched words highlighted
+    assert answer.support is not None  # shown highlighted in its source, quoted in the chat
+    assert window.sources.current().n == answer.support.n  # type: ignore[union-attr]
+    assert "#c6efce" in window.sources.detail.toHtml()
+    assert answer.support.sentence.split()[-1] in window.chat.transcript.toPlainText()
     assert "tokens/s" in window.speed_label.text()
 
     # a click on [2] in the answer selects source 2; opening it asks for its file and page

@@ -1,0 +1,61 @@
+"""Whole-document questions: recognising them, naming the file, packing its parts."""
+
+from __future__ import annotations
+
+from desktop.core.whole_document import (
+    asks_for_whole_document,
+    join_chunks,
+    named_file,
+    split_into_parts,
+)
+
+PATHS = [
+    "/docs/report.pdf",
+    "/docs/relatório_anual.pdf",
+    "/docs/a.txt",
+    "/docs/old/report-2023.pdf",
+]
+
+
+def test_summary_and_what_it_says_are_whole_document_questions() -> None:
+    for question in (
+        "Summarize report.pdf",
+        "Give me an overview of the report",
+        "What does chapter 3 of the report say?",
+        "Resuma o relatório anual",
+        "O que diz o relatório anual?",
+        "Do que trata o documento?",
+    ):
+        assert asks_for_whole_document(question), question
+    assert not asks_for_whole_document("What was the maintenance budget?")
+    assert not asks_for_whole_document("Qual foi a diferença na conciliação?")
+
+
+def test_the_longest_file_name_the_question_names_wins() -> None:
+    assert named_file("Summarize report.pdf", PATHS) == "/docs/report.pdf"
+    assert named_file("Resuma o Relatorio Anual, por favor", PATHS) == "/docs/relatório_anual.pdf"
+    assert named_file("summarize report 2023", PATHS) == "/docs/old/report-2023.pdf"
+    assert named_file("summarize a thing", PATHS) is None  # "a" is too short to be a name
+    assert named_file("summarize the reports", PATHS) is None  # whole words only
+
+
+def test_overlapping_chunks_join_without_repeating_the_overlap() -> None:
+    first = "The boiler was inspected in March. The valve was cracked and replaced."
+    second = "The valve was cracked and replaced. The contractor paid for it."
+    assert join_chunks([first, second]) == (
+        "The boiler was inspected in March. The valve was cracked and replaced. "
+        "The contractor paid for it."
+    )
+    assert join_chunks(["One part.", "Another part."]) == "One part.\n\nAnother part."
+
+
+def test_parts_keep_the_order_and_fit_the_budget() -> None:
+    chunks = [f"chunk {i} " + "word " * 9 for i in range(10)]  # 11 "tokens" each
+
+    def count(text: str) -> int:
+        return len(text.split())
+
+    parts = split_into_parts(chunks, 40, count)
+    assert len(parts) == 4 and all(count(p) <= 40 for p in parts)
+    assert "".join(parts).replace("\n\n", "") == "".join(chunks)
+    assert split_into_parts(chunks, 1000, count) == [join_chunks(chunks)]
