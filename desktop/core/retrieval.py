@@ -251,7 +251,11 @@ class Retriever:
             found = {h.chunk_id for h in text_hits}
             tail = [h for h in vector_hits if h.chunk_id not in found]
             rankings = [(text_hits + tail, cfg.text_weight)]
-        fused = rrf_fuse(rankings, cfg.rrf_k)
+        # Scaled by the weights in play, so that a passage first in every ranking scores
+        # 1/(k+1) in any collection: `search_many` compares scores across collections,
+        # and one searched by keywords alone must not lose to one where two rankings add up.
+        total = sum(weight for _, weight in rankings if weight > 0) or 1.0
+        fused = [(hit, score / total) for hit, score in rrf_fuse(rankings, cfg.rrf_k)]
         if self._reranker is not None:
             fused = rerank_head(self._reranker, query, fused, self._rerank_depth)
         similarity = {h.chunk_id: h.score for h in vector_hits}

@@ -199,3 +199,15 @@ def test_a_multilingual_model_answers_an_english_question_over_portuguese(
         assert result.hits[0].path.endswith("biblioteca.txt")
     finally:
         ws.close()
+
+
+def test_across_collections_a_keyword_only_collection_is_not_outscored(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """Scores are comparable: the Portuguese collection (keywords only) against the
+    English one (two rankings that add up), the English one listed first."""
+    both = [collection(indexed, "en"), collection(indexed, "pt")]
+    question = "Quantos livros a biblioteca empresta?"
+    result = retriever(indexed, embedder).search_many(both, question, 3)
+    assert result.hits[0].path.endswith("biblioteca.txt")
+    assert result.hits[0].score == pytest.approx(1 / (RetrievalConfig().rrf_k + 1))
