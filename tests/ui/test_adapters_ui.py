@@ -22,6 +22,7 @@ from tests.ui.conftest import WindowFactory
 
 SWITCH_LIMIT_S = 0.100
 TIMEOUT = 120_000
+ANSWER_TIMEOUT = 280_000  # two answers in one wait, on a machine shared with other work
 
 
 @pytest.fixture
@@ -131,12 +132,13 @@ def test_a_bad_adapter_gets_a_dialog_and_the_app_keeps_working(
     assert isinstance(done.args[0], Answer)
 
 
+@pytest.mark.timeout(600)  # indexing and three answers; minutes when the machine is shared
 def test_compare_answers_side_by_side_with_the_collection_adapter(
     qtbot: QtBot, make_window: WindowFactory, adapters: dict[str, Path], tmp_path: Path
 ) -> None:
     make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
     window = own_model_window(qtbot, make_window)
-    save_settings(window.ws.settings.replace(temperature=0.0, max_answer_tokens=24),
+    save_settings(window.ws.settings.replace(temperature=0.0, max_answer_tokens=16),
                   window.ws.paths.config)  # fmt: skip
     window.ws.update_settings(load_settings(window.ws.paths.config))
     with qtbot.waitSignal(window.indexing_done, timeout=TIMEOUT):
@@ -155,7 +157,7 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
     window._on_scope_changed(["legal"])
     assert "good.gguf ×0.8" in window.compare.adapters_label.text()
     llama = window.ws.assistant.llm.llama  # type: ignore[attr-defined]
-    with qtbot.waitSignal(window.compare_done, timeout=TIMEOUT) as done:
+    with qtbot.waitSignal(window.compare_done, timeout=ANSWER_TIMEOUT) as done:
         window.ask("Who leads the facilities team?")
     comparison = done.args[0]
     assert isinstance(comparison, Comparison)
@@ -168,7 +170,7 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
     # the toggle off: a plain answer, with the collection's adapter on
     window.compare.toggle.setChecked(False)
     assert not window.compare.sides.isVisible()
-    with qtbot.waitSignal(window.answer_done, timeout=TIMEOUT) as plain:
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as plain:
         window.ask("Who leads the facilities team?")
     assert isinstance(plain.args[0], Answer)
     assert list(window.ws.assistant.llm.adapters.values()) == [0.8]  # type: ignore[attr-defined]
