@@ -17,6 +17,7 @@
 #   MODELS_DIR=DIR   models folder (default: $ARQUIVO_MODELS_DIR, $ARQUIVO_HOME/models,
 #                    or the user data folder, e.g. ~/.local/share/arquivo/models)
 #   PYTEST_ARGS=...  extra pytest arguments, e.g. PYTEST_ARGS='-k chunking -x'
+#   ANSWER_LIMIT=100 questions the chat model answers per data set in `make eval`
 #   EXTRA=NAME,...   optional models `make models` also fetches (`all`: every one);
 #                    `.venv/bin/python packaging/fetch_models.py --list` lists them
 
@@ -29,6 +30,7 @@ MODELS_DIR ?=
 PYTEST_ARGS ?=
 EXTRA ?=
 EVAL_DATA ?= ../shared/data/eval
+ANSWER_LIMIT ?= 100
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -168,9 +170,10 @@ bench: setup models ## run every tests/benchmarks/bench_*.py
 	  [ -e "$$f" ] || continue; n=$$((n + 1)); echo "==> $$f"; $(PY) "$$f"; \
 	done; [ $$n -gt 0 ] || echo "no benchmarks yet (tests/benchmarks/bench_*.py)"
 
-eval: setup models ## evaluate retrieval on each data set in EVAL_DATA=../shared/data/eval
+eval: setup models ## evaluate retrieval, the refusal gate and answers on each data set in EVAL_DATA
 	@set -e; if [ ! -d '$(EVAL_DATA)' ]; then echo "no eval data in $(EVAL_DATA)"; exit 0; fi; \
-	for d in '$(EVAL_DATA)'/*/; do echo "==> $$d"; $(VENV)/bin/arquivo eval "$$d"; done
+	for d in '$(EVAL_DATA)'/*/; do echo "==> $$d"; $(VENV)/bin/arquivo eval "$$d"; \
+	  $(VENV)/bin/arquivo eval --answers --answer-limit $(ANSWER_LIMIT) "$$d"; done
 
 clean: ## remove .venv and caches (not your data, models or index)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .cache build dist *.egg-info

@@ -21,6 +21,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from desktop.cli.answers import add_answer_arguments, cmd_answers
 from desktop.core.cancel import CancelToken
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
@@ -74,6 +75,7 @@ def add_eval_parser(commands: Any) -> argparse.ArgumentParser:
         help='reranker to measure instead of the one in the settings ("" for none)',
     )
     p.add_argument("-k", type=int, default=10, help="cut-off of the metrics (default 10)")
+    add_answer_arguments(p)
     return p
 
 
@@ -103,6 +105,8 @@ class _ProgressLine:
 
 def cmd_eval(ws: Workspace, args: argparse.Namespace) -> int:
     """Run the evaluation beside `ws` (the user's workspace: models and settings only)."""
+    if getattr(args, "answers", False):
+        return cmd_answers(ws, args, _ProgressLine() if sys.stderr.isatty() else None)
     if args.k < 1:
         raise ArquivoError("-k must be at least 1")
     if args.limit is not None and args.limit < 1:

@@ -157,6 +157,7 @@ def test_a_named_file_is_given_whole_to_a_summary_question(indexed: Workspace) -
     assert not any(isinstance(e, DocumentStep) for e in events)  # it fit: no map-reduce
 
 
+@pytest.mark.timeout(900)  # several model calls; minutes when the machine is shared
 def test_a_file_too_long_for_the_context_is_summarized_part_by_part(
     workspace: Workspace, tmp_path: Path
 ) -> None:
