@@ -77,7 +77,8 @@ def test_the_sweep_applies_the_gate_rule_and_picks_the_best_worse_rate() -> None
     assert 0.3 < best.min_similarity <= 0.6 and 0.5 < best.min_keyword_coverage <= 0.9
 
 
-@pytest.mark.timeout(1800)  # three indexings of the slice, two answers: 18 min on busy cores
+@pytest.mark.slow  # three indexings of the slice and two answers: minutes; `make test-slow`
+@pytest.mark.timeout(1800)  # 18 min on busy cores
 def test_the_gate_and_answers_on_the_faquad_slice(workspace: Workspace) -> None:
     report = evaluate_answers(SLICE, workspace, limit=2)
     assert [g.split for g in report.gates] == [PASSAGE_SPLIT, TITLE_SPLIT]  # articles share titles
