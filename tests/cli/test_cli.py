@@ -58,7 +58,9 @@ def test_ask_json_has_answer_sources_and_timings(
     capsys: pytest.CaptureFixture[str], docs: Path
 ) -> None:
     run(capsys, "index", str(docs))
-    code, out, _ = run(capsys, "ask", "Who leads the facilities team?", "--json")
+    # one sentence of the fixture holds these words (the team's size and its lead tie on
+    # "Who leads the facilities team?", and the model's words then decide)
+    code, out, _ = run(capsys, "ask", "Who schedules the quarterly safety drills?", "--json")
     assert code == 0
     answer = json.loads(out)
     assert answer["answer"].strip()
