@@ -144,18 +144,39 @@ class Assistant:
         llm = self.llm
         sources = self.fit_sources(question, found.hits)
         yield SourcesFound(sources)
-        messages = build_messages(question, sources)
+        stream = llm.stream_chat(
+            build_messages(question, sources),
+            max_tokens=self.options.max_answer_tokens,
+            temperature=self.options.temperature,
+        )
+        yield from self._stream_answer(question, stream, sources, cancel, started, retrieve_ms)
+
+    def _stream_answer(
+        self,
+        question: str,
+        stream: Iterator[str | DocumentStep],
+        sources: tuple[Source, ...],
+        cancel: CancelToken,
+        started: float,
+        retrieve_ms: float,
+    ) -> Iterator[AnswerEvent]:
+        """Relay the model's text with citations to nothing removed, then the Answer.
+
+        Both kinds of question end here: an ordinary one streams the model's
+        answer; a whole-document one also passes its map-reduce steps through.
+        The stream is closed even when the caller stops early or cancels, so
+        llama.cpp stops generating at once.
+        """
+        llm = self.llm
         pieces: list[str] = []
         shown: list[str] = []
         cleaner = CitationCleaner({s.n for s in sources})
         first_token_at = 0.0
-        stream = llm.stream_chat(
-            messages,
-            max_tokens=self.options.max_answer_tokens,
-            temperature=self.options.temperature,
-        )
         try:
             for piece in stream:
+                if isinstance(piece, DocumentStep):
+                    yield piece
+                    continue
                 if not pieces:
                     first_token_at = time.perf_counter()
                 pieces.append(piece)
@@ -174,9 +195,8 @@ class Assistant:
         if rest:
             shown.append(rest)
             yield AnswerDelta(rest)
-        raw = "".join(pieces)
         yield self._finish(
-            question, raw, "".join(shown), sources, llm,
+            question, "".join(pieces), "".join(shown), sources, llm,
             started, first_token_at, finished, retrieve_ms,
         )  # fmt: skip
 
@@ -216,39 +236,13 @@ class Assistant:
         """The file given whole when it fits, else map-reduce over its parts."""
         source, chunks = document
         retrieve_ms = (time.perf_counter() - started) * 1000
-        llm = self.llm
         yield SourcesFound((source,))
-        pieces: list[str] = []
-        shown: list[str] = []
-        cleaner = CitationCleaner({source.n})
-        first_token_at = 0.0
         steps = answer_about_document(
-            llm, question, source.hit.path, chunks,
+            self.llm, question, source.hit.path, chunks,
             max_answer_tokens=self.options.max_answer_tokens,
             temperature=self.options.temperature, cancel=cancel,
         )  # fmt: skip
-        for step in steps:
-            if isinstance(step, DocumentStep):
-                yield step
-                continue
-            if not pieces:
-                first_token_at = time.perf_counter()
-            pieces.append(step)
-            clean = cleaner.feed(step)
-            if clean:
-                shown.append(clean)
-                yield AnswerDelta(clean)
-            if cancel.cancelled:
-                raise Cancelled()
-        finished = time.perf_counter()
-        rest = cleaner.flush()
-        if rest:
-            shown.append(rest)
-            yield AnswerDelta(rest)
-        yield self._finish(
-            question, "".join(pieces), "".join(shown), (source,), llm,
-            started, first_token_at, finished, retrieve_ms,
-        )  # fmt: skip
+        yield from self._stream_answer(question, steps, (source,), cancel, started, retrieve_ms)
 
     def _finish(
         self,
