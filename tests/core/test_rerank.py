@@ -1,10 +1,11 @@
-"""The reranker: fastembed's TextCrossEncoder on a real ONNX file, and its hook in Retriever.
+"""The reranker: fastembed's TextCrossEncoder on real ONNX files, and its hook in Retriever.
 
-No cross-encoder is published on PyPI (see desktop/core/rerank.py), so the test builds
-one: a real ONNX graph, with the default embedding model's real BERT tokenizer, laid out
-like the folder a user imports. It scores a passage by the summed weights of its own
-tokens (the second segment), which makes its ranking known in advance and unlike what
-fusion would give: the hook is proven by the order changing.
+Two models. The one `make models` fetches (ms-marco-MiniLM-L-12-v2, 8 bits) is checked
+for what a cross-encoder is for: the passage that answers comes first. For the hook, the
+test also builds one: a real ONNX graph, with the default embedding model's real BERT
+tokenizer, laid out like the folder a user imports. It scores a passage by the summed
+weights of its own tokens (the second segment), which makes its ranking known in advance
+and unlike what fusion would give: the hook is proven by the order changing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 from desktop.core.embedding import TOKENIZER_FILES, FastEmbedEmbedder
 from desktop.core.rerank import (
+    DEFAULT_RERANKER,
     RERANKER_MODELS,
     FastEmbedReranker,
     find_reranker_spec,
@@ -144,6 +146,39 @@ def test_retriever_hook_changes_the_order(
     assert scores == sorted(scores, reverse=True)
 
 
+def test_the_fetched_reranker_puts_the_answering_passage_first(models_dir: Path) -> None:
+    reranker = FastEmbedReranker.from_models_dir(models_dir, DEFAULT_RERANKER, threads=1)
+    assert reranker.languages == "English"
+    passages = [
+        "The museum opens at nine and closes at six, except on Mondays.",
+        "Insulin is made by the beta cells of the pancreas and lowers blood sugar.",
+        "Blood sugar is measured in the morning before breakfast.",
+        "The pancreas lies behind the stomach.",
+    ]
+    scores = reranker.rerank("Which cells produce insulin?", passages)
+    assert max(range(4), key=lambda i: scores[i]) == 1
+    assert scores[1] > 0 > scores[0]  # a logit: above 0 reads as relevant
+
+
+def test_an_english_reranker_leaves_other_languages_to_fusion(
+    reranker_models: Path, workspace: Workspace, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "capital.txt").write_text(
+        "Paris é a capital da França. A capital da França tem muitos museus e pontes."
+    )
+    (docs / "zoo.txt").write_text("O zoológico da cidade tem uma zebra perto do café.")
+    list(workspace.indexer.index([docs], "c"))
+    collection = workspace.catalog.get_collection("c")
+    assert collection.language == "Portuguese"
+    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
+    retriever = Retriever(workspace.embedder, workspace.store, workspace.catalog, reranker=reranker)
+    assert not retriever.reranks(collection)
+    found = retriever.search(collection, "capital da França", k=2)
+    assert Path(found.hits[0].paths[0]).name == "capital.txt"  # zebra would win if reranked
+
+
 def test_workspace_loads_the_reranker_the_settings_name(
     reranker_models: Path, workspace: Workspace
 ) -> None:
@@ -160,7 +195,7 @@ def test_missing_reranker_files_say_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(ModelError) as err:
         FastEmbedReranker.from_models_dir(tmp_path, SPEC.name)
     assert "onnx/model.onnx" in str(err.value)
-    assert "no reranker is fetched" in str(err.value)
+    assert f"`make models` fetches {DEFAULT_RERANKER}" in str(err.value)
     with pytest.raises(ModelError, match="unknown reranker"):
         FastEmbedReranker.from_models_dir(tmp_path, "nope")
 
