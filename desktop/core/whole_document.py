@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 from desktop.core.cancel import CancelToken
 from desktop.core.llm import LLM
-from desktop.core.retrieval import fold
+from desktop.core.words import fold
 
 # Asking about a whole text, in English and Portuguese (folded: no accents).
 _WHOLE = re.compile(

@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.cancel import CancelToken
-from desktop.core.retrieval import RetrievalConfig, fold
-from desktop.core.support import best_support, sentence_coverage
+from desktop.core.retrieval import RetrievalConfig
+from desktop.core.support import best_support, coverage
 from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
+from desktop.core.words import fold
 from desktop.errors import ArquivoError
 from desktop.services.evaluation import (
     CorpusDocument,
@@ -60,7 +61,7 @@ _SPACE = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " .,;:!?\"'()[]«»“”"
 MAX_GATE_DOCUMENTS = 1000  # a larger corpus is sampled for the gate (gold passages kept)
 SIMILARITY_GRID = (*(round(0.20 + 0.05 * i, 2) for i in range(11)), float("inf"))
-COVERAGE_GRID = (*(round(0.30 + 0.05 * i, 2) for i in range(15)), float("inf"))
+COVERAGE_GRID = (*(round(0.40 + 0.025 * i, 3) for i in range(25)), float("inf"))
 
 
 # Gold answers
@@ -113,7 +114,8 @@ class GateSignals:
     trusts_similarity: bool  # the embedder knows the collection's language
     relevant: bool  # the retriever's own verdict
     gold_retrieved: bool = False  # the gold passage was among the passages
-    sentence_coverage: float = 0.0  # the best sentence's share of the question (the sources)
+    passage_coverage: float = 0.0  # the best passage's share of the question's words
+    sentence_coverage: float = 0.0  # the best sentence's share (`coverage` is their mean)
 
 
 def gate_verdict(signals: GateSignals, min_similarity: float, min_coverage: float) -> bool:
@@ -216,6 +218,7 @@ class GateReport:
                     "has_gold": s.has_gold,
                     "similarity": round(s.similarity, 4),
                     "coverage": round(s.coverage, 4),
+                    "passage_coverage": round(s.passage_coverage, 4),
                     "sentence_coverage": round(s.sentence_coverage, 4),
                     "relevant": s.relevant,
                 }
@@ -371,8 +374,7 @@ def measure_gate(
     collections = [workspace.catalog.get_collection(name) for name in names]
     where = {doc.id: half_of(split_key(doc, split)) for doc in documents}
     retriever = workspace.retriever
-    sources = workspace.assistant.options.sources
-    depth = sources * 2  # what `ask` retrieves
+    depth = workspace.assistant.options.sources * 2  # what `ask` retrieves
     signals: list[GateSignals] = []
     for done, query in enumerate(dataset.queries, 1):
         cancel.raise_if_cancelled()
@@ -382,6 +384,7 @@ def measure_gate(
             found = retriever.search(collection, query.text, depth)
             retrieved = {ids_by_name.get(Path(p).name.lower()) for h in found.hits for p in h.paths}
             knows = getattr(retriever, "knows_language", None)
+            held = coverage(query.text, [h.text for h in found.hits], collection.language)
             signals.append(
                 GateSignals(
                     query_id=query.id,
@@ -392,9 +395,8 @@ def measure_gate(
                     trusts_similarity=bool(knows(collection)) if knows else True,
                     relevant=found.relevant,
                     gold_retrieved=bool(golds & retrieved),
-                    sentence_coverage=sentence_coverage(
-                        query.text, [h.text for h in found.hits[:sources]]
-                    ),
+                    passage_coverage=held.passage,
+                    sentence_coverage=held.sentence,
                 )
             )
         if progress:

@@ -15,7 +15,8 @@ import pytest
 
 from desktop.core.catalog import Collection
 from desktop.core.embedding import FastEmbedEmbedder, Vector, load_embedder
-from desktop.core.retrieval import RetrievalConfig, Retriever, knows_language
+from desktop.core.retrieval import RetrievalConfig, Retriever, knows_language, spread_over_files
+from desktop.core.store import StoredHit
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
 from desktop.services.workspace import Workspace
@@ -215,3 +216,16 @@ def test_across_collections_a_keyword_only_collection_is_not_outscored(
     result = retriever(indexed, embedder).search_many(both, question, 3)
     assert result.hits[0].path.endswith("biblioteca.txt")
     assert result.hits[0].score == pytest.approx(1 / (RetrievalConfig().rrf_k + 1))
+
+
+def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
+    def hit(doc: str, n: int) -> StoredHit:
+        return StoredHit(f"{doc}{n}", doc, n, None, "", "text", 0.0)
+
+    book = [hit("book", n) for n in range(6)]
+    note = hit("note", 0)
+    spread = spread_over_files([*book, note], per_file=4)
+    assert [h.chunk_id for h in spread] == [
+        "book0", "book1", "book2", "book3", "note0", "book4", "book5",
+    ]  # fmt: skip
+    assert spread_over_files(book, per_file=4) == book  # one file: its ranking unchanged

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from desktop.core.support import best_sentence, best_support, split_sentences, terms
+from desktop.core.support import (
+    Coverage,
+    best_sentence,
+    best_support,
+    coverage,
+    split_sentences,
+    terms,
+)
 from desktop.core.types import Hit, Source
 
 
@@ -104,3 +111,17 @@ def test_the_answer_words_break_ties_between_equally_matching_sentences() -> Non
 def test_no_support_when_nothing_is_shared() -> None:
     assert best_support("Who won the cup?", "No idea.", [_source(1, "Roofing repairs.")]) is None
     assert best_support("Anything?", "", []) is None
+
+
+def test_coverage_counts_stemmed_words_per_passage_and_per_sentence() -> None:
+    question = "Quando as universidades federais foram criadas?"
+    spread = "As universidades são muitas. Algumas são federais. Foram criadas cedo."
+    together = "As universidades federais foram criadas em 1950."
+    # four words: universidades, federais, foram, criadas
+    assert coverage(question, [spread], "Portuguese") == Coverage(1.0, 0.5)
+    assert coverage(question, [together], "Portuguese") == Coverage(1.0, 1.0)
+    assert coverage(question, [spread, together], "Portuguese").score == 1.0
+    assert coverage(question, ["Uma universidade."], "Portuguese").passage == 0.25  # stemmed
+    # a language Snowball does not know falls back to word prefixes
+    assert coverage("zebras run", ["a zebra ran"], "Klingon") == Coverage(0.5, 0.5)
+    assert coverage("is it?", ["anything"], "English") == Coverage(0.0, 0.0)

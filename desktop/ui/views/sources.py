@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.retrieval import content_words, fold
+from desktop.core.words import content_words, fold
 from desktop.services.chats import ChatSource
 
 _WORD = re.compile(r"\w+", re.UNICODE)

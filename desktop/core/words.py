@@ -1,0 +1,65 @@
+"""Words as retrieval compares them: folded, without stop words, stemmed.
+
+Several parts judge text by the words it shares with a question: duplicate
+passages, the relevance gate, the best supporting sentence, the highlight in a
+source. They share this module so that "a word" means the same everywhere.
+
+Stemming uses the Snowball stemmer of the collection's language
+(`py_rust_stemmers`, which fastembed already installs): "universidades" and
+"universidade", "cells" and "cell" count as one word. A language without a
+stemmer falls back to a short prefix, which does the same roughly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+WORD = re.compile(r"\w+", re.UNICODE)
+PREFIX_CHARS = 5  # the fallback "stem": the first few letters of a folded word
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, for comparing words across spellings."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Words that say nothing about a topic, in the languages Arquivo's users write.
+_STOP_WORDS_TEXT = """
+    a an and are as at be by can did do does for from had has have how i in is it its me
+    my of on or our that the their them there these this those to was we were what when
+    where which who whom why will with would you your about into than then so not no yes
+    if but all any some more most other such only own same too very just o os as um uma
+    uns umas e é de do da dos das em no na nos nas por para com sem que qual quais quem
+    quando onde como porque se ao aos à às pelo pela pelos pelas seu sua seus suas ele
+    ela eles elas isso isto esse essa este esta foi são ser está estão há mais menos
+    muito também já ou não sim me meu minha nosso nossa
+"""
+STOP_WORDS = frozenset(fold(w) for w in _STOP_WORDS_TEXT.split())
+
+
+def content_words(text: str) -> set[str]:
+    """The folded words of `text` that can carry a topic (no stop words, no short ones)."""
+    return {w for w in WORD.findall(fold(text)) if len(w) > 2 and w not in STOP_WORDS}
+
+
+@lru_cache(maxsize=8)
+def _snowball(language: str) -> object | None:
+    """The Snowball stemmer for a full-text language name ("Portuguese"), if any."""
+    import py_rust_stemmers
+
+    try:
+        return py_rust_stemmers.SnowballStemmer(language.lower())
+    except (ValueError, TypeError):  # a language Snowball has no stemmer for
+        return None
+
+
+def stems(words: Iterable[str], language: str) -> set[str]:
+    """The stems of folded `words` in `language` (a collection's full-text language)."""
+    stemmer = _snowball(language) if language else None
+    if stemmer is None:
+        return {w[:PREFIX_CHARS] for w in words}
+    return set(stemmer.stem_words(list(words)))  # type: ignore[attr-defined]
