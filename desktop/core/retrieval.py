@@ -76,7 +76,9 @@ class RetrievalConfig:
     foreign_vector_weight: float = 0.0
     language_vector_weights: tuple[tuple[str, float], ...] = (("Portuguese", 0.1),)
     duplicate_overlap: float = 0.85  # word-set overlap above which a chunk is a duplicate
-    min_similarity: float = 0.35  # cosine at or above which a passage is on topic
+    # cosine at or above which a passage is on topic (an embedding model's spec may say
+    # otherwise: `EmbeddingModelSpec.min_similarity`)
+    min_similarity: float = 0.35
     # How much of the question's wording the passages must hold (`support.Coverage.score`:
     # the mean of the best passage's and the best sentence's share of its stemmed words).
     # FaQuAD public split, each question asked of the corpus half with its gold paragraph
@@ -138,6 +140,15 @@ def embedder_languages(embedder: Embedder) -> str | None:
         return find_embedding_spec(embedder.name).languages
     except ModelError:
         return None
+
+
+def embedder_min_similarity(embedder: Embedder, default: float) -> float:
+    """The cosine from which `embedder` vouches for a passage (its spec's, else `default`)."""
+    try:
+        found = find_embedding_spec(embedder.name).min_similarity
+    except ModelError:
+        return default
+    return default if found is None else found
 
 
 def knows_language(languages: str | None, language: str) -> bool:
@@ -308,7 +319,8 @@ class Retriever:
         best_similarity = max((similarity.get(h.chunk_id, 0.0) for h in hits), default=0.0)
         held = coverage(query, [h.text for h in hits], collection.language).score
         # The cosine only vouches for a passage when the model knows the language.
-        on_topic = trust_vectors and best_similarity >= cfg.min_similarity
+        min_similarity = embedder_min_similarity(embedder, cfg.min_similarity)
+        on_topic = trust_vectors and best_similarity >= min_similarity
         relevant = bool(hits) and (on_topic or held >= cfg.min_keyword_coverage)
         return SearchResult(
             hits=tuple(hits),

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.cancel import CancelToken
-from desktop.core.retrieval import RetrievalConfig
+from desktop.core.retrieval import RetrievalConfig, embedder_min_similarity
 from desktop.core.support import best_support, coverage
 from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
 from desktop.core.words import fold
@@ -60,7 +60,7 @@ _UNSAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " .,;:!?\"'()[]«»“”"
 MAX_GATE_DOCUMENTS = 1000  # a larger corpus is sampled for the gate (gold passages kept)
-SIMILARITY_GRID = (*(round(0.20 + 0.05 * i, 2) for i in range(11)), float("inf"))
+SIMILARITY_GRID = (*(round(0.20 + 0.025 * i, 3) for i in range(31)), float("inf"))
 COVERAGE_GRID = (*(round(0.40 + 0.025 * i, 3) for i in range(25)), float("inf"))
 
 
@@ -413,7 +413,9 @@ def measure_gate(
         answered_with_gold=_share([s.relevant for s in positives]),
         refused_without_gold=_share([not s.relevant for s in negatives]),
         gold_retrieved=_share([s.gold_retrieved for s in positives]),
-        min_similarity=config.min_similarity,
+        min_similarity=embedder_min_similarity(
+            retriever.embedder_of(collections[0]), config.min_similarity
+        ),
         min_keyword_coverage=config.min_keyword_coverage,
         trusts_similarity=any(s.trusts_similarity for s in signals),
         best=best_point(sweep(signals)),

@@ -14,8 +14,14 @@ from pathlib import Path
 import pytest
 
 from desktop.core.catalog import Collection
-from desktop.core.embedding import FastEmbedEmbedder, Vector, load_embedder
-from desktop.core.retrieval import RetrievalConfig, Retriever, knows_language, spread_over_files
+from desktop.core.embedding import FastEmbedEmbedder, Vector, find_embedding_spec, load_embedder
+from desktop.core.retrieval import (
+    RetrievalConfig,
+    Retriever,
+    embedder_min_similarity,
+    knows_language,
+    spread_over_files,
+)
 from desktop.core.store import StoredHit
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
@@ -229,3 +235,9 @@ def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
         "book0", "book1", "book2", "book3", "note0", "book4", "book5",
     ]  # fmt: skip
     assert spread_over_files(book, per_file=4) == book  # one file: its ranking unchanged
+
+
+def test_each_embedding_model_has_its_own_cosine_threshold(embedder: FastEmbedEmbedder) -> None:
+    assert embedder_min_similarity(embedder, 0.35) == 0.35  # MiniLM: the config's
+    e5 = find_embedding_spec("multilingual-e5-small-q4")
+    assert e5.min_similarity is not None and e5.min_similarity > 0.8  # e5's scale is higher
