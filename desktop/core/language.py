@@ -25,15 +25,33 @@ _ENGLISH_MARKERS = frozenset(
 )
 
 
-def detect_language(text: str) -> str:
-    """'pt' or 'en', from common words: enough to answer in the asker's language."""
+def _evidence(text: str) -> tuple[int, int]:
+    """(Portuguese, English) marks in `text`: common words, and accents for Portuguese."""
     words = re.findall(r"\w+", text.lower())
     pt = sum(w in _PORTUGUESE_MARKERS for w in words) + 2 * bool(re.search(r"[ãõçáéíóúâêô]", text))
     en = sum(w in _ENGLISH_MARKERS for w in words)
+    return pt, en
+
+
+def detect_language(text: str) -> str:
+    """'pt' or 'en', from common words: enough to answer in the asker's language."""
+    pt, en = _evidence(text)
     return "pt" if pt > en else "en"
 
 
 FTS_LANGUAGE = {"pt": "Portuguese", "en": "English"}
+
+
+def question_language(text: str) -> str | None:
+    """The full-text language name a question is clearly written in, else None.
+
+    Unlike `detect_language`, a tie (no marks, or as many of each) says nothing:
+    "Quantos alunos?" must not pass for English.
+    """
+    pt, en = _evidence(text)
+    if pt == en:
+        return None
+    return FTS_LANGUAGE["pt" if pt > en else "en"]
 
 
 def collection_language(texts: Iterable[str], sample_chars: int = 50_000) -> str:

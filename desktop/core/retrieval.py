@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.embedding import Embedder, Vector, find_embedding_spec
+from desktop.core.language import question_language
 from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.support import coverage
@@ -221,6 +222,23 @@ class Retriever:
             return False
         return knows_language(self._reranker.languages, collection.language)
 
+    def _asked_across_languages(self, query: str, collection: Collection) -> bool:
+        """Whether the question is in another language than the collection's, where
+        the embedding model does not know the collection's.
+
+        Then the gate has little to go on: most of the question's words cannot be in
+        the passages, and the cosine is not trusted. The words that cross languages
+        (names, numbers, acronyms: "When was UFMS founded?" over Portuguese documents)
+        are the evidence left, so any of them found lets the passages go to the model,
+        which is told to say when they do not answer; none found is a refusal.
+        """
+        asked_in = question_language(query)
+        return (
+            asked_in is not None
+            and asked_in != collection.language
+            and not self.knows_language(collection)
+        )
+
     def vector_weight(self, collection: Collection) -> float:
         """The weight of the vector ranking in this collection's fusion."""
         cfg = self.config
@@ -321,7 +339,11 @@ class Retriever:
         # The cosine only vouches for a passage when the model knows the language.
         min_similarity = embedder_min_similarity(embedder, cfg.min_similarity)
         on_topic = trust_vectors and best_similarity >= min_similarity
-        relevant = bool(hits) and (on_topic or held >= cfg.min_keyword_coverage)
+        relevant = bool(hits) and (
+            on_topic
+            or held >= cfg.min_keyword_coverage
+            or (held > 0 and self._asked_across_languages(query, collection))
+        )
         return SearchResult(
             hits=tuple(hits),
             relevant=relevant,

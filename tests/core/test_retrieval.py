@@ -157,6 +157,23 @@ def test_too_few_keyword_matches_are_continued_by_the_vectors(
     assert not result.relevant  # but no keyword and an untrusted cosine: not on topic
 
 
+def test_an_english_question_sharing_a_name_with_portuguese_passages_is_answered(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """Names and loanwords cross languages: the gate lets them through to the model,
+    while the same share of words in a Portuguese question would be refused."""
+    pt = collection(indexed, "pt")
+    english = "Can the books of the central library be renewed on the internet?"
+    result = retriever(indexed, embedder).search(pt, english, 3)
+    assert result.hits[0].path.endswith("biblioteca.txt")
+    assert result.keyword_coverage < RetrievalConfig().min_keyword_coverage
+    assert result.relevant
+    portuguese = "A biblioteca central fecha no carnaval e nas férias de julho?"
+    same_language = retriever(indexed, embedder).search(pt, portuguese, 3)
+    assert 0 < same_language.keyword_coverage < RetrievalConfig().min_keyword_coverage
+    assert not same_language.relevant
+
+
 def test_the_cosine_does_not_vouch_for_a_portuguese_passage(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:
