@@ -83,8 +83,9 @@ FIELD_HELP: dict[str, str] = {
     "chat_model": "GGUF chat model: a file path or a name in the models folder "
     "(empty: the default SmolLM2-135M-Instruct).",
     "embedding_model": "Embedding model folder in `models/embedding/` used for new collections.",
-    "reranker": "Cross-encoder in `models/reranker/` that reorders the best passages "
-    '(empty: off; none is fetched by `make models`, see "Models").',
+    "reranker": "Cross-encoder in `models/reranker/` that re-reads the best passages of "
+    "collections in its language and reorders them (empty: off; `make models` fetches "
+    '`ms-marco-MiniLM-L-12-v2-int8`, English; see "Models").',
     "threads": "CPU threads for prompt processing and generation "
     "(0: as many as the machine has cores).",
     "gpu_layers": "Model layers offloaded to the GPU (-1: all when a GPU build finds one, "

@@ -3,12 +3,12 @@
 <context>
     <name>AdapterRow</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="59" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="61" />
         <source>scale </source>
         <translation>escala </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="61" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="63" />
         <source>Remove</source>
         <translation>Remover</translation>
     </message>
@@ -366,110 +366,150 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="84" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="239" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="86" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="272" />
         <source>Settings</source>
         <translation>Configurações</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="95" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="97" />
         <source>default (SmolLM2-135M-Instruct)</source>
         <translation>padrão (SmolLM2-135M-Instruct)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="96" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="126" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="98" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="128" />
         <source>Choose…</source>
         <translation>Escolher…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="104" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="108" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="106" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="110" />
         <source>automatic</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="123" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="125" />
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="135" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="144" />
+        <source>Used for new collections; a collection keeps the model it was indexed with.</source>
+        <translation>Usado nas coleções novas; cada coleção mantém o modelo com que foi indexada.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="147" />
+        <source>Off</source>
+        <translation>Desligado</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="154" />
+        <source>Re-reads the best passages and reorders them: better order, slower answers.</source>
+        <translation>Relê os melhores trechos e os reordena: ordem melhor, respostas mais lentas.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="157" />
+        <source>off</source>
+        <translation>desligado</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="159" />
+        <source>Tesseract languages for scanned pages, joined by +, e.g. por+eng.</source>
+        <translation>Idiomas do Tesseract para páginas digitalizadas, unidos por +, por exemplo por+eng.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="165" />
         <source>Add adapter…</source>
         <translation>Adicionar adaptador…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="144" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="174" />
         <source>Chat model (GGUF)</source>
         <translation>Modelo de conversa (GGUF)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="145" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="175" />
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="146" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="176" />
         <source>LoRA adapters</source>
         <translation>Adaptadores LoRA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="147" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="177" />
         <source>GPU layers</source>
         <translation>Camadas na GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="148" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="178" />
         <source>Context size (tokens)</source>
         <translation>Tamanho do contexto (tokens)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="149" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="179" />
         <source>Temperature</source>
         <translation>Temperatura</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="150" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="180" />
         <source>Number of sources</source>
         <translation>Número de fontes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="151" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="181" />
+        <source>Embedding model (new collections)</source>
+        <translation>Modelo de embeddings (coleções novas)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="182" />
+        <source>Reranker</source>
+        <translation>Reordenador</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="183" />
+        <source>OCR languages (scanned PDFs)</source>
+        <translation>Idiomas do OCR (PDFs digitalizados)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="184" />
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="152" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="185" />
         <source>Data folder (after a restart)</source>
         <translation>Pasta de dados (depois de reiniciar)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="165" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="198" />
         <source>Choose a GGUF model</source>
         <translation>Escolha um modelo GGUF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="166" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="199" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modelos GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="173" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="206" />
         <source>Choose the data folder</source>
         <translation>Escolha a pasta de dados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="182" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="215" />
         <source>This model cannot be used: {reason}</source>
         <translation>Este modelo não pode ser usado: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="199" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="232" />
         <source>Choose a LoRA adapter</source>
         <translation>Escolha um adaptador LoRA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="200" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="233" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>

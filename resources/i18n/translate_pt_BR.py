@@ -91,6 +91,17 @@ PT_BR = {
     "Number of sources": "Número de fontes",
     "Language": "Idioma",
     "Data folder (after a restart)": "Pasta de dados (depois de reiniciar)",
+    "Embedding model (new collections)": "Modelo de embeddings (coleções novas)",
+    "Used for new collections; a collection keeps the model it was indexed with.":
+        "Usado nas coleções novas; cada coleção mantém o modelo com que foi indexada.",
+    "Reranker": "Reordenador",
+    "Off": "Desligado",
+    "Re-reads the best passages and reorders them: better order, slower answers.":
+        "Relê os melhores trechos e os reordena: ordem melhor, respostas mais lentas.",
+    "OCR languages (scanned PDFs)": "Idiomas do OCR (PDFs digitalizados)",
+    "off": "desligado",
+    "Tesseract languages for scanned pages, joined by +, e.g. por+eng.":
+        "Idiomas do Tesseract para páginas digitalizadas, unidos por +, por exemplo por+eng.",
     "Choose a GGUF model": "Escolha um modelo GGUF",
     "GGUF models (*.gguf);;All files (*)": "Modelos GGUF (*.gguf);;Todos os arquivos (*)",
     "Choose the data folder": "Escolha a pasta de dados",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from desktop.core.rerank import DEFAULT_RERANKER
 from desktop.settings import load_settings
 from desktop.ui.dialogs.settings import SettingsDialog
 from tests.helpers import ENGLISH_PAGES, make_pdf
@@ -22,6 +23,11 @@ def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) ->
     dialog.sources.setValue(3)
     dialog.threads.setValue(2)
     dialog.language.setCurrentIndex(dialog.language.findData("pt_BR"))
+    # the reranker `make models` fetched is offered, next to "Off"
+    assert dialog.reranker.currentData() == "" and dialog.reranker.findData(DEFAULT_RERANKER) > 0
+    dialog.reranker.setCurrentIndex(dialog.reranker.findData(DEFAULT_RERANKER))
+    assert dialog.embedding_model.currentData() == "all-MiniLM-L6-v2-int8"
+    dialog.ocr_languages.setText("por")
     dialog.accept()
     window.apply_settings(dialog)
     assert window.last_notice is not None and "restart" in window.last_notice.text()
@@ -32,7 +38,20 @@ def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) ->
     assert (saved.temperature, saved.sources, saved.threads, saved.ui_language) == (
         0.7, 3, 2, "pt_BR",
     )  # fmt: skip
+    assert (saved.reranker, saved.ocr_languages) == (DEFAULT_RERANKER, "por")
     assert load_settings(again.ws.paths.config) == saved
+
+
+def test_a_bad_ocr_language_value_keeps_the_dialog_open(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
+    qtbot.addWidget(dialog)
+    dialog.ocr_languages.setText("portuguese; rm -rf")
+    dialog.accept()
+    assert dialog.result_settings() is None
+    assert "ocr_languages" in dialog.error.text()
 
 
 def test_a_bad_gguf_is_refused_and_the_app_keeps_working(

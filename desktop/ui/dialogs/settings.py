@@ -31,7 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.adapters import check_adapter
+from desktop.core.embedding import EMBEDDING_MODELS, embedding_folder
 from desktop.core.llm import inspect_gguf, resolve_model_path
+from desktop.core.rerank import RERANKER_MODELS, reranker_folder
 from desktop.errors import ArquivoError
 from desktop.settings import UI_LANGUAGES, AdapterSetting, Settings
 from desktop.ui.errors import describe
@@ -129,6 +131,34 @@ class SettingsDialog(QDialog):
         data_row.addWidget(self.data_dir, 1)
         data_row.addWidget(data_browse)
 
+        # Only the models whose folders are there can be chosen (and the saved one).
+        self.embedding_model = QComboBox()
+        for spec in EMBEDDING_MODELS:
+            there = embedding_folder(models_dir, spec).is_dir()
+            if there or spec.name == settings.embedding_model:
+                self.embedding_model.addItem(f"{spec.name} ({spec.languages})", spec.name)
+        self.embedding_model.setCurrentIndex(
+            max(0, self.embedding_model.findData(settings.embedding_model))
+        )
+        self.embedding_model.setToolTip(
+            self.tr("Used for new collections; a collection keeps the model it was indexed with.")
+        )
+        self.reranker = QComboBox()
+        self.reranker.addItem(self.tr("Off"), "")
+        for reranker in RERANKER_MODELS:
+            there = reranker_folder(models_dir, reranker).is_dir()
+            if there or reranker.name == settings.reranker:
+                self.reranker.addItem(f"{reranker.name} ({reranker.languages})", reranker.name)
+        self.reranker.setCurrentIndex(max(0, self.reranker.findData(settings.reranker)))
+        self.reranker.setToolTip(
+            self.tr("Re-reads the best passages and reorders them: better order, slower answers.")
+        )
+        self.ocr_languages = QLineEdit(settings.ocr_languages)
+        self.ocr_languages.setPlaceholderText(self.tr("off"))
+        self.ocr_languages.setToolTip(
+            self.tr("Tesseract languages for scanned pages, joined by +, e.g. por+eng.")
+        )
+
         self.adapter_rows: list[AdapterRow] = []
         self.adapter_list = QVBoxLayout()
         self.adapter_list.setContentsMargins(0, 0, 0, 0)
@@ -148,6 +178,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Context size (tokens)"), self.context)
         form.addRow(self.tr("Temperature"), self.temperature)
         form.addRow(self.tr("Number of sources"), self.sources)
+        form.addRow(self.tr("Embedding model (new collections)"), self.embedding_model)
+        form.addRow(self.tr("Reranker"), self.reranker)
+        form.addRow(self.tr("OCR languages (scanned PDFs)"), self.ocr_languages)
         form.addRow(self.tr("Language"), self.language)
         form.addRow(self.tr("Data folder (after a restart)"), data_row)
         buttons = QDialogButtonBox(
@@ -269,6 +302,9 @@ class SettingsDialog(QDialog):
                 temperature=round(self.temperature.value(), 2),
                 sources=self.sources.value(),
                 ui_language=self.language.currentData(),
+                embedding_model=self.embedding_model.currentData(),
+                reranker=self.reranker.currentData(),
+                ocr_languages=self.ocr_languages.text().strip(),
                 lora_adapters=self.chosen_adapters(),
             )
         except ArquivoError as exc:
