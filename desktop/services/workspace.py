@@ -14,9 +14,9 @@ from pathlib import Path
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.embedding import (
     Embedder,
+    LazyEmbedder,
     embedding_folder,
     find_embedding_spec,
-    load_embedder,
 )
 from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.llm import LLM, LlamaCppLLM, resolve_model_path
@@ -61,7 +61,7 @@ class Workspace:
     def embedder(self) -> Embedder:
         if self._shared_embedder is not None:
             return self._shared_embedder
-        return load_embedder(self.paths.models, self.settings.embedding_model)
+        return LazyEmbedder(self.paths.models, self.settings.embedding_model)
 
     def embedder_for(self, collection: Collection) -> Embedder:
         """The model a collection was indexed with, loaded once.
@@ -77,7 +77,7 @@ class Workspace:
             return self.embedder
         if name not in self._embedders:  # loading happens once per model
             try:
-                self._embedders[name] = load_embedder(self.paths.models, name)
+                self._embedders[name] = LazyEmbedder(self.paths.models, name)
             except ModelError as exc:
                 raise CollectionModelError(
                     collection.name, name, self.settings.embedding_model,

