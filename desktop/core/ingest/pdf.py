@@ -6,6 +6,7 @@ reader, which goes through the same engine.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ import pymupdf
 
 from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.ocr import OCR_OFF, OcrOptions, OcrUnavailable, ocr_engine
+from desktop.core.ingest.sections import PATH_SEPARATOR
 from desktop.core.ingest.sniff import PDF, find_pdf_header, read_head, sniff
 from desktop.core.types import Document, Section
 from desktop.errors import UnreadableFileError
@@ -104,23 +106,88 @@ def _same_row(a: Box, b: Box) -> bool:
     return height > 0 and overlap > 0.5 * height and b[0] >= a[2] - 1.0
 
 
-def page_text(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> str:
-    """Extract one page's text in content order, normalised.
+# What typography says a heading is, where the PDF has no outline (or for the
+# sub-headings below its entries): a short block set larger than the page's body text,
+# or a short single line all in bold.
+_HEADING_SCALE = 1.15  # this many times the body text's size, or more
+_HEADING_MAX_CHARS = 120
+_HEADING_MAX_WORDS = 15
+_BOLD = 1 << 4  # a span's flag for a bold font (MuPDF's FZ_STEXT_BOLD)
 
-    MuPDF's content order keeps columns apart (its `sort=True` lays columns side by
-    side and interleaves them). On its own it breaks table rows and justified lines
-    into pieces, one per line; pieces that sit on the same row, left to right and one
-    after the other, are joined back with a space. A word hyphenated at the end of a
-    line is joined with the next line of its block (MuPDF's TEXT_DEHYPHENATE does not
-    act on "dict" output). Blocks are separated by a blank line. `textpage` is
-    an OCR result to lay out the same way instead of the page's own text.
+
+def _spans(block: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        span
+        for line in block.get("lines", ())
+        for span in line.get("spans", ())
+        if str(span.get("text", "")).strip()
+    ]
+
+
+def _texts(blocks: list[dict[str, Any]]) -> Iterator[str]:
+    for block in blocks:
+        for span in _spans(block):
+            yield str(span["text"]).strip()
+
+
+def _body_size(blocks: list[dict[str, Any]]) -> float:
+    """The font size most of the page's characters are set in (0 when it has none)."""
+    weight: dict[float, int] = {}
+    for block in blocks:
+        for span in _spans(block):
+            size = round(float(span.get("size", 0.0)) * 2) / 2
+            weight[size] = weight.get(size, 0) + len(str(span["text"]).strip())
+    return max(weight, key=lambda size: weight[size]) if weight else 0.0
+
+
+def _is_bold(span: dict[str, Any]) -> bool:
+    font = str(span.get("font", ""))
+    return bool(int(span.get("flags", 0)) & _BOLD) or any(
+        mark in font for mark in ("Bold", "Black", "Heavy", "Semibold")
+    )
+
+
+def _block_heading(block: dict[str, Any], body_size: float) -> str:
+    """The block's text when its typography makes it a heading, else ""."""
+    spans = _spans(block)
+    if not spans or body_size <= 0:
+        return ""
+    lines = [ln for ln in block.get("lines", ()) if _spans({"lines": [ln]})]
+    text = " ".join(
+        "".join(str(span.get("text", "")) for span in line.get("spans", ())).strip()
+        for line in lines
+    )
+    text = " ".join(normalize_text(text).split())
+    words = text.split()
+    if not text or len(text) > _HEADING_MAX_CHARS or len(words) > _HEADING_MAX_WORDS:
+        return ""
+    if not any(c.isalpha() for c in text) or (text[-1] in ".,;" and len(words) > 6):
+        return ""
+    smallest = min(float(span.get("size", 0.0)) for span in spans)
+    if smallest >= body_size * _HEADING_SCALE:
+        return text
+    bold_line = len(lines) == 1 and all(_is_bold(span) for span in spans)
+    return text if bold_line and smallest >= body_size - 0.5 and len(words) <= 10 else ""
+
+
+def _layout(
+    page: pymupdf.Page, textpage: pymupdf.TextPage | None = None
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """The page's text pieces in content order, and where its headings start.
+
+    Returns the pieces (joined, they are the page's text) and, for each heading,
+    the index of the piece it starts at with the heading's text.
     """
     data: dict[str, Any] = page.get_text("dict", flags=_FLAGS, textpage=textpage)
+    blocks = [b for b in data.get("blocks", ()) if b.get("type", 0) == 0]
+    body_size = _body_size(blocks)
+    headings = {id(b): _block_heading(b, body_size) for b in blocks}
+    if sum(len(h) for h in headings.values()) * 2 > sum(len(t) for t in _texts(blocks)):
+        headings = {}  # a title page or a slide, mostly large or bold: no structure to read
     out: list[str] = []
+    cuts: list[tuple[int, str]] = []
     prev: Box | None = None
-    for block in data.get("blocks", ()):
-        if block.get("type", 0) != 0:
-            continue
+    for block in blocks:
         first_line = True
         for line in block.get("lines", ()):
             text = "".join(span.get("text", "") for span in line.get("spans", ()))
@@ -134,13 +201,65 @@ def page_text(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> s
                 out.append(" ")
             elif not first_line and _HYPHEN_END.search(out[-1]) and text[:1].islower():
                 out[-1] = out[-1].rstrip()[:-1]  # "adip-" + "iscing" -> "adipiscing"
-            elif out:
-                out.append("\n\n" if first_line else "\n")
+            else:
+                if out:
+                    out.append("\n\n" if first_line else "\n")
+                if first_line and headings.get(id(block)):
+                    cuts.append((len(out), headings[id(block)]))
             out.append(text)
             prev = bbox if horizontal else None
             first_line = False
+    return out, cuts
+
+
+def _clean(text: str) -> str:
     # U+FFFD stands for glyphs without a Unicode mapping: nothing to search for.
-    return normalize_text("".join(out).replace("\ufffd", "")).strip()
+    return normalize_text(text.replace("\ufffd", "")).strip()
+
+
+def page_text(page: pymupdf.Page, textpage: pymupdf.TextPage | None = None) -> str:
+    """Extract one page's text in content order, normalised.
+
+    MuPDF's content order keeps columns apart (its `sort=True` lays columns side by
+    side and interleaves them). On its own it breaks table rows and justified lines
+    into pieces, one per line; pieces that sit on the same row, left to right and one
+    after the other, are joined back with a space. A word hyphenated at the end of a
+    line is joined with the next line of its block (MuPDF's TEXT_DEHYPHENATE does not
+    act on "dict" output). Blocks are separated by a blank line. `textpage` is
+    an OCR result to lay out the same way instead of the page's own text.
+    """
+    out, _cuts = _layout(page, textpage)
+    return _clean("".join(out))
+
+
+def page_parts(page: pymupdf.Page) -> list[tuple[str, str]]:
+    """The page's text cut where its headings start: (heading, text) pairs.
+
+    The first pair's heading is "" when text comes before the page's first heading
+    (it continues the previous page's section). Each part's text starts with its
+    heading line, so the heading's words stay searchable with what it introduces.
+    """
+    out, cuts = _layout(page)
+    bounds = [(0, ""), *cuts, (len(out), "")]
+    parts = []
+    for (start, heading), (end, _next) in itertools.pairwise(bounds):
+        text = _clean("".join(out[start:end]))
+        if text or heading:
+            parts.append((heading, text))
+    return parts
+
+
+def _page_parts(
+    doc: pymupdf.Document, path: Path, page_count: int
+) -> Iterator[tuple[int, list[tuple[str, str]]]]:
+    """`page_parts` of each page that loads; a broken page is skipped alone."""
+    for index in range(page_count):
+        try:
+            parts = page_parts(doc.load_page(index))
+        except PAGE_ERRORS as e:
+            logger.warning("%s: page %d is unreadable (%s), skipped", path, index + 1, e)
+            continue
+        yield index, parts
 
 
 def page_texts(doc: pymupdf.Document, path: Path, page_count: int) -> Iterator[tuple[int, str]]:
@@ -252,16 +371,16 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
             raise UnreadableFileError(path, "damaged PDF") from e
         if page_count == 0:
             raise UnreadableFileError(path, "PDF has no pages")
-        headings = page_headings(doc, page_count)
-        pages = list(page_texts(doc, path, page_count))
-        if not pages:
+        outline = page_headings(doc, page_count)
+        parts = dict(_page_parts(doc, path, page_count))
+        if not parts:
             raise UnreadableFileError(path, "damaged PDF")
+        pages = [(i, _clean("\n\n".join(t for _h, t in p))) for i, p in parts.items()]
         pages, unread = _read_scans(doc, path, pages, ocr)
-        sections = tuple(
-            Section(text=text, page=index + 1, heading=headings[index])
-            for index, text in pages
-            if text
-        )
+        for index, text in pages:
+            if text != _clean("\n\n".join(t for _h, t in parts[index])):
+                parts[index] = [("", text)]  # read with OCR: no typography to go by
+        sections = tuple(_sections(parts, outline))
         if not sections:
             if unread:
                 raise UnreadableFileError(path, unread)
@@ -274,6 +393,44 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         doc.close()
     logger.debug("%s: %d of %d pages with text", path, len(sections), page_count)
     return Document(path=path, sections=sections, title=title)
+
+
+def _sections(
+    parts: dict[int, list[tuple[str, str]]], outline: list[str]
+) -> Iterator[Section]:
+    """Sections headed by the outline entry and the heading last seen under it.
+
+    A heading found on a page heads the text after it, on that page and the next
+    ones, until the next heading or outline entry ("Report > Costs"). Headings
+    with no text of their own (a title, an author line, a heading at the foot of a
+    page) go before the next text, rather than into chunks of a few words.
+    """
+    seen = ""
+    entry: str | None = None
+    pending = ""  # headings waiting for text; the section takes the page of its text
+    last_page = 0
+    for index in sorted(parts):
+        if outline[index] != entry:
+            entry, seen = outline[index], ""
+        last_page = index + 1
+        for heading, text in parts[index]:
+            seen = heading or seen
+            if heading and text == heading:
+                pending = f"{pending}\n\n{text}" if pending else text
+                continue
+            if pending:
+                text, pending = f"{pending}\n\n{text}", ""
+            if text:
+                yield Section(text=text, page=index + 1, heading=_join(entry, seen))
+    if pending:
+        yield Section(text=pending, page=last_page, heading=_join(entry or "", seen))
+
+
+def _join(entry: str, heading: str) -> str:
+    """"Chapter > Heading", or whichever of the two there is."""
+    if not heading or heading.casefold() == entry.casefold():
+        return entry
+    return f"{entry}{PATH_SEPARATOR}{heading}" if entry else heading
 
 
 def _metadata_title(doc: pymupdf.Document) -> str:

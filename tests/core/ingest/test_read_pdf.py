@@ -1,4 +1,5 @@
-"""PDF cases the manifest does not reach: outline headings, empty pages, wrong content."""
+"""PDF cases the manifest does not reach: outline and typographic headings, empty pages,
+wrong content."""
 
 from __future__ import annotations
 
@@ -42,6 +43,77 @@ def test_outline_gives_each_page_its_heading(tmp_path: Path) -> None:
         (5, "Requirements"),
     ]
     assert document.sections[3].text == "Setup text"
+
+
+BODY = (
+    "The boiler in building C was inspected in March and a cracked valve was replaced. "
+    "The contractor will return in the autumn to check the pressure again."
+)
+
+
+def _typeset(path: Path, pages: list[list[tuple[str, str, float]]]) -> Path:
+    """Pages of (font, text, size) blocks, top to bottom: body in Helvetica 10."""
+    doc = pymupdf.open()
+    for blocks in pages:
+        page = doc.new_page()
+        y = 72.0
+        for font, text, size in blocks:
+            box = pymupdf.Rect(72, y, 520, y + 200)
+            page.insert_textbox(box, text, fontname=font, fontsize=size)
+            y += 24 + size * 1.4 * (1 + len(text) // 80)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_headings_are_read_from_the_typography_of_a_pdf_without_outline(tmp_path: Path) -> None:
+    path = _typeset(
+        tmp_path / "report.pdf",
+        [
+            [
+                ("helv", "Annual maintenance report", 20),  # a title, then a subtitle
+                ("helv", "Facilities team, 2024", 14),
+                ("hebo", "Boilers", 10),  # a bold line the size of the body
+                ("helv", BODY, 10),
+                ("helv", "Budget and costs", 14),
+                ("helv", BODY.replace("boiler", "roof"), 10),
+                ("hebo", "Staff", 10),  # at the foot of the page: its text is overleaf
+            ],
+            [("helv", "Maria Costa leads the seven technicians of the team.", 10)],
+        ],
+    )
+
+    sections = read_document(path).sections
+
+    assert [(s.page, s.heading) for s in sections] == [
+        (1, "Boilers"),
+        (1, "Budget and costs"),
+        (2, "Staff"),  # the page its text is on
+    ]
+    # headings with no text of their own open the next section instead of a chunk
+    assert sections[0].text.startswith("Annual maintenance report\n\nFacilities team, 2024")
+    assert sections[1].text.startswith("Budget and costs\n\nThe roof in building C")
+    assert sections[2].text == "Staff\n\nMaria Costa leads the seven technicians of the team."
+
+
+def test_typographic_headings_go_under_the_outline_entry(tmp_path: Path) -> None:
+    path = _typeset(
+        tmp_path / "manual.pdf",
+        [[("helv", BODY, 10)], [("helv", "Valves", 14), ("helv", BODY, 10)]],
+    )
+    with pymupdf.open(path) as doc:
+        doc.set_toc([[1, "Maintenance", 1]])
+        doc.saveIncr()
+    assert [s.heading for s in read_document(path).sections] == [
+        "Maintenance",
+        "Maintenance > Valves",
+    ]
+
+
+def test_a_page_set_all_large_or_bold_has_no_headings(tmp_path: Path) -> None:
+    slide = [("hebo", "Quarterly results", 24), ("hebo", "Revenue up", 24)]
+    path = _typeset(tmp_path / "slides.pdf", [slide])
+    assert [s.heading for s in read_document(path).sections] == [""]
 
 
 def test_outline_entries_out_of_order_or_out_of_range(tmp_path: Path) -> None:
