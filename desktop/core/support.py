@@ -13,6 +13,10 @@ usual ones are English-first). Words are compared folded (lower case, no
 accents) and cut to a short prefix: a cheap stemmer that treats "organizações"
 and "organização", "inspected" and "inspection" as the same word, in both
 languages, without a language switch.
+
+`coverage` measures the same thing for the relevance gate, per passage and per
+sentence, with the collection language's own stemmer (`words.stems`): there the
+language is known, and the gate's threshold was calibrated that way.
 """
 
 from __future__ import annotations
