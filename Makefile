@@ -18,6 +18,7 @@
 #                    or the user data folder, e.g. ~/.local/share/arquivo/models)
 #   PYTEST_ARGS=...  extra pytest arguments, e.g. PYTEST_ARGS='-k chunking -x'
 #   ANSWER_LIMIT=100 questions the chat model answers per data set in `make eval`
+#   RERANKER=NAME    the reranker `make eval` also measures (its index kept in .cache/eval)
 #   EXTRA=NAME,...   optional models `make models` also fetches (`all`: every one);
 #                    `.venv/bin/python packaging/fetch_models.py --list` lists them
 
@@ -30,6 +31,7 @@ MODELS_DIR ?=
 PYTEST_ARGS ?=
 EXTRA ?=
 EVAL_DATA ?= ../shared/data/eval
+RERANKER ?= ms-marco-MiniLM-L-12-v2-int8
 ANSWER_LIMIT ?= 100
 
 VENV := .venv
@@ -172,7 +174,10 @@ bench: setup models ## run every tests/benchmarks/bench_*.py
 
 eval: setup models ## evaluate retrieval, the refusal gate and answers on each data set in EVAL_DATA
 	@set -e; if [ ! -d '$(EVAL_DATA)' ]; then echo "no eval data in $(EVAL_DATA)"; exit 0; fi; \
-	for d in '$(EVAL_DATA)'/*/; do echo "==> $$d"; $(VENV)/bin/arquivo eval "$$d"; \
+	for d in '$(EVAL_DATA)'/*/; do n=$$(basename "$$d"); echo "==> $$d"; \
+	  $(VENV)/bin/arquivo eval "$$d" --keep-index ".cache/eval/$$n"; \
+	  $(VENV)/bin/arquivo eval "$$d" --keep-index ".cache/eval/$$n" --reranker $(RERANKER) \
+	    --out "bench-results/eval-$$n-reranker.json"; \
 	  $(VENV)/bin/arquivo eval --answers --answer-limit $(ANSWER_LIMIT) "$$d"; done
 
 clean: ## remove .venv and caches (not your data, models or index)
