@@ -44,6 +44,7 @@ from desktop.services.adapters import (
     Comparison,
     SideEvent,
     choose_adapters,
+    set_collection_adapter,
     use_adapters,
 )
 from desktop.services.adapters import compare as compare_answers
@@ -76,6 +77,7 @@ from desktop.ui.worker import Job, JobRunner
 logger = logging.getLogger(__name__)
 
 MODEL_LANE = "model"
+ADAPTER_LANE = "adapter-check"  # reading adapter and model headers, off the GUI thread
 DEFAULT_COLLECTION = "default"
 
 
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
     answer_done = Signal(object)  # Answer, or None when stopped or failed
     model_ready = Signal()
     adapters_applied = Signal(object)  # AdaptersInUse
+    collection_adapter_changed = Signal(str)  # collection: its own adapter set or cleared
     compare_done = Signal(object)  # Comparison, or None when stopped or failed
     source_opened = Signal(str, object)  # path, page
     error_shown = Signal(str)
@@ -218,6 +221,8 @@ class MainWindow(QMainWindow):
         c.remove_folder_requested.connect(self.remove_folder)
         c.reindex_requested.connect(self.reindex)
         c.reindex_model_requested.connect(self.reindex_model)
+        c.adapter_requested.connect(self.choose_collection_adapter)
+        c.clear_adapter_requested.connect(self.clear_collection_adapter)
         c.cancel_requested.connect(lambda name: self.runner.cancel(index_lane(name)))
         c.selection_changed.connect(lambda _name: self.refresh_chats())
         self.chat.question_submitted.connect(self.ask)
@@ -250,10 +255,12 @@ class MainWindow(QMainWindow):
         rows = []
         for collection in self.ws.catalog.collections():
             stats = self.ws.catalog.stats(collection)
+            adapter = self.ws.catalog.adapter(collection)
             rows.append(
                 CollectionRow(
                     collection.name, stats.roots, stats.files, stats.chunks,
                     collection.embedding_model, self._model_state(collection.embedding_model),
+                    adapter.path if adapter else "", adapter.scale if adapter else 1.0,
                 )
             )  # fmt: skip
             if self.watcher is not None:
@@ -386,6 +393,41 @@ class MainWindow(QMainWindow):
         self.apply_adapters()
 
     # LoRA adapters
+
+    def choose_collection_adapter(self, collection: str) -> None:
+        """Pick a LoRA adapter file for `collection`, then check and keep it."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a LoRA adapter for {name}").format(name=collection),
+            str(self.ws.paths.models), self.tr("GGUF adapters (*.gguf);;All files (*)"),
+        )  # fmt: skip
+        if path:
+            self.set_collection_adapter(collection, Path(path))
+
+    def set_collection_adapter(self, collection: str, adapter: Path, scale: float = 1.0) -> None:
+        """Check `adapter` against the chat model off the GUI thread (it reads both
+        files' headers), then make it the collection's own; a bad file gets a dialog."""
+        model = self.ws.chat_model_path
+
+        def check(_cancel: Any) -> Any:
+            return set_collection_adapter(self.ws.catalog, collection, adapter, scale, model)
+
+        def done(_info: Any) -> None:
+            self.refresh_collections(select=collection)
+            self.apply_adapters()
+            self.statusBar().showMessage(
+                self.tr("{name} now answers with the adapter {file}").format(
+                    name=collection, file=adapter.name
+                ), 5000,
+            )  # fmt: skip
+            self.collection_adapter_changed.emit(collection)
+
+        self.runner.submit(ADAPTER_LANE, Job(check, on_result=done, on_failed=self.show_error))
+
+    def clear_collection_adapter(self, collection: str) -> None:
+        self.ws.catalog.clear_adapter(self.ws.catalog.get_collection(collection))
+        self.refresh_collections(select=collection)
+        self.apply_adapters()
+        self.collection_adapter_changed.emit(collection)
 
     def adapter_choices(self, scope: Sequence[str] | None = None) -> tuple[AdapterChoice, ...]:
         """The adapters a question on `scope` uses: its collections' own, else the settings'."""

@@ -102,89 +102,109 @@
 <context>
     <name>CollectionsView</name>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="64" />
+        <location filename="../../desktop/ui/views/collections.py" line="68" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="65" />
+        <location filename="../../desktop/ui/views/collections.py" line="69" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="66" />
+        <location filename="../../desktop/ui/views/collections.py" line="70" />
         <source>Remove folder</source>
         <translation>Remover pasta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="67" />
+        <location filename="../../desktop/ui/views/collections.py" line="71" />
         <source>Re-index</source>
         <translation>Reindexar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="72" />
+        <location filename="../../desktop/ui/views/collections.py" line="76" />
         <source>Re-index with the current model</source>
         <translation>Reindexar com o modelo atual</translation>
     </message>
     <message>
+        <location filename="../../desktop/ui/views/collections.py" line="80" />
+        <source>LoRA adapter…</source>
+        <translation>Adaptador LoRA…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="83" />
+        <source>An adapter used whenever a question searches this collection</source>
+        <translation>Um adaptador usado sempre que uma pergunta busca nesta coleção</translation>
+    </message>
+    <message>
         <location filename="../../desktop/ui/views/collections.py" line="86" />
+        <source>No adapter</source>
+        <translation>Sem adaptador</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="102" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="89" />
+        <location filename="../../desktop/ui/views/collections.py" line="105" />
         <source>Skipped files</source>
         <translation>Arquivos ignorados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="107" />
+        <location filename="../../desktop/ui/views/collections.py" line="126" />
         <source>&lt;b&gt;Collections&lt;/b&gt;</source>
         <translation>&lt;b&gt;Coleções&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="127" />
+        <location filename="../../desktop/ui/views/collections.py" line="148" />
         <source>{name} — {files} files, {chunks} chunks</source>
         <translation>{name} — {files} arquivos, {chunks} trechos</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="131" />
+        <location filename="../../desktop/ui/views/collections.py" line="152" />
         <source>{text} — needs re-indexing</source>
         <translation>{text} — precisa ser reindexada</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="157" />
+        <location filename="../../desktop/ui/views/collections.py" line="179" />
         <source>{name} was indexed with the embedding model {model}, which is not installed: it cannot be searched until it is re-indexed with the current model.</source>
         <translation>{name} foi indexada com o modelo de embeddings {model}, que não está instalado: não é possível buscar nela até reindexá-la com o modelo atual.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="159" />
+        <location filename="../../desktop/ui/views/collections.py" line="181" />
         <source>{name} answers with its own embedding model, {model}; new collections use the current one. Re-indexing moves it to the current model.</source>
         <translation>{name} responde com seu próprio modelo de embeddings, {model}; coleções novas usam o atual. Reindexar a passa para o modelo atual.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="175" />
+        <location filename="../../desktop/ui/views/collections.py" line="197" />
         <source>Indexing {name}…</source>
         <translation>Indexando {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="189" />
+        <location filename="../../desktop/ui/views/collections.py" line="211" />
         <source>, {time} left</source>
         <translation>, faltam {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="194" />
+        <location filename="../../desktop/ui/views/collections.py" line="216" />
         <source>Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}</source>
         <translation>Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="211" />
+        <location filename="../../desktop/ui/views/collections.py" line="233" />
         <source>Indexing stopped.</source>
         <translation>Indexação interrompida.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="214" />
+        <location filename="../../desktop/ui/views/collections.py" line="236" />
         <source>{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).</source>
         <translation>{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="279" />
+        <source>Adapter: {file} (scale {scale:g})</source>
+        <translation>Adaptador: {file} (escala {scale:g})</translation>
     </message>
 </context>
 <context>
@@ -228,137 +248,152 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="171" />
+        <location filename="../../desktop/ui/main_window.py" line="174" />
         <source>Model: not loaded</source>
         <translation>Modelo: não carregado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="190" />
+        <location filename="../../desktop/ui/main_window.py" line="193" />
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="191" />
+        <location filename="../../desktop/ui/main_window.py" line="194" />
         <source>New chat</source>
         <translation>Nova conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194" />
+        <location filename="../../desktop/ui/main_window.py" line="197" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="198" />
+        <location filename="../../desktop/ui/main_window.py" line="201" />
         <source>Settings…</source>
         <translation>Configurações…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201" />
+        <location filename="../../desktop/ui/main_window.py" line="204" />
         <source>Stop answer</source>
         <translation>Parar resposta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="204" />
+        <location filename="../../desktop/ui/main_window.py" line="207" />
         <source>Quit</source>
         <translation>Sair</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="269" />
+        <location filename="../../desktop/ui/main_window.py" line="276" />
         <source>Index: {chunks} chunks, {size:.1f} MB</source>
         <translation>Índice: {chunks} trechos, {size:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="275" />
+        <location filename="../../desktop/ui/main_window.py" line="282" />
         <source>Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.</source>
         <translation>Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="282" />
+        <location filename="../../desktop/ui/main_window.py" line="289" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="282" />
+        <location filename="../../desktop/ui/main_window.py" line="289" />
         <source>Name:</source>
         <translation>Nome:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291" />
+        <location filename="../../desktop/ui/main_window.py" line="298" />
         <source>Add a folder to {name}</source>
         <translation>Adicionar uma pasta a {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="372" />
+        <location filename="../../desktop/ui/main_window.py" line="379" />
         <source>Model: loading…</source>
         <translation>Modelo: carregando…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="383" />
+        <location filename="../../desktop/ui/main_window.py" line="390" />
         <source>Model: {name} ({device})</source>
         <translation>Modelo: {name} ({device})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="427" />
+        <location filename="../../desktop/ui/main_window.py" line="400" />
+        <source>Choose a LoRA adapter for {name}</source>
+        <translation>Escolha um adaptador LoRA para {name}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="401" />
+        <source>GGUF adapters (*.gguf);;All files (*)</source>
+        <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="418" />
+        <source>{name} now answers with the adapter {file}</source>
+        <translation>{name} agora responde com o adaptador {file}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="469" />
         <source>Model: not usable</source>
         <translation>Modelo: inutilizável</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="444" />
+        <location filename="../../desktop/ui/main_window.py" line="486" />
         <source>Choose at least one collection to search.</source>
         <translation>Escolha pelo menos uma coleção para buscar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="446" />
+        <location filename="../../desktop/ui/main_window.py" line="488" />
         <source>There are no documents yet: add a folder first.</source>
         <translation>Ainda não há documentos: adicione uma pasta primeiro.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="451" />
+        <location filename="../../desktop/ui/main_window.py" line="493" />
         <source>There is no adapter to compare with: add one in the settings, or give the collection one.</source>
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="518" />
+        <location filename="../../desktop/ui/main_window.py" line="560" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="575" />
+        <location filename="../../desktop/ui/main_window.py" line="617" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="575" />
+        <location filename="../../desktop/ui/main_window.py" line="617" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="584" />
+        <location filename="../../desktop/ui/main_window.py" line="626" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="584" />
+        <location filename="../../desktop/ui/main_window.py" line="626" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="595" />
+        <location filename="../../desktop/ui/main_window.py" line="637" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="595" />
+        <location filename="../../desktop/ui/main_window.py" line="637" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="651" />
+        <location filename="../../desktop/ui/main_window.py" line="693" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="653" />
+        <location filename="../../desktop/ui/main_window.py" line="695" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>

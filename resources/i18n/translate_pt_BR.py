@@ -92,6 +92,13 @@ PT_BR = {
     "Language": "Idioma",
     "Data folder (after a restart)": "Pasta de dados (depois de reiniciar)",
     "Embedding model (new collections)": "Modelo de embeddings (coleções novas)",
+    "LoRA adapter…": "Adaptador LoRA…",
+    "An adapter used whenever a question searches this collection":
+        "Um adaptador usado sempre que uma pergunta busca nesta coleção",
+    "No adapter": "Sem adaptador",
+    "Adapter: {file} (scale {scale:g})": "Adaptador: {file} (escala {scale:g})",
+    "Choose a LoRA adapter for {name}": "Escolha um adaptador LoRA para {name}",
+    "{name} now answers with the adapter {file}": "{name} agora responde com o adaptador {file}",
     "Used for new collections; a collection keeps the model it was indexed with.":
         "Usado nas coleções novas; cada coleção mantém o modelo com que foi indexada.",
     "Reranker": "Reordenador",

@@ -174,3 +174,31 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
         window.ask("Who leads the facilities team?")
     assert isinstance(plain.args[0], Answer)
     assert list(window.ws.assistant.llm.adapters.values()) == [0.8]  # type: ignore[attr-defined]
+
+
+def test_a_collection_gets_its_own_adapter_in_the_app(
+    qtbot: QtBot, make_window: WindowFactory, adapters: dict[str, Path]
+) -> None:
+    window = own_model_window(qtbot, make_window)
+    window.ws.catalog.create_collection("legal", window.ws.embedder.name, window.ws.embedder.dim)
+    window.refresh_collections(select="legal")
+    view = window.collections
+    assert view.adapter_button.isEnabled() and not view.clear_adapter_button.isVisibleTo(view)
+
+    with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as shown:  # checked first
+        window.set_collection_adapter("legal", adapters["gemma3"])
+    assert "gemma3" in shown.args[0]
+    assert window.ws.catalog.adapter(window.ws.catalog.get_collection("legal")) is None
+
+    with qtbot.waitSignal(window.collection_adapter_changed, timeout=TIMEOUT):
+        window.set_collection_adapter("legal", adapters["good"], 0.5)
+    saved = window.ws.catalog.adapter(window.ws.catalog.get_collection("legal"))
+    assert saved is not None and (Path(saved.path), saved.scale) == (adapters["good"], 0.5)
+    assert view.adapter_note.text() == "Adapter: good.gguf (scale 0.5)"
+    assert view.clear_adapter_button.isVisibleTo(view)
+    assert [c.origin for c in window.adapter_choices(["legal"])] == ["collection legal"]
+
+    with qtbot.waitSignal(window.collection_adapter_changed, timeout=TIMEOUT):
+        view.clear_adapter_button.click()
+    assert window.ws.catalog.adapter(window.ws.catalog.get_collection("legal")) is None
+    assert not view.clear_adapter_button.isVisibleTo(view)

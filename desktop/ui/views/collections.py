@@ -34,6 +34,8 @@ class CollectionRow:
     chunks: int
     embedding_model: str = ""
     model_state: str = MODEL_CURRENT
+    adapter: str = ""  # the collection's own LoRA adapter file ("" for none)
+    adapter_scale: float = 1.0
 
 
 def _duration(seconds: float) -> str:
@@ -52,6 +54,8 @@ class CollectionsView(QWidget):
     reindex_requested = Signal(str)  # collection
     reindex_model_requested = Signal(str)  # collection: embed again with the current model
     cancel_requested = Signal(str)  # collection
+    adapter_requested = Signal(str)  # collection: choose its own LoRA adapter
+    clear_adapter_requested = Signal(str)  # collection
     selection_changed = Signal(str)  # collection
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -73,6 +77,18 @@ class CollectionsView(QWidget):
         self.model_button.setObjectName("reindexModel")
         self.model_button.setVisible(False)
         self.model_button.clicked.connect(self._on_reindex_model)
+        self.adapter_button = QPushButton(self.tr("LoRA adapter…"))
+        self.adapter_button.setObjectName("collectionAdapter")
+        self.adapter_button.setToolTip(
+            self.tr("An adapter used whenever a question searches this collection")
+        )
+        self.adapter_button.clicked.connect(self._on_adapter)
+        self.clear_adapter_button = QPushButton(self.tr("No adapter"))
+        self.clear_adapter_button.setObjectName("clearCollectionAdapter")
+        self.clear_adapter_button.clicked.connect(self._on_clear_adapter)
+        self.adapter_note = QLabel()
+        self.adapter_note.setObjectName("adapterNote")
+        self.adapter_note.setWordWrap(True)
         self.model_note = QLabel()
         self.model_note.setObjectName("modelNote")
         self.model_note.setWordWrap(True)
@@ -99,6 +115,9 @@ class CollectionsView(QWidget):
         more = QHBoxLayout()
         more.addWidget(self.new_button)
         more.addWidget(self.reindex_button)
+        adapter_row = QHBoxLayout()
+        adapter_row.addWidget(self.adapter_button)
+        adapter_row.addWidget(self.clear_adapter_button)
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.cancel_button)
@@ -109,6 +128,8 @@ class CollectionsView(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         layout.addLayout(more)
+        layout.addLayout(adapter_row)
+        layout.addWidget(self.adapter_note)
         layout.addWidget(self.model_note)
         layout.addWidget(self.model_button)
         layout.addWidget(self.status)
@@ -144,6 +165,7 @@ class CollectionsView(QWidget):
         if self.tree.currentItem() is None and first is not None:
             self.tree.setCurrentItem(first)
         self._show_model(self.selected_collection())
+        self._show_adapter(self.selected_collection())
 
     def _show_model(self, name: str | None) -> None:
         """Say when the selected collection's embedding model is not the current one."""
@@ -224,6 +246,7 @@ class CollectionsView(QWidget):
         name = self.selected_collection()
         self.remove_button.setEnabled(self.selected_folder() is not None)
         self._show_model(name)
+        self._show_adapter(name)
         if name:
             self.selection_changed.emit(name)
 
@@ -244,6 +267,30 @@ class CollectionsView(QWidget):
         name = self.selected_collection()
         if name:
             self.reindex_model_requested.emit(name)
+
+    def _show_adapter(self, name: str | None) -> None:
+        row = self._rows.get(name or "")
+        self.adapter_button.setEnabled(row is not None)
+        has_one = row is not None and bool(row.adapter)
+        self.clear_adapter_button.setVisible(has_one)
+        self.adapter_note.setVisible(has_one)
+        if row is not None and has_one:
+            self.adapter_note.setText(
+                self.tr("Adapter: {file} (scale {scale:g})").format(
+                    file=Path(row.adapter).name, scale=row.adapter_scale
+                )
+            )
+            self.adapter_note.setToolTip(row.adapter)
+
+    def _on_adapter(self) -> None:
+        name = self.selected_collection()
+        if name:
+            self.adapter_requested.emit(name)
+
+    def _on_clear_adapter(self) -> None:
+        name = self.selected_collection()
+        if name:
+            self.clear_adapter_requested.emit(name)
 
     def _on_cancel(self) -> None:
         if self._indexing:
