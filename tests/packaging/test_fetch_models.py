@@ -293,7 +293,7 @@ def test_main_explains_a_failed_download(
 
 def test_catalog_pins_every_file() -> None:
     files = [f for m in fm.MODELS for f in m.files]
-    assert {m.role for m in fm.MODELS} == {"chat", "embedding"}
+    assert {m.role for m in fm.MODELS} == {"chat", "embedding", "reranker"}
     assert all(len(f.sha256) == 64 and int(f.sha256, 16) >= 0 and f.size > 0 for f in files)
     embedding = next(m for m in fm.MODELS if m.role == "embedding")
     assert {f.name for f in embedding.files} == {
@@ -401,3 +401,15 @@ def test_models_dir_agrees_with_the_app(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert fm.default_models_dir() == paths.AppPaths.resolve().models
     monkeypatch.setenv("ARQUIVO_MODELS_DIR", str(tmp_path / "shared-models"))
     assert fm.default_models_dir() == paths.AppPaths.resolve().models
+
+
+def test_catalog_agrees_with_the_reranker_specs() -> None:
+    """The reranker fetched is one the app can load, from the folder it looks in."""
+    from desktop.core.rerank import DEFAULT_RERANKER, find_reranker_spec, reranker_folder
+
+    rerankers = [m for m in fm.MODELS if m.role == "reranker"]
+    assert [m.name for m in rerankers] == [DEFAULT_RERANKER]
+    spec = find_reranker_spec(DEFAULT_RERANKER)
+    folder = reranker_folder(Path(), spec).as_posix()
+    assert PurePosixPath(rerankers[0].folder) == PurePosixPath(folder)
+    assert set(spec.required_files) <= {f.name for f in rerankers[0].files}
