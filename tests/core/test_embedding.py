@@ -176,3 +176,14 @@ def test_an_unchanged_folder_is_reindexed_without_loading_the_model(
         assert isinstance(again.embedder, LazyEmbedder) and not again.embedder.loaded
     finally:
         again.close()
+
+
+def test_bge_small_ranks_the_answering_passage_first_when_fetched(models_dir: Path) -> None:
+    name = "bge-small-en-v1.5-int8"
+    if not (models_dir / "embedding" / name).is_dir():
+        pytest.skip(f"{name} is optional (`make models EXTRA={name}` fetches it)")
+    bge = load_embedder(models_dir, name)
+    assert isinstance(bge, FastEmbedEmbedder) and bge.dim == 384
+    passages = ["The museum opens at nine.", "Insulin is made by the beta cells of the pancreas."]
+    scores = bge.embed_documents(passages) @ bge.embed_query("Which cells produce insulin?")
+    assert scores[1] > scores[0] + 0.3
