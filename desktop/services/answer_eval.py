@@ -41,7 +41,7 @@ from typing import Any
 from desktop.core.cancel import CancelToken
 from desktop.core.retrieval import RetrievalConfig, embedder_min_similarity
 from desktop.core.support import best_support, coverage
-from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
+from desktop.core.types import Answer
 from desktop.core.words import fold
 from desktop.errors import ArquivoError
 from desktop.services.evaluation import (
@@ -49,14 +49,15 @@ from desktop.services.evaluation import (
     Dataset,
     EvalProgress,
     ProgressCallback,
+    index_corpus,
     load_dataset,
     machine_info,
+    write_corpus_files,
 )
 from desktop.services.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 
-_UNSAFE_NAME = re.compile(r"[^\w.-]+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCTUATION = " .,;:!?\"'()[]«»“”"
 MAX_GATE_DOCUMENTS = 1000  # a larger corpus is sampled for the gate (gold passages kept)
@@ -498,24 +499,8 @@ def _index_documents(
     cancel: CancelToken,
 ) -> dict[str, str]:
     """One .txt file per document, indexed as `collection`; returns file name -> id."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ids_by_name: dict[str, str] = {}
-    for doc in documents:
-        base = _UNSAFE_NAME.sub("_", doc.id)[:100].strip("._") or "doc"
-        name = f"{base}.txt"
-        if name.lower() in ids_by_name:
-            name = f"{base}-{len(ids_by_name)}.txt"
-        ids_by_name[name.lower()] = doc.id
-        (folder / name).write_text(doc.content, encoding="utf-8")
-    summary: IndexSummary | None = None
-    for event in workspace.indexer.index([folder], collection, cancel):
-        if isinstance(event, Progress) and progress:
-            progress(EvalProgress(f"index {collection}", event.files_done, event.files_total))
-        elif isinstance(event, FileSkipped):
-            logger.info("corpus entry not indexed: %s (%s)", event.path, event.reason)
-        elif isinstance(event, IndexSummary):
-            summary = event
-    assert summary is not None, "an indexing run ends with its summary"
+    ids_by_name = write_corpus_files(documents, folder)
+    index_corpus(workspace, folder, collection, cancel, progress, f"index {collection}")
     return ids_by_name
 
 

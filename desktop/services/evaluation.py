@@ -485,8 +485,8 @@ def evaluate(
             folder = workspace.paths.home / f"corpus-{_UNSAFE_NAME.sub('_', dataset.name)}"
         else:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="arquivo-eval-")))
-        ids = _write_documents(dataset.documents, folder)
-        summary = _index(workspace, folder, collection_name, cancel, progress)
+        ids = write_corpus_files(dataset.documents, folder)
+        summary = index_corpus(workspace, folder, collection_name, cancel, progress)
         stats = workspace.catalog.stats(workspace.catalog.get_collection(collection_name))
         indexed = (len(summary.files_skipped), stats.chunks, summary.seconds)
         depth = 3 * k  # chunks asked per query: several chunks may share a document
@@ -569,7 +569,7 @@ def _file_names(documents: Sequence[CorpusDocument]) -> dict[str, str]:
     return ids_by_name
 
 
-def _write_documents(documents: Sequence[CorpusDocument], folder: Path) -> dict[str, str]:
+def write_corpus_files(documents: Sequence[CorpusDocument], folder: Path) -> dict[str, str]:
     """One .txt file per corpus entry, named after its id; returns file name -> id.
 
     A file that already holds the entry is left alone, so that the indexer
@@ -595,17 +595,18 @@ def _dense_cache(workspace: Workspace, dataset: str, embedder: Embedder) -> Path
     return workspace.paths.home / f"{name}.npy"
 
 
-def _index(
+def index_corpus(
     workspace: Workspace,
     folder: Path,
     collection: str,
     cancel: CancelToken,
     progress: ProgressCallback | None,
+    stage: str = "index",
 ) -> IndexSummary:
     summary: IndexSummary | None = None
     for event in workspace.indexer.index([folder], collection, cancel):
         if isinstance(event, Progress) and progress:
-            progress(EvalProgress("index", event.files_done, event.files_total))
+            progress(EvalProgress(stage, event.files_done, event.files_total))
         elif isinstance(event, FileSkipped):
             logger.info("corpus entry not indexed: %s (%s)", event.path, event.reason)
         elif isinstance(event, IndexSummary):

@@ -375,10 +375,10 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         parts = dict(_page_parts(doc, path, page_count))
         if not parts:
             raise UnreadableFileError(path, "damaged PDF")
-        pages = [(i, _clean("\n\n".join(t for _h, t in p))) for i, p in parts.items()]
-        pages, unread = _read_scans(doc, path, pages, ocr)
+        extracted = {i: _clean("\n\n".join(t for _h, t in p)) for i, p in parts.items()}
+        pages, unread = _read_scans(doc, path, list(extracted.items()), ocr)
         for index, text in pages:
-            if text != _clean("\n\n".join(t for _h, t in parts[index])):
+            if text != extracted[index]:
                 parts[index] = [("", text)]  # read with OCR: no typography to go by
         sections = tuple(_sections(parts, outline))
         if not sections:
