@@ -21,10 +21,22 @@ WORD = re.compile(r"\w+", re.UNICODE)
 PREFIX_CHARS = 5  # the fallback "stem": the first few letters of a folded word
 
 
+# The combining marks that NFKD splits off a letter ("é" -> "e" + U+0301), as a
+# `str.translate` table that deletes them. None lies above U+20000 (Unicode 15).
+_MARKS = dict.fromkeys(i for i in range(0x20000) if unicodedata.combining(chr(i)))
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, for comparing words across spellings."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower case without accents, for comparing words across spellings.
+
+    Runs on every candidate passage of every question (duplicates, the gate,
+    the best sentence), so it stays in C: a character-by-character filter was
+    half of a SciFact query's 76 ms.
+    """
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose
+        return lowered
+    return unicodedata.normalize("NFKD", lowered).translate(_MARKS)
 
 
 # Words that say nothing about a topic, in the languages Arquivo's users write.
