@@ -34,7 +34,7 @@ class AdapterSetting:
 @dataclass(frozen=True)
 class Settings:
     chat_model: str = ""
-    embedding_model: str = "all-MiniLM-L6-v2-int8"
+    embedding_model: str = "bge-small-en-v1.5-int8"
     reranker: str = ""
     threads: int = 0
     gpu_layers: int = -1

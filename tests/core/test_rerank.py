@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.embedding import TOKENIZER_FILES, FastEmbedEmbedder
+from desktop.core.embedding import TOKENIZER_FILES
 from desktop.core.rerank import (
     DEFAULT_RERANKER,
     RERANKER_MODELS,
@@ -75,8 +75,9 @@ def build_cross_encoder(models_dir: Path, tokenizer_from: Path, weights: dict[st
 
 
 @pytest.fixture
-def tokenizer_dir(models_dir: Path, embedder: FastEmbedEmbedder) -> Path:
-    return models_dir / "embedding" / embedder.name
+def tokenizer_dir(models_dir: Path) -> Path:
+    """A BERT tokenizer with every file a cross-encoder folder needs: MiniLM's."""
+    return models_dir / "embedding" / "all-MiniLM-L6-v2-int8"
 
 
 @pytest.fixture

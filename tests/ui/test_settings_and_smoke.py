@@ -9,7 +9,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from desktop.core.rerank import DEFAULT_RERANKER
-from desktop.settings import load_settings
+from desktop.settings import Settings, load_settings
 from desktop.ui.dialogs.settings import SettingsDialog
 from tests.helpers import ENGLISH_PAGES, make_pdf
 from tests.ui.conftest import WindowFactory
@@ -26,7 +26,7 @@ def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) ->
     # the reranker `make models` fetched is offered, next to "Off"
     assert dialog.reranker.currentData() == "" and dialog.reranker.findData(DEFAULT_RERANKER) > 0
     dialog.reranker.setCurrentIndex(dialog.reranker.findData(DEFAULT_RERANKER))
-    assert dialog.embedding_model.currentData() == "all-MiniLM-L6-v2-int8"
+    assert dialog.embedding_model.currentData() == Settings().embedding_model
     dialog.ocr_languages.setText("por")
     dialog.accept()
     window.apply_settings(dialog)
