@@ -6,6 +6,12 @@ sentence ends, and text with no sentence ends at all (a 5 MB single line) is
 cut at word boundaries. Neighbouring chunks of one section share a small
 overlap so that a sentence cut in two is still findable.
 
+Tables stay tables. The readers write a table's rows one per line with cells
+joined by " | " (Word, HTML and Markdown tables alike); a table that fits is
+one unit like any paragraph, and a longer one is cut between rows, never
+inside one, with its header row opening every piece: a row read without the
+header that names its columns is a list of numbers.
+
 A chunk is stored as the document says it, but the embedding model sees it
 with its context: the document's title and the chunk's heading go before the
 text (`embedding_text`), because the second chunk of an abstract, cut off from
@@ -51,20 +57,90 @@ def _hard_split(text: str, size: int) -> Iterator[str]:
         yield text[start:]
 
 
-def _units(text: str, sizes: ChunkSizes) -> Iterator[str]:
-    """Paragraphs, or sentences of long paragraphs, each at most `sizes.maximum`."""
+CELL_SEPARATOR = " | "  # how the readers join a table row's cells
+
+
+def _runs(lines: list[str]) -> Iterator[tuple[list[str], bool]]:
+    """A paragraph's lines in runs: table rows (two or more lines with cells in a
+    row) and the text between them, each with whether it is a table."""
+    run: list[str] = []
+    in_table = False
+    for line in lines:
+        row = CELL_SEPARATOR in line
+        if run and row != in_table:
+            yield from _checked_run(run, in_table)
+            run = []
+        run.append(line)
+        in_table = row
+    if run:
+        yield from _checked_run(run, in_table)
+
+
+def _checked_run(run: list[str], table: bool) -> Iterator[tuple[list[str], bool]]:
+    # one line with a "|" in it ("Home | About") is text, not a table
+    yield run, table and len(run) >= 2
+
+
+def _table_pieces(rows: list[str], sizes: ChunkSizes) -> Iterator[str]:
+    """A long table cut between rows, each piece opened by the header row.
+
+    A row too long for a chunk even alone is cut at words, as any long line.
+    """
+    header, body = rows[0], rows[1:]
+    piece, length = [header], len(header)
+    for row in body:
+        if len(header) + len(row) + 1 > sizes.target:
+            if len(piece) > 1:
+                yield "\n".join(piece)
+            piece, length = [header], len(header)
+            yield from _hard_split(row, sizes.target)
+            continue
+        if len(piece) > 1 and length + len(row) + 1 > sizes.target:
+            yield "\n".join(piece)
+            piece, length = [header], len(header)
+        piece.append(row)
+        length += len(row) + 1
+    if len(piece) > 1:
+        yield "\n".join(piece)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    text: str
+    table: bool = False  # a table or a piece of one: no overlap carried into or out of it
+
+
+def _text_units(text: str, sizes: ChunkSizes) -> Iterator[_Unit]:
+    if len(text) <= sizes.target:
+        yield _Unit(text)
+        return
+    for sentence in _SENTENCE_END.split(text):
+        if len(sentence) <= sizes.maximum:
+            yield _Unit(sentence)
+        else:
+            yield from (_Unit(piece) for piece in _hard_split(sentence, sizes.target))
+
+
+def _units(text: str, sizes: ChunkSizes) -> Iterator[_Unit]:
+    """Paragraphs, or sentences of long paragraphs (rows of long tables), each at most
+    `sizes.maximum`."""
     for paragraph in _PARAGRAPH_BREAK.split(text):
         paragraph = paragraph.strip()
         if not paragraph:
             continue
-        if len(paragraph) <= sizes.target:
-            yield paragraph
+        if CELL_SEPARATOR not in paragraph:  # the common case: no table to look for
+            yield from _text_units(paragraph, sizes)
             continue
-        for sentence in _SENTENCE_END.split(paragraph):
-            if len(sentence) <= sizes.maximum:
-                yield sentence
+        for lines, table in _runs(paragraph.split("\n")):
+            joined = "\n".join(lines).strip()
+            if not joined:
+                continue
+            if not table:
+                yield from _text_units(joined, sizes)
+            elif len(joined) <= sizes.target:
+                yield _Unit(joined, table=True)
             else:
-                yield from _hard_split(sentence, sizes.target)
+                yield from (_Unit(piece, table=True) for piece in _table_pieces(lines, sizes))
 
 
 def _overlap_tail(text: str, size: int) -> str:
@@ -82,15 +158,22 @@ def split_text(text: str, sizes: ChunkSizes = DEFAULT_SIZES) -> list[str]:
     parts: list[str] = []
     length = 0
     fresh = False  # whether `parts` holds more than the overlap of the last chunk
+    last_was_table = False
     for unit in _units(text, sizes):
-        if fresh and length + len(unit) + 1 > sizes.target:
+        # a table's piece may fill a chunk up to the maximum, so that the line that
+        # introduces the table (its caption, the section's heading) stays with it
+        limit = sizes.maximum if unit.table else sizes.target
+        if fresh and length + len(unit.text) + 1 > limit:
             chunk = "\n".join(parts)
             chunks.append(chunk)
-            tail = _overlap_tail(chunk, sizes.overlap)
+            # a piece of a row before a header row would read as a row of the table
+            carry = not (unit.table or last_was_table)
+            tail = _overlap_tail(chunk, sizes.overlap) if carry else ""
             parts, length = ([tail], len(tail) + 1) if tail else ([], 0)
-        parts.append(unit)
-        length += len(unit) + 1
+        parts.append(unit.text)
+        length += len(unit.text) + 1
         fresh = True
+        last_was_table = unit.table
     if fresh:
         chunks.append("\n".join(parts))
     return chunks

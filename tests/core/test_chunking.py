@@ -87,3 +87,41 @@ def test_no_title_is_made_up_from_a_paragraph_or_a_greeting() -> None:
     assert title_of("First line\nsecond line of the same paragraph\n\nrest") == ""
     assert title_of("Only one line") == ""
     assert embedding_text(Chunk("text", 0), "") == "text"
+
+
+def _table(rows: int) -> str:
+    header = "Item | Quantity | Unit price | Supplier"
+    lines = [f"Valve V-{i:03d} | {i % 7 + 1} | {10 + i}.50 euros | Acme Ltda" for i in range(rows)]
+    return "\n".join([header, *lines])
+
+
+def test_a_table_that_fits_is_one_unit_with_its_text() -> None:
+    table = _table(5)
+    chunks = split_text(f"Parts bought this year.\n\n{table}\n\nAll were delivered.")
+    assert len(chunks) == 1 and table in chunks[0]
+
+
+def test_a_long_table_is_cut_between_rows_with_its_header_on_every_piece() -> None:
+    table = _table(80)
+    header, *rows = table.split("\n")
+    before = "Intro. " + "word " * 150
+    chunks = split_text(f"{before}\n\n{table}\n\nAfter the table. " + "word " * 150)
+    pieces = [c for c in chunks if header in c]
+    assert len(pieces) > 3
+    sizes = ChunkSizes()
+    for piece in pieces:
+        assert piece.startswith(header)  # no overlap from the text or the previous rows
+        assert len(piece) <= sizes.maximum
+        assert all(line == header or line in rows for line in piece.split("\n"))
+    found = [line for piece in pieces for line in piece.split("\n")[1:]]
+    assert found == rows  # every row once, whole, in order
+    assert not chunks[-1].startswith("Valve")  # the text after the table carries no row
+
+
+def test_a_table_row_longer_than_a_chunk_is_cut_at_words() -> None:
+    long_row = "Notes | " + " ".join(f"n{i}" for i in range(600))
+    table = "\n".join(["Field | Value", "Name | Pump", long_row, "Owner | Maria"])
+    chunks = split_text(table)
+    assert all(len(c) <= ChunkSizes().maximum for c in chunks)
+    assert "Name | Pump" in chunks[0] and "Owner | Maria" in chunks[-1]
+    assert "n599" in "".join(chunks)

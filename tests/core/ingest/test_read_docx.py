@@ -8,6 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from desktop.core.chunking import chunk_document
 from desktop.core.ingest import read_document
 from desktop.errors import UnreadableFileError
 
@@ -116,3 +117,22 @@ def test_empty_word_document_has_no_text(tmp_path: Path) -> None:
     path = tmp_path / "empty.docx"
     docx.Document().save(str(path))
     assert _reason(path) == "no text found"
+
+
+def test_a_long_word_table_is_chunked_between_rows_under_its_header(tmp_path: Path) -> None:
+    d = docx.Document()
+    d.add_heading("Inventory", level=1)
+    table = d.add_table(rows=61, cols=3)
+    for col, name in enumerate(("Part", "Stock", "Shelf")):
+        table.cell(0, col).text = name
+    for row in range(1, 61):
+        for col, value in enumerate((f"Bearing B{row:02d}", str(row * 3), f"Aisle {row % 9}")):
+            table.cell(row, col).text = value
+    path = tmp_path / "inventory.docx"
+    d.save(str(path))
+    chunks = chunk_document(read_document(path))
+    with_rows = [c for c in chunks if "Bearing" in c.text]
+    assert len(with_rows) > 1  # too long for one chunk
+    assert all(c.text.startswith("Part | Stock | Shelf\n") for c in with_rows[1:])
+    rows = [line for c in with_rows for line in c.text.split("\n") if line.startswith("Bearing")]
+    assert rows == [f"Bearing B{r:02d} | {r * 3} | Aisle {r % 9}" for r in range(1, 61)]
