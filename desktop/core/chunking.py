@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from desktop.core.types import Chunk, Document
+from desktop.core.types import CELL_SEPARATOR, Chunk, Document
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;:])\s+")
@@ -55,9 +55,6 @@ def _hard_split(text: str, size: int) -> Iterator[str]:
         start = cut + 1 if text[cut : cut + 1] == " " else cut
     if start < n:
         yield text[start:]
-
-
-CELL_SEPARATOR = " | "  # how the readers join a table row's cells
 
 
 def _runs(lines: list[str]) -> Iterator[tuple[list[str], bool]]:

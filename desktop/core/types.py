@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# How every reader writes a table row: its cells joined by this, one row a line. The
+# chunker recognises tables by it and keeps their rows whole under their header.
+CELL_SEPARATOR = " | "
+
 
 @dataclass(frozen=True)
 class Section:

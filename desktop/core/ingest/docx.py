@@ -26,7 +26,7 @@ from lxml import etree
 from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.sections import SectionBuilder
 from desktop.core.ingest.sniff import OLE2, RTF, ZIP, read_head, sniff
-from desktop.core.types import Document
+from desktop.core.types import CELL_SEPARATOR, Document
 from desktop.errors import UnreadableFileError
 
 logger = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def _table_lines(tbl_element: Any, parent: Any) -> list[str]:
             if text:
                 cells.append(text)
         if cells:
-            lines.append(" | ".join(cells))
+            lines.append(CELL_SEPARATOR.join(cells))
         lines.extend(nested)
     return lines
 

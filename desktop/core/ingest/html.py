@@ -18,7 +18,7 @@ from bs4.element import CData, NavigableString, PageElement, Tag
 from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.sections import SectionBuilder
 from desktop.core.ingest.text import NOT_TEXT, binary_reason, bom_encoding, decode_bytes
-from desktop.core.types import Document
+from desktop.core.types import CELL_SEPARATOR, Document
 from desktop.errors import UnreadableFileError
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,10 @@ def _hidden(tag: Tag) -> bool:
 
 def _clean(text: str) -> str:
     """Turn cell marks into "a | b" rows and strip the spaces HTML layout leaves."""
-    lines = (_CELL_RUN.sub(" | ", line).strip().strip("|").strip() for line in text.split("\n"))
+    lines = (
+        _CELL_RUN.sub(CELL_SEPARATOR, line).strip().strip("|").strip()
+        for line in text.split("\n")
+    )
     return "\n".join(lines)
 
 

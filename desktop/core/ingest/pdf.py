@@ -10,6 +10,7 @@ import itertools
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.ocr import OCR_OFF, OcrOptions, OcrUnavailable, ocr_engine
 from desktop.core.ingest.sections import PATH_SEPARATOR
 from desktop.core.ingest.sniff import PDF, find_pdf_header, read_head, sniff
-from desktop.core.types import Document, Section
+from desktop.core.types import CELL_SEPARATOR, Document, Section
 from desktop.errors import UnreadableFileError
 
 logger = logging.getLogger(__name__)
@@ -106,6 +107,16 @@ def _same_row(a: Box, b: Box) -> bool:
     return height > 0 and overlap > 0.5 * height and b[0] >= a[2] - 1.0
 
 
+# A gap this many times the line's height between two pieces of one row is a column
+# gap, not a word space: the row is a table's (or a form's) and the pieces are cells.
+# Justified text stretches its spaces to a fraction of a line height.
+_CELL_GAP = 0.9
+
+
+def _is_cell_gap(a: Box, b: Box) -> bool:
+    return b[0] - a[2] >= _CELL_GAP * min(a[3] - a[1], b[3] - b[1])
+
+
 # What typography says a heading is, where the PDF has no outline (or for the
 # sub-headings below its entries): a short block set larger than the page's body text,
 # or a short single line all in bold.
@@ -177,6 +188,12 @@ def _layout(
 
     Returns the pieces (joined, they are the page's text) and, for each heading,
     the index of the piece it starts at with the heading's text.
+
+    Tables come out as the other readers write them (`_mark_tables`): where three
+    or more consecutive rows have pieces a column gap apart, mostly as many as each
+    other, their cells are joined by " | " and the rows stay one block (one line
+    each), which the chunker keeps together under the header row. The cells of a
+    bold header row are then not section headings.
     """
     data: dict[str, Any] = page.get_text("dict", flags=_FLAGS, textpage=textpage)
     blocks = [b for b in data.get("blocks", ()) if b.get("type", 0) == 0]
@@ -186,6 +203,7 @@ def _layout(
         headings = {}  # a title page or a slide, mostly large or bold: no structure to read
     out: list[str] = []
     cuts: list[tuple[int, str]] = []
+    rows: list[_Row] = [_Row(0)]
     prev: Box | None = None
     for block in blocks:
         first_line = True
@@ -198,18 +216,70 @@ def _layout(
             dx, dy = line.get("dir", (1.0, 0.0))
             horizontal = dx > 0 and abs(dy) < 1e-3
             if prev is not None and horizontal and _same_row(prev, bbox):
+                if _is_cell_gap(prev, bbox):
+                    rows[-1].cell_gaps.append(len(out))
                 out.append(" ")
             elif not first_line and _HYPHEN_END.search(out[-1]) and text[:1].islower():
                 out[-1] = out[-1].rstrip()[:-1]  # "adip-" + "iscing" -> "adipiscing"
             else:
                 if out:
                     out.append("\n\n" if first_line else "\n")
+                    rows.append(_Row(len(out) - 1))
                 if first_line and headings.get(id(block)):
                     cuts.append((len(out), headings[id(block)]))
             out.append(text)
             prev = bbox if horizontal else None
             first_line = False
-    return out, cuts
+    return out, _mark_tables(out, cuts, rows)
+
+
+@dataclass
+class _Row:
+    """One visual row of `_layout`'s output: where it starts, where its column gaps are."""
+
+    start: int  # index of the line break before it (0 for the page's first row)
+    cell_gaps: list[int] = field(default_factory=list)  # indices of the " " between cells
+
+
+_TABLE_MIN_ROWS = 3  # rows with column gaps in a row before they count as a table
+_TABLE_SAME_CELLS = 0.8  # share of those rows that must have the same number of cells
+
+
+def _tables(rows: list[_Row]) -> Iterator[list[_Row]]:
+    """Runs of consecutive rows that form a table: enough of them, most with as many
+    cells as each other. A lone row with a gap (the foot of two columns, a form field)
+    is not one, nor rows whose gaps fall anywhere (tight columns read unevenly)."""
+    run: list[_Row] = []
+    for row in [*rows, _Row(-1)]:  # the sentinel ends the last run
+        if row.cell_gaps:
+            run.append(row)
+            continue
+        if len(run) >= _TABLE_MIN_ROWS:
+            counts = [len(r.cell_gaps) for r in run]
+            common = max(set(counts), key=counts.count)
+            if counts.count(common) >= _TABLE_SAME_CELLS * len(run):
+                yield run
+        run = []
+
+
+def _mark_tables(
+    out: list[str], cuts: list[tuple[int, str]], rows: list[_Row]
+) -> list[tuple[int, str]]:
+    """Write the tables' rows as the other readers do (cells joined by " | ", one row
+    a line, no blank line inside the table), in `out`; return the heading cuts that
+    do not fall inside a table (a bold header row is not a section heading)."""
+    ends = {id(row): following.start for row, following in itertools.pairwise(rows)}
+    inside: list[tuple[int, int]] = []
+    for table in _tables(rows):
+        for n, row in enumerate(table):
+            for gap in row.cell_gaps:
+                out[gap - 1] = out[gap - 1].rstrip()
+                out[gap] = CELL_SEPARATOR
+                out[gap + 1] = out[gap + 1].lstrip()
+            if n > 0 and out[row.start] == "\n\n":
+                out[row.start] = "\n"
+            inside.append((row.start, ends.get(id(row), len(out))))
+    return [(at, heading) for at, heading in cuts if not any(a <= at < b for a, b in inside)]
 
 
 def _clean(text: str) -> str:

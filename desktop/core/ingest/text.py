@@ -18,7 +18,7 @@ import charset_normalizer
 from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.sections import SectionBuilder
 from desktop.core.ingest.sniff import HEAD_SIZE, HTML, RTF, sniff
-from desktop.core.types import Document, Section
+from desktop.core.types import CELL_SEPARATOR, Document, Section
 from desktop.errors import UnreadableFileError
 
 logger = logging.getLogger(__name__)
@@ -297,7 +297,7 @@ def parse_markdown(text: str) -> tuple[str, tuple[Section, ...]]:
         line = _BULLET.sub(r"\1- ", _QUOTE.sub("", raw))
         stripped = line.strip()
         if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
-            line = " | ".join(cell.strip() for cell in stripped[1:-1].split("|"))
+            line = CELL_SEPARATOR.join(cell.strip() for cell in stripped[1:-1].split("|"))
         out.add(_plain_inline(line))
     if not title:
         title = out.first_h1

@@ -9,6 +9,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from desktop.core.chunking import chunk_document
 from desktop.core.ingest import read_document
 from desktop.errors import UnreadableFileError
 
@@ -165,3 +166,59 @@ def test_random_bytes_named_pdf_is_damaged(tmp_path: Path) -> None:
         read_document(path)
 
     assert caught.value.reason == "damaged PDF"
+
+
+def _table_pdf(path: Path, rows: int) -> Path:
+    """A ruled table between two paragraphs, its header row in bold."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 60), "Parts bought this year, with their suppliers.", fontsize=10)
+    x = [72, 200, 300, 450]
+    top, height = 80, 14
+    data = [["Part", "Quantity", "Supplier"]] + [
+        [f"Valve V-{i:02d}", str(i * 3), "Acme Ltda" if i % 2 else "Brasil Peças"]
+        for i in range(1, rows + 1)
+    ]
+    for r, row in enumerate(data):
+        for c, cell in enumerate(row):
+            font = "hebo" if r == 0 else "helv"
+            page.insert_text((x[c] + 4, top + r * height + 11), cell, fontsize=10, fontname=font)
+    for r in range(len(data) + 1):
+        page.draw_line((x[0], top + r * height), (x[-1], top + r * height))
+    for c in x:
+        page.draw_line((c, top), (c, top + len(data) * height))
+    bottom = top + len(data) * height + 30
+    page.insert_text((72, bottom), "All parts were delivered in April.", fontsize=10)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+def test_a_pdf_tables_rows_keep_their_cells_apart_and_stay_together(tmp_path: Path) -> None:
+    document = read_document(_table_pdf(tmp_path / "parts.pdf", rows=45))
+    text = "\n\n".join(s.text for s in document.sections)
+    supplier = {1: "Acme Ltda", 0: "Brasil Peças"}
+    rows = [f"Valve V-{i:02d} | {i * 3} | {supplier[i % 2]}" for i in range(1, 46)]
+    table = "\n".join(["Part | Quantity | Supplier", *rows])
+    assert table in text  # cells apart, one row a line, no blank line inside the table
+    assert [s.heading for s in document.sections] == [""]  # the bold header is no heading
+    # and the chunker cuts it between rows, the header opening every piece
+    pieces = [c.text for c in chunk_document(document) if "Valve" in c.text]
+    assert len(pieces) > 1
+    assert all(p.split("\n")[0] == "Part | Quantity | Supplier" for p in pieces[1:])
+    found = [line for p in pieces for line in p.split("\n") if line.startswith("Valve")]
+    assert found == rows
+
+
+def test_justified_text_and_word_gaps_are_not_cells(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    # two pieces of one row a few points apart: a wide word space, not a column
+    page.insert_text((72, 72), "The boiler in building C", fontsize=10)
+    page.insert_text((72 + pymupdf.get_text_length("The boiler in building C ", fontsize=10) + 4,
+                      72), "was inspected in March.", fontsize=10)  # fmt: skip
+    path = tmp_path / "justified.pdf"
+    doc.save(path)
+    doc.close()
+    text = read_document(path).sections[0].text
+    assert "|" not in text and "building C" in text and "was inspected" in text
