@@ -44,13 +44,11 @@ from desktop.core.support import best_support, coverage
 from desktop.core.types import Answer
 from desktop.core.words import fold
 from desktop.errors import ArquivoError
+from desktop.services.beir import CorpusDocument, Dataset, load_dataset
 from desktop.services.evaluation import (
-    CorpusDocument,
-    Dataset,
     EvalProgress,
     ProgressCallback,
     index_corpus,
-    load_dataset,
     machine_info,
     write_corpus_files,
 )

@@ -1,18 +1,14 @@
 """Measure retrieval quality on a public benchmark in BEIR layout, through the real path.
 
-A dataset folder holds `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl`
-(`_id`, `text`) and `qrels.tsv` (query id, document id, relevance, with a header
-line). Every corpus entry becomes a plain-text file that the normal `Indexer`
-indexes into the workspace's collection; every query goes through
-`Assistant.search`, and the retrieved chunks map back to document ids through
-their file names. Two references run in the same process on the same
-documents and queries, so that ratios to them do not depend on the machine or
-its load: BM25 (`bm25s`, Lucene variant, k1 1.5, b 0.75, lower-case word
-tokens, no stemming) and bare dense search with the workspace's embedding
-model (each document's whole text embedded once, exact cosine). Metrics are
-BEIR's, computed by trec_eval (`pytrec-eval-terrier`): nDCG@k with graded gains,
-recall@k, and the reciprocal rank of the first relevant document within the top
-k (MRR@k).
+A dataset is a folder in BEIR layout (`beir`). Every corpus entry becomes a
+plain-text file that the normal `Indexer` indexes into the workspace's
+collection; every query goes through `Assistant.search`, and the retrieved
+chunks map back to document ids through their file names. Two references run
+in the same process on the same documents and queries, so that ratios to them
+do not depend on the machine or its load: BM25 (`bm25s`, Lucene variant, k1
+1.5, b 0.75, lower-case word tokens, no stemming) and bare dense search with
+the workspace's embedding model (each document's whole text embedded once,
+exact cosine). Metrics are BEIR's (`beir.score_run`, trec_eval).
 
 Embedding a corpus is the slow part (SciFact's 5,183 abstracts take about ten
 minutes on 2 quiet cores, hours on busy ones), so a run can keep its data
@@ -33,10 +29,9 @@ import logging
 import os
 import platform
 import re
-import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from importlib import metadata
 from pathlib import Path
@@ -50,6 +45,15 @@ from desktop.core.embedding import Embedder
 from desktop.core.store import FTS_LANGUAGES
 from desktop.core.types import FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError
+from desktop.services.beir import (
+    CorpusDocument,
+    EvalQuery,
+    QueryScores,
+    load_dataset,
+    mean_scores,
+    score_run,
+    unique_ids,
+)
 from desktop.services.workspace import Workspace
 
 logger = logging.getLogger(__name__)
@@ -66,167 +70,6 @@ _METRICS = ("ndcg", "recall", "mrr")
 _PACKAGES = (
     "fastembed", "onnxruntime", "lancedb", "pyarrow", "numpy", "bm25s", "pytrec-eval-terrier",
 )  # fmt: skip
-
-
-# The data set
-
-
-@dataclass(frozen=True)
-class CorpusDocument:
-    id: str
-    title: str
-    text: str
-
-    @property
-    def content(self) -> str:
-        """What the document's file holds: the title, a blank line, the text."""
-        return f"{self.title}\n\n{self.text}" if self.title.strip() else self.text
-
-
-@dataclass(frozen=True)
-class EvalQuery:
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    documents: tuple[CorpusDocument, ...]
-    queries: tuple[EvalQuery, ...]  # only queries with at least one relevant document
-    qrels: Mapping[str, Mapping[str, int]]  # query id -> document id -> relevance
-
-    @property
-    def judgements(self) -> int:
-        return sum(len(docs) for docs in self.qrels.values())
-
-
-def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as exc:
-        raise ArquivoError(f"cannot read {path}: {exc.strerror}", "is it a BEIR dataset?") from exc
-    with handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ArquivoError(f"{path}, line {number}: not JSON ({exc.msg})") from exc
-            if not isinstance(row, dict) or "_id" not in row:
-                raise ArquivoError(f"{path}, line {number}: an object with an `_id` expected")
-            yield row
-
-
-def _read_qrels(path: Path) -> dict[str, dict[str, int]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ArquivoError(f"cannot read {path}: {exc.strerror}", "is it a BEIR dataset?") from exc
-    qrels: dict[str, dict[str, int]] = {}
-    for number, line in enumerate(lines, 1):
-        cols = line.split("\t") if "\t" in line else line.split()
-        if not cols:
-            continue
-        if number == 1 and not cols[-1].lstrip("-").isdigit():
-            continue  # the header: query-id, corpus-id, score
-        if len(cols) != 3 or not cols[2].lstrip("-").isdigit():
-            raise ArquivoError(f"{path}, line {number}: query id, document id, relevance expected")
-        qrels.setdefault(cols[0], {})[cols[1]] = int(cols[2])
-    return qrels
-
-
-def load_dataset(
-    dataset_dir: Path, *, queries_dir: Path | None = None, limit_queries: int | None = None
-) -> Dataset:
-    """Read a BEIR folder; `queries_dir` takes queries and qrels from another folder."""
-    queries_dir = queries_dir or dataset_dir
-    documents = tuple(
-        CorpusDocument(str(row["_id"]), str(row.get("title") or ""), str(row.get("text") or ""))
-        for row in _read_jsonl(dataset_dir / "corpus.jsonl")
-    )
-    known = {doc.id for doc in documents}
-    judged = _read_qrels(queries_dir / "qrels.tsv")
-    queries: list[EvalQuery] = []
-    for row in _read_jsonl(queries_dir / "queries.jsonl"):
-        relevant = judged.get(str(row["_id"]), {})
-        if any(rel > 0 and doc in known for doc, rel in relevant.items()):
-            queries.append(EvalQuery(str(row["_id"]), str(row.get("text") or "")))
-        if limit_queries is not None and len(queries) >= limit_queries:
-            break
-    if not documents or not queries:
-        raise ArquivoError(
-            f"{dataset_dir} has no documents or no judged queries",
-            "a BEIR folder holds corpus.jsonl, queries.jsonl and qrels.tsv",
-        )
-    qrels = {q.id: dict(judged[q.id]) for q in queries}
-    return Dataset(dataset_dir.resolve().name, documents, tuple(queries), qrels)
-
-
-# Metrics
-
-
-@dataclass(frozen=True)
-class QueryScores:
-    ndcg: float
-    recall: float
-    mrr: float
-
-
-def score_run(
-    qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, Sequence[str]], k: int = 10
-) -> dict[str, QueryScores]:
-    """nDCG@k, recall@k and MRR@k of each judged query, from ranked document ids.
-
-    trec_eval computes them, as in BEIR. It orders a run by score (ties by
-    document id), so ranks become strictly falling scores; a query with nothing
-    retrieved scores 0 instead of being left out of the mean.
-    """
-    try:
-        import pytrec_eval
-    except ImportError as exc:
-        raise ArquivoError(
-            "the evaluation needs the `pytrec-eval-terrier` package",
-            "`make setup` installs it",
-        ) from exc
-    scored = {
-        qid: {doc: float(k - rank) for rank, doc in enumerate(_unique(run.get(qid, ()))[:k])}
-        for qid in qrels
-    }
-    present = {qid: docs for qid, docs in scored.items() if docs}
-    judged = {qid: dict(docs) for qid, docs in qrels.items()}
-    evaluator = pytrec_eval.RelevanceEvaluator(
-        judged, {f"ndcg_cut.{k}", f"recall.{k}", "recip_rank"}
-    )
-    measured = evaluator.evaluate(present) if present else {}
-    zero = QueryScores(0.0, 0.0, 0.0)
-    return {
-        qid: QueryScores(
-            float(measured[qid][f"ndcg_cut_{k}"]),
-            float(measured[qid][f"recall_{k}"]),
-            float(measured[qid]["recip_rank"]),
-        )
-        if qid in measured
-        else zero
-        for qid in qrels
-    }
-
-
-def mean_scores(per_query: Mapping[str, QueryScores]) -> QueryScores:
-    values = list(per_query.values())
-    if not values:
-        return QueryScores(0.0, 0.0, 0.0)
-    return QueryScores(
-        statistics.fmean(v.ndcg for v in values),
-        statistics.fmean(v.recall for v in values),
-        statistics.fmean(v.mrr for v in values),
-    )
-
-
-def _unique(ids: Iterable[str]) -> list[str]:
-    """Document ids in rank order, each once (several chunks of one document)."""
-    return list(dict.fromkeys(ids))
 
 
 # Results
@@ -415,7 +258,11 @@ class DenseReference:
             np.save(cache, self._matrix)
 
     def search(self, query: str, k: int) -> list[str]:
-        scores = self._matrix @ self._embedder.embed_query(query)
+        # einsum, not `@`: a matrix product starts OpenBLAS's threads, which then spin
+        # for a while after it, and on 2 cores that time was charged to the next method
+        # measured (Arquivo's median on SciFact: 116 ms after it, 68 ms with one thread).
+        # One thread does this product in about a millisecond.
+        scores = np.einsum("ij,j->i", self._matrix, self._embedder.embed_query(query))
         top = min(k, len(scores))
         best = np.argpartition(-scores, top - 1)[:top] if top else np.zeros(0, np.int64)
         ordered = best[np.argsort(-scores[best], kind="stable")]
@@ -620,7 +467,7 @@ def _arquivo_search(
 ) -> list[str]:
     found = workspace.assistant.search(collection, query, depth)
     ids = (ids_by_name.get(Path(path).name.lower()) for hit in found.hits for path in hit.paths)
-    return _unique(doc_id for doc_id in ids if doc_id is not None)
+    return unique_ids(doc_id for doc_id in ids if doc_id is not None)
 
 
 def _run_queries(

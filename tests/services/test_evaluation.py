@@ -20,17 +20,14 @@ from desktop.cli.evaluate import add_eval_parser, cmd_eval, report_table
 from desktop.core.embedding import FastEmbedEmbedder
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
+from desktop.services.beir import QueryScores, load_dataset, mean_scores, score_run
 from desktop.services.evaluation import (
     ARQUIVO,
     BM25,
     DENSE,
     EvalProgress,
     EvalReport,
-    QueryScores,
     evaluate,
-    load_dataset,
-    mean_scores,
-    score_run,
 )
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
