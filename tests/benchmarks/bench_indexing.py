@@ -86,13 +86,16 @@ def parse_args() -> argparse.Namespace:
 
 
 def chunk_texts(files: list[Path], max_bytes: int) -> list[str]:
-    """Exactly what the indexer embeds: read_document + chunk_document, file by file."""
-    from desktop.core.chunking import chunk_document
+    """Exactly what the indexer embeds: each chunk with its document's title and its
+    heading before it (`embedding_text`), file by file."""
+    from desktop.core.chunking import chunk_document, context_title, embedding_text
     from desktop.core.ingest import read_document
 
     texts: list[str] = []
     for path in sorted(files):
-        texts.extend(c.text for c in chunk_document(read_document(path, max_bytes)))
+        document = read_document(path, max_bytes)
+        title = context_title(document)
+        texts.extend(embedding_text(c, title) for c in chunk_document(document))
     return texts
 
 
