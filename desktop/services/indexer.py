@@ -40,7 +40,7 @@ from desktop.core.types import (
     Section,
 )
 from desktop.core.walker import walk
-from desktop.errors import ArquivoError, CollectionModelError, UnreadableFileError
+from desktop.errors import ArquivoError, Cancelled, CollectionModelError, UnreadableFileError
 
 logger = logging.getLogger(__name__)
 
@@ -217,7 +217,9 @@ class Indexer:
             path = str(entry)
             counters.files_done += 1
             try:
-                outcome = self._prepare(collection, entry, known.get(path), pending)
+                outcome = self._prepare(collection, entry, known.get(path), pending, cancel)
+            except Cancelled:
+                raise
             except UnreadableFileError as exc:
                 skipped = FileSkipped(path, exc.reason)
             except Exception as exc:  # the one broad catch: a bad file never stops a run
@@ -273,6 +275,7 @@ class Indexer:
         path: Path,
         known: FileRecord | None,
         pending: dict[str, _PendingDocument],
+        cancel: CancelToken,
     ) -> str:
         """Decide what a file needs; read and chunk it when its content is new."""
         stat = path.stat()
@@ -296,7 +299,7 @@ class Indexer:
             gone = self._catalog.record_files(collection, [record])
             self._store.delete_documents(table_of(collection), sorted(gone))
             return "reused"
-        document = read_document(path, self.options.max_file_bytes, self.options.ocr)
+        document = read_document(path, self.options.max_file_bytes, self.options.ocr, cancel)
         chunks = chunk_document(document)
         if not chunks:
             raise UnreadableFileError(path, "no text found")

@@ -16,6 +16,7 @@ from typing import Any
 
 import pymupdf
 
+from desktop.core.cancel import CancelToken
 from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.ocr import OCR_OFF, OcrOptions, OcrUnavailable, ocr_engine
 from desktop.core.ingest.sections import PATH_SEPARATOR
@@ -369,7 +370,11 @@ def _is_scan(doc: pymupdf.Document, index: int, text: str) -> bool:
 
 
 def _read_scans(
-    doc: pymupdf.Document, path: Path, pages: list[tuple[int, str]], ocr: OcrOptions | None
+    doc: pymupdf.Document,
+    path: Path,
+    pages: list[tuple[int, str]],
+    ocr: OcrOptions | None,
+    cancel: CancelToken | None = None,
 ) -> tuple[list[tuple[int, str]], str]:
     """OCR the pages that are images of text; returns the pages and why any were left.
 
@@ -389,6 +394,8 @@ def _read_scans(
         return pages, e.reason
     read = list(pages)
     for i in scans:
+        if cancel is not None:
+            cancel.raise_if_cancelled()  # between pages: one takes seconds
         index = pages[i][0]
         try:
             page = doc.load_page(index)
@@ -416,7 +423,9 @@ def _not_a_pdf(path: Path, head: bytes, doc: pymupdf.Document | None) -> Unreada
     return UnreadableFileError(path, f"not a PDF (file content is {label})")
 
 
-def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
+def read_pdf(
+    path: Path, ocr: OcrOptions | None = None, cancel: CancelToken | None = None
+) -> Document:
     """Read a PDF: one Section per page that has text, page numbers 1-based.
 
     Scanned pages are read with OCR when `ocr` is enabled and Tesseract is
@@ -446,7 +455,7 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> Document:
         if not parts:
             raise UnreadableFileError(path, "damaged PDF")
         extracted = {i: _clean("\n\n".join(t for _h, t in p)) for i, p in parts.items()}
-        pages, unread = _read_scans(doc, path, list(extracted.items()), ocr)
+        pages, unread = _read_scans(doc, path, list(extracted.items()), ocr, cancel)
         for index, text in pages:
             if text != extracted[index]:
                 parts[index] = [("", text)]  # read with OCR: no typography to go by

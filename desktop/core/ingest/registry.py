@@ -14,9 +14,10 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.core.cancel import CancelToken
 from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.types import Document
-from desktop.errors import UnreadableFileError, UnsupportedFileError
+from desktop.errors import Cancelled, UnreadableFileError, UnsupportedFileError
 
 logger = logging.getLogger(__name__)
 
@@ -109,13 +110,18 @@ def _check_file(path: Path, max_bytes: int) -> None:
 
 
 def read_document(
-    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrOptions | None = None
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    ocr: OcrOptions | None = None,
+    cancel: CancelToken | None = None,
 ) -> Document:
     """Read `path` into a Document, or raise UnreadableFileError saying why not.
 
     UnsupportedFileError (a subclass) means the suffix has no reader. The returned
     document always has at least one section with text. `ocr` reads scanned PDF
-    pages (None: OCR off); only the PDF reader has pages to scan.
+    pages (None: OCR off); only the PDF reader has pages to scan. `cancel` is
+    checked between OCR pages (seconds each, so a scanned book would otherwise
+    hold a cancelled run for many minutes); `Cancelled` then propagates.
     """
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
@@ -126,10 +132,10 @@ def read_document(
         if reader is _PDF and ocr is not None:
             from desktop.core.ingest.pdf import read_pdf
 
-            document = read_pdf(path, ocr)
+            document = read_pdf(path, ocr, cancel)
         else:
             document = reader(path)
-    except UnreadableFileError:
+    except (UnreadableFileError, Cancelled):
         raise
     except OSError as e:
         raise UnreadableFileError(path, _os_reason(e)) from e

@@ -9,15 +9,19 @@ path hide the real installation (PATH, TESSDATA_PREFIX) and run everywhere.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pymupdf
 import pytest
 
+from desktop.core.cancel import CancelToken
 from desktop.core.ingest import read_document
 from desktop.core.ingest.ocr import NO_TESSERACT, OCR_OFF, OcrOptions, find_tessdata
 from desktop.core.ingest.pdf import read_pdf
-from desktop.errors import UnreadableFileError
+from desktop.core.types import FileSkipped
+from desktop.errors import Cancelled, UnreadableFileError
+from desktop.services.workspace import Workspace
 
 _INSTALLED = find_tessdata()
 requires_tesseract = pytest.mark.skipif(
@@ -164,3 +168,56 @@ def test_text_pdfs_never_run_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     document = read_document(path, ocr=OcrOptions("eng"))
     assert document.sections[0].text == "Nothing scanned here."
     assert calls == []
+
+
+class CancelAtOcrPage(CancelToken):
+    """A token 'cancelled' by the user just before the OCR of scanned page `page`:
+    the moment a person presses Cancel cannot be timed from a test, so the token
+    cancels itself at that page's check (the checks made by `_read_scans`)."""
+
+    def __init__(self, page: int) -> None:
+        super().__init__()
+        self.page = page
+        self.ocr_checks = 0
+
+    def raise_if_cancelled(self) -> None:
+        if sys._getframe(1).f_code.co_name == "_read_scans":
+            self.ocr_checks += 1
+            if self.ocr_checks >= self.page:
+                self.cancel()
+        super().raise_if_cancelled()
+
+
+@requires_tesseract
+def test_cancelling_stops_ocr_between_pages(tmp_path: Path) -> None:
+    path = tmp_path / "book.pdf"
+    doc = pymupdf.open()
+    for _ in range(3):
+        scanned_page(doc, ENGLISH)
+    doc.save(path)
+    doc.close()
+    token = CancelAtOcrPage(2)  # the first page is read, then Cancel is pressed
+    with pytest.raises(Cancelled):
+        read_document(path, ocr=OcrOptions("eng"), cancel=token)
+    assert token.ocr_checks == 2  # page 3 was never sent to Tesseract
+
+
+@requires_tesseract
+def test_a_run_cancelled_during_ocr_stops_without_skipping_the_file(
+    tmp_path: Path, workspace: Workspace
+) -> None:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    doc = pymupdf.open()
+    for _ in range(2):
+        scanned_page(doc, ENGLISH)
+    doc.save(folder / "book.pdf")
+    doc.close()
+    events: list[object] = []
+    token = CancelAtOcrPage(1)
+    with pytest.raises(Cancelled):
+        for event in workspace.indexer.index([folder], "scans", token):
+            events.append(event)
+    assert token.ocr_checks == 1
+    # the run stops: the file is not reported as unreadable ("unexpected error")
+    assert not [e for e in events if isinstance(e, FileSkipped)]
