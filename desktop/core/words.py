@@ -21,9 +21,19 @@ WORD = re.compile(r"\w+", re.UNICODE)
 PREFIX_CHARS = 5  # the fallback "stem": the first few letters of a folded word
 
 
-# The combining marks that NFKD splits off a letter ("é" -> "e" + U+0301), as a
-# `str.translate` table that deletes them. None lies above U+20000 (Unicode 15).
-_MARKS = dict.fromkeys(i for i in range(0x20000) if unicodedata.combining(chr(i)))
+class _DropMarks(dict[int, "int | None"]):
+    """A `str.translate` table that deletes combining marks (the accents NFKD splits
+    off a letter: "é" -> "e" + U+0301) and keeps every other character. It learns each
+    character the first time it meets it, so it costs nothing at import and stays in
+    C (a dict lookup) for characters already seen."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_MARKS = _DropMarks()
 
 
 def fold(text: str) -> str:
@@ -36,7 +46,7 @@ def fold(text: str) -> str:
     lowered = text.lower()
     if lowered.isascii():  # nothing to decompose
         return lowered
-    return unicodedata.normalize("NFKD", lowered).translate(_MARKS)
+    return unicodedata.normalize("NFKD", lowered).translate(_DROP_MARKS)
 
 
 # Words that say nothing about a topic, in the languages Arquivo's users write.

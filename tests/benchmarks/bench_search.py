@@ -74,6 +74,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--k", type=int, default=12, help="hits asked of Assistant.search")
     p.add_argument("--cpus", type=int, default=2, help="pin to this many CPUs (0: all)")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument(
+        "--embedding-model", default="", help="an installed embedding model (default: the setting)"
+    )
     p.add_argument("--cache", type=Path, default=RESULTS / "cache")
     p.add_argument("--out", type=Path, default=RESULTS / "search.json")
     p.add_argument("--keep", action="store_true", help="keep the temporary ARQUIVO_HOME")
@@ -543,7 +546,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ[HOME_ENV] = str(home)
     os.environ[MODELS_ENV] = str(models)
     print(f"CPUs {cpus}; temporary ARQUIVO_HOME {home}", flush=True)
-    ws = Workspace(AppPaths.resolve(), Settings())
+    settings = Settings()
+    if args.embedding_model:
+        settings = settings.replace(embedding_model=args.embedding_model)
+    ws = Workspace(AppPaths.resolve(), settings)
     try:
         passages, source = real_passages(args.data, args.real, args.seed)
         print(f"{len(passages)} real passages ({source})", flush=True)
