@@ -18,6 +18,7 @@ from desktop.core.embedding import FastEmbedEmbedder, Vector, find_embedding_spe
 from desktop.core.retrieval import (
     RetrievalConfig,
     Retriever,
+    crowded,
     embedder_min_similarity,
     knows_language,
     spread_over_files,
@@ -252,6 +253,13 @@ def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
         "book0", "book1", "book2", "book3", "note0", "book4", "book5",
     ]  # fmt: skip
     assert spread_over_files(book, per_file=4) == book  # one file: its ranking unchanged
+    # the deeper keyword search is only needed when a file is crowded: otherwise the
+    # spread ranking of any deeper list starts with the same hits in the same order
+    assert crowded([*book, note], per_file=4)
+    varied = [hit(f"doc{n % 5}", n) for n in range(20)]  # 5 files, 4 hits each
+    assert not crowded(varied, per_file=4)
+    deeper = [*varied, hit("doc0", 20), hit("doc9", 21)]
+    assert spread_over_files(deeper, per_file=4)[: len(varied)] == varied
 
 
 def test_each_embedding_model_has_its_own_cosine_threshold(models_dir: Path) -> None:
