@@ -139,8 +139,10 @@ def spread_over_files(hits: list[StoredHit], per_file: int) -> list[StoredHit]:
 def crowded(hits: list[StoredHit], per_file: int) -> bool:
     """Whether some file holds more than `per_file` of the hits.
 
-    When none does, `spread_over_files` of a deeper list begins with exactly
-    these hits, in this order, so the deeper search can be skipped.
+    When none does, `spread_over_files` of a deeper list begins with these
+    hits, in this order, so the deeper search can be skipped. (As far as the
+    keyword index ranks a short list as it ranks the head of a long one: on
+    FaQuAD one question of 449 saw two passages swap, nDCG@10 0.919 -> 0.918.)
     """
     counts: dict[str, int] = {}
     for hit in hits:
