@@ -104,8 +104,14 @@ def test_a_bad_adapter_gets_a_dialog_and_the_app_keeps_working(
         ("gemma3", "architecture gemma3 does not match the model's llama"),
         ("truncated", "truncated"),
     ):
-        with qtbot.assertNotEmitted(window.adapters_applied):
-            assert not dialog.add_adapter(adapters[bad])
+        with (
+            qtbot.assertNotEmitted(window.adapters_applied),
+            qtbot.waitSignal(dialog.adapter_checked, timeout=TIMEOUT) as checked,
+        ):
+            dialog.add_adapter(adapters[bad])
+            assert not dialog.add_adapter_button.isEnabled()  # checking, off the GUI thread
+        assert checked.args == [False]
+        qtbot.waitUntil(dialog.add_adapter_button.isEnabled, timeout=TIMEOUT)
         assert dialog.last_error is not None and dialog.last_error.isVisible()
         assert "adapter" in dialog.last_error.text() and reason in dialog.last_error.text()
         dialog.last_error.close()

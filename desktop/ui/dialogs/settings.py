@@ -37,6 +37,7 @@ from desktop.core.rerank import RERANKER_MODELS, reranker_folder
 from desktop.errors import ArquivoError
 from desktop.settings import UI_LANGUAGES, AdapterSetting, Settings
 from desktop.ui.errors import describe
+from desktop.ui.worker import Job, JobRunner
 
 SCALE_RANGE = (-4.0, 4.0)
 
@@ -78,6 +79,7 @@ class SettingsDialog(QDialog):
     """Edits a copy of the settings; `result_settings()` holds the accepted ones."""
 
     adapters_changed = Signal(object)  # tuple[AdapterSetting, ...], as now chosen
+    adapter_checked = Signal(bool)  # an added adapter file was checked: listed, or refused
 
     def __init__(
         self, settings: Settings, models_dir: Path, data_dir: Path, parent: QWidget | None = None
@@ -88,6 +90,7 @@ class SettingsDialog(QDialog):
         self._models_dir = models_dir
         self._result: Settings | None = None
         self.last_error: QMessageBox | None = None
+        self._checks = JobRunner(self)  # adapter files are checked off the GUI thread
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
@@ -162,11 +165,11 @@ class SettingsDialog(QDialog):
         self.adapter_rows: list[AdapterRow] = []
         self.adapter_list = QVBoxLayout()
         self.adapter_list.setContentsMargins(0, 0, 0, 0)
-        add_adapter = QPushButton(self.tr("Add adapter…"))
-        add_adapter.clicked.connect(lambda: self.add_adapter())
+        self.add_adapter_button = QPushButton(self.tr("Add adapter…"))
+        self.add_adapter_button.clicked.connect(lambda: self.add_adapter())
         adapters_box = QVBoxLayout()
         adapters_box.addLayout(self.adapter_list)
-        adapters_box.addWidget(add_adapter)
+        adapters_box.addWidget(self.add_adapter_button)
         for adapter in settings.lora_adapters:
             self._add_row(adapter)
 
@@ -222,10 +225,12 @@ class SettingsDialog(QDialog):
     def model_path(self) -> Path:
         return resolve_model_path(self._models_dir, self.model.text().strip())
 
-    def add_adapter(self, path: Path | None = None) -> bool:
+    def add_adapter(self, path: Path | None = None) -> None:
         """Pick an adapter file (or take `path`), check it against the model, then list it.
 
-        A file that does not fit gets an error dialog with the reason and is not listed.
+        The check reads both files' headers (about 0.2 s), so it runs off the GUI
+        thread; `adapter_checked` says how it ended. A file that does not fit gets an
+        error dialog with the reason and is not listed.
         """
         if path is None:
             name, _ = QFileDialog.getOpenFileName(
@@ -233,20 +238,37 @@ class SettingsDialog(QDialog):
                 self.tr("GGUF adapters (*.gguf);;All files (*)"),
             )  # fmt: skip
             if not name:
-                return False
+                return
             path = Path(name)
-        try:
-            check_adapter(path, self.model_path())
-        except ArquivoError as exc:
-            self._show_error(exc)
-            return False
+        chosen, model = path, self.model_path()
+        self.add_adapter_button.setEnabled(False)
+        self._checks.submit(
+            "adapter-check",
+            Job(
+                lambda _cancel: check_adapter(chosen, model),
+                on_result=lambda _info: self._list_adapter(chosen),
+                on_failed=self._refuse_adapter,
+                on_finished=lambda: self.add_adapter_button.setEnabled(True),
+            ),
+        )
+
+    def _list_adapter(self, path: Path) -> None:
         for row in self.adapter_rows:
             if Path(row.path) == path:
                 row.enabled.setChecked(True)  # already listed: switch it on
-                return True
-        self._add_row(AdapterSetting(str(path)))
-        self._adapters_changed()
-        return True
+                break
+        else:
+            self._add_row(AdapterSetting(str(path)))
+            self._adapters_changed()
+        self.adapter_checked.emit(True)
+
+    def _refuse_adapter(self, error: Exception) -> None:
+        self._show_error(error)
+        self.adapter_checked.emit(False)
+
+    def done(self, result: int) -> None:
+        self._checks.wait_all()  # a check still running ends before its thread is freed
+        super().done(result)
 
     def _add_row(self, adapter: AdapterSetting) -> None:
         row = AdapterRow(adapter, self)
