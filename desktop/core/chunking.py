@@ -59,23 +59,19 @@ def _hard_split(text: str, size: int) -> Iterator[str]:
 
 def _runs(lines: list[str]) -> Iterator[tuple[list[str], bool]]:
     """A paragraph's lines in runs: table rows (two or more lines with cells in a
-    row) and the text between them, each with whether it is a table."""
+    row; one such line, "Home | About", is text) and the text between them, each
+    with whether it is a table."""
     run: list[str] = []
     in_table = False
     for line in lines:
         row = CELL_SEPARATOR in line
         if run and row != in_table:
-            yield from _checked_run(run, in_table)
+            yield run, in_table and len(run) >= 2
             run = []
         run.append(line)
         in_table = row
     if run:
-        yield from _checked_run(run, in_table)
-
-
-def _checked_run(run: list[str], table: bool) -> Iterator[tuple[list[str], bool]]:
-    # one line with a "|" in it ("Home | About") is text, not a table
-    yield run, table and len(run) >= 2
+        yield run, in_table and len(run) >= 2
 
 
 def _table_pieces(rows: list[str], sizes: ChunkSizes) -> Iterator[str]:

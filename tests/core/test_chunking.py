@@ -125,3 +125,13 @@ def test_a_table_row_longer_than_a_chunk_is_cut_at_words() -> None:
     assert all(len(c) <= ChunkSizes().maximum for c in chunks)
     assert "Name | Pump" in chunks[0] and "Owner | Maria" in chunks[-1]
     assert "n599" in "".join(chunks)
+
+
+def test_text_around_a_table_in_one_paragraph_survives() -> None:
+    # Word sections come as one paragraph: lines joined by single line breaks
+    table = _table(80)
+    chunks = split_text(f"Parts bought this year.\n{table}\nAll were delivered in April.")
+    assert chunks[0].startswith("Parts bought this year.\nItem | Quantity")
+    assert chunks[-1].endswith("All were delivered in April.")
+    lines = [line for c in chunks for line in c.split("\n")]
+    assert [line for line in lines if line.startswith("Valve")] == table.split("\n")[1:]
