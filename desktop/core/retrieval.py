@@ -309,14 +309,21 @@ class Retriever:
         table = TableSpec(collection.table_name, collection.dim, collection.language)
         trust_vectors = self.knows_language(collection)
         vector_weight = self.vector_weight(collection)
-        text_hits = self._store.text_search(table, query, cfg.candidates)
+        vector_hits: list[StoredHit] = []
+        if vector_weight > 0:
+            if vector is None:
+                vector = embedder.embed_query(query)
+            vector_hits, text_hits = self._store.hybrid_search(
+                table, vector, query, cfg.candidates
+            )
+        else:
+            text_hits = self._store.text_search(table, query, cfg.candidates)
         if crowded(text_hits, cfg.per_file_candidates):
             # only then can deeper rows change the spread ranking's head (the deeper
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
-        vector_hits: list[StoredHit] = []
-        if vector_weight > 0 or len(text_hits) < k:
+        if vector_weight <= 0 and len(text_hits) < k:
             if vector is None:
                 vector = embedder.embed_query(query)
             vector_hits = self._store.vector_search(table, vector, cfg.candidates)

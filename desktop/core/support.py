@@ -198,7 +198,10 @@ def coverage(question: str, texts: Sequence[str], language: str) -> Coverage:
         return Coverage(0.0, 0.0)
     passage = sentence = 0
     for text in texts:
-        passage = max(passage, len(wanted & stems(content_words(text), language)))
+        held = len(wanted & stems(content_words(text), language))
+        passage = max(passage, held)
+        if held <= sentence:
+            continue  # none of its sentences can hold more than the whole passage
         for piece in split_sentences(text):
             sentence = max(sentence, len(wanted & stems(content_words(piece.text), language)))
     return Coverage(passage / len(wanted), sentence / len(wanted))

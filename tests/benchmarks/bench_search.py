@@ -384,11 +384,12 @@ def measure(
 
     # The same path again with each part timed.
     clock = Clock()
-    store = _Proxy(ws.store, clock, {"vector_search": "vector", "text_search": "fts"})
+    searches = {"hybrid_search": "searches", "vector_search": "searches", "text_search": "searches"}
+    store = _Proxy(ws.store, clock, searches)
     catalog = _Proxy(ws.catalog, clock, {"paths_for": "catalog", "get_collection": "collection"})
     embedder = _Proxy(ws.embedder, clock, {"embed_query": "embed"})
     assistant = Assistant(catalog, Retriever(embedder, store, catalog), ws.load_llm)  # type: ignore[arg-type]
-    names = ("embed", "vector", "fts", "collection", "catalog")
+    names = ("embed", "searches", "collection", "catalog")
     parts: dict[str, list[float]] = {name: [] for name in (*names, "rest")}
     for text in texts:
         clock.spent = {}
@@ -505,6 +506,8 @@ def print_table(result: dict[str, Any]) -> None:
     b = m["breakdown_in_path"]
     a = m["alone"]
     build = result["build"]
+    vector_alone = next(k for k in a if k.startswith("vector_search_") and k != "vector_search_10")
+    text_alone = next(k for k in a if k.startswith("text_search_"))
     rows = [
         ("recall@10, vector search alone (limit 10)", f"{m['recall_at_10']:.3f}", "goal >= 0.95"),
         ("recall@10, top 10 of the retriever's candidates",
@@ -513,8 +516,10 @@ def print_table(result: dict[str, Any]) -> None:
          "goal <= 50 ms"),
         ("end to end Assistant.search, p95", f"{m['end_to_end']['p95_ms']:.1f} ms", ""),
         ("  query embedding (median)", f"{b['embed']['median_ms']:.1f} ms", ""),
-        ("  vector search (median)", f"{b['vector']['median_ms']:.1f} ms", ""),
-        ("  full-text search (median)", f"{b['fts']['median_ms']:.1f} ms", ""),
+        ("  vector and full-text search, run together (median)",
+         f"{b['searches']['median_ms']:.1f} ms", ""),
+        ("    (vector search alone)", f"{a[vector_alone]['median_ms']:.1f} ms", vector_alone),
+        ("    (full-text search alone)", f"{a[text_alone]['median_ms']:.1f} ms", text_alone),
         ("  catalog: get_collection (median)", f"{b['collection']['median_ms']:.1f} ms", ""),
         ("  catalog: paths_for (median)", f"{b['catalog']['median_ms']:.1f} ms", ""),
         ("  fusion and the rest (median)", f"{b['rest']['median_ms']:.1f} ms", ""),
