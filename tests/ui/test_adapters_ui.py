@@ -79,7 +79,8 @@ def test_choose_an_adapter_switch_and_rescale_it_live_then_save(
     assert llm.llama is llama  # type: ignore[attr-defined]  # never reloaded
 
     with qtbot.assertNotEmitted(window.model_ready):
-        dialog.accept()
+        with qtbot.waitSignal(dialog.save_checked, timeout=10_000):
+            dialog.accept()
         event = switched(qtbot, window, lambda: window.apply_settings(dialog))
     assert window.ws.assistant.llm is llm
     saved = load_settings(window.ws.paths.config).lora_adapters

@@ -28,7 +28,11 @@ def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) ->
     dialog.reranker.setCurrentIndex(dialog.reranker.findData(DEFAULT_RERANKER))
     assert dialog.embedding_model.currentData() == Settings().embedding_model
     dialog.ocr_languages.setText("por")
-    dialog.accept()
+    with qtbot.waitSignal(dialog.save_checked, timeout=10_000) as saved:
+        dialog.accept()
+        # the files are checked off the GUI thread: Save waits, nothing is taken yet
+        assert not dialog.save_button.isEnabled() and dialog.result_settings() is None
+    assert saved.args == [True] and dialog.save_button.isEnabled()
     window.apply_settings(dialog)
     assert window.last_notice is not None and "restart" in window.last_notice.text()
     window.close()
@@ -49,9 +53,26 @@ def test_a_bad_ocr_language_value_keeps_the_dialog_open(
     dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
     qtbot.addWidget(dialog)
     dialog.ocr_languages.setText("portuguese; rm -rf")
-    dialog.accept()
+    with qtbot.waitSignal(dialog.save_checked, timeout=10_000) as saved:
+        dialog.accept()
+    assert saved.args == [False]
     assert dialog.result_settings() is None
     assert "ocr_languages" in dialog.error.text()
+
+
+def test_cancel_while_save_checks_the_files_keeps_the_old_settings(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
+    qtbot.addWidget(dialog)
+    dialog.temperature.setValue(0.9)
+    dialog.accept()
+    dialog.reject()  # before the check has reported back
+    with qtbot.assertNotEmitted(dialog.save_checked, wait=500):
+        pass
+    assert dialog.result() == SettingsDialog.DialogCode.Rejected
+    assert dialog.result_settings() is None
 
 
 def test_a_bad_gguf_is_refused_and_the_app_keeps_working(
@@ -63,7 +84,9 @@ def test_a_bad_gguf_is_refused_and_the_app_keeps_working(
     dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
     qtbot.addWidget(dialog)
     dialog.model.setText(str(bad))
-    dialog.accept()
+    with qtbot.waitSignal(dialog.save_checked, timeout=10_000) as saved:
+        dialog.accept()
+    assert saved.args == [False]
     assert dialog.result_settings() is None  # refused: the dialog stays open
     assert "cannot be used" in dialog.error.text() and "GGUF" in dialog.error.text()
 

@@ -80,6 +80,7 @@ class SettingsDialog(QDialog):
 
     adapters_changed = Signal(object)  # tuple[AdapterSetting, ...], as now chosen
     adapter_checked = Signal(bool)  # an added adapter file was checked: listed, or refused
+    save_checked = Signal(bool)  # Save's checks ended: the settings taken, or the reason shown
 
     def __init__(
         self, settings: Settings, models_dir: Path, data_dir: Path, parent: QWidget | None = None
@@ -90,7 +91,9 @@ class SettingsDialog(QDialog):
         self._models_dir = models_dir
         self._result: Settings | None = None
         self.last_error: QMessageBox | None = None
-        self._checks = JobRunner(self)  # adapter files are checked off the GUI thread
+        self._checks = JobRunner(self)  # model and adapter files are checked off the GUI thread
+        self._saving = False
+        self._cancelled = False
         self.error = QLabel()
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
@@ -191,6 +194,7 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -297,24 +301,54 @@ class SettingsDialog(QDialog):
         box.open()  # window-modal, without blocking the event loop
         self.last_error = box
 
-    def check_adapters(self) -> bool:
-        """Every adapter switched on still fits the chosen model (the model may have changed)."""
-        for adapter in self.chosen_adapters():
-            if not adapter.enabled:
-                continue
-            try:
-                check_adapter(Path(adapter.path), self.model_path())
-            except ArquivoError as exc:
-                self.error.setText(describe(exc))
-                return False
-        return True
-
     def chosen_data_dir(self) -> Path:
         return Path(self.data_dir.text().strip()).expanduser()
 
     def accept(self) -> None:
-        if not self.check_model() or not self.check_adapters():
-            return  # keep the dialog open, with the reason shown
+        """Save: check the model and the adapters switched on, then take the settings.
+
+        The checks read the files' headers (180-230 ms with an adapter), so they run
+        off the GUI thread with Save disabled; `save_checked` says how they ended. A
+        file that does not fit keeps the dialog open with the reason.
+        """
+        if self._saving:
+            return
+        models_dir, model = self._models_dir, self.model.text().strip()
+        adapters = [Path(a.path) for a in self.chosen_adapters() if a.enabled]
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self._checks.submit(
+            "save-check",
+            Job(
+                lambda _cancel: _check_files(models_dir, model, adapters),
+                on_result=lambda _none: self._take_settings(),
+                on_failed=self._refuse_save,
+                on_finished=lambda: self._saved(),
+            ),
+        )
+
+    def _saved(self, accepted: bool | None = None) -> None:
+        """Save's checks are over: Save works again; `accepted` (if said) is reported."""
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if accepted is not None:
+            self.save_checked.emit(accepted)
+
+    def _refuse_save(self, error: Exception) -> None:
+        if isinstance(error, _ModelRefusedError):
+            reason = str(error.message)
+            self.error.setText(self.tr("This model cannot be used: {reason}").format(reason=reason))
+        else:
+            self.error.setText(describe(error))
+        self._saved(accepted=False)
+
+    def reject(self) -> None:
+        self._cancelled = True  # a Save check still running must not accept afterwards
+        super().reject()
+
+    def _take_settings(self) -> None:
+        if self._cancelled:
+            return
         try:
             self._result = self._settings.replace(
                 chat_model=self.model.text().strip(),
@@ -331,8 +365,26 @@ class SettingsDialog(QDialog):
             )
         except ArquivoError as exc:
             self.error.setText(str(exc))
+            self._saved(accepted=False)
             return
+        self.error.setText("")
         super().accept()
+        self._saved(accepted=True)
 
     def result_settings(self) -> Settings | None:
         return self._result
+
+
+class _ModelRefusedError(ArquivoError):
+    """The chat model failed Save's check (its message is the reason)."""
+
+
+def _check_files(models_dir: Path, model: str, adapters: list[Path]) -> None:
+    """Save's checks, off the GUI thread: the model's header, then each adapter against it."""
+    try:
+        path = resolve_model_path(models_dir, model)
+        inspect_gguf(path)
+    except ArquivoError as exc:
+        raise _ModelRefusedError(str(exc)) from exc
+    for adapter in adapters:
+        check_adapter(adapter, path)
