@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.embedding import Embedder, Vector, find_embedding_spec
-from desktop.core.language import question_language
+from desktop.core.language import passage_language, question_language
 from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.support import coverage
@@ -109,14 +109,15 @@ class SearchResult:
 
 
 def rrf_fuse(
-    rankings: list[tuple[list[StoredHit], float]], k: int
+    rankings: Sequence[tuple[list[StoredHit], float | Sequence[float]]], k: int
 ) -> list[tuple[StoredHit, float]]:
-    """Reciprocal rank fusion of several rankings, each with a weight."""
+    """Reciprocal rank fusion of several rankings, each with a weight (or one per row)."""
     scores: dict[str, float] = {}
     rows: dict[str, StoredHit] = {}
     for ranking, weight in rankings:
-        for rank, hit in enumerate(ranking):
-            scores[hit.chunk_id] = scores.get(hit.chunk_id, 0.0) + weight / (k + rank + 1)
+        weights = [weight] * len(ranking) if isinstance(weight, (int, float)) else weight
+        for rank, (hit, w) in enumerate(zip(ranking, weights, strict=True)):
+            scores[hit.chunk_id] = scores.get(hit.chunk_id, 0.0) + w / (k + rank + 1)
             rows.setdefault(hit.chunk_id, hit)
     order = sorted(scores, key=lambda cid: scores[cid], reverse=True)
     return [(rows[cid], scores[cid]) for cid in order]
@@ -233,12 +234,13 @@ class Retriever:
             return self._embedder
         return self._embedder_for(collection)
 
-    def knows_language(self, collection: Collection) -> bool:
-        """Whether the embedding model was trained on the collection's language."""
+    def knows_language(self, collection: Collection, language: str | None = None) -> bool:
+        """Whether the collection's embedding model was trained on `language`
+        (by default the collection's)."""
         languages = self._languages
         if collection.embedding_model != self._embedder.name and self._embedder_for is not None:
             languages = embedder_languages(self.embedder_of(collection))
-        return knows_language(languages, collection.language)
+        return knows_language(languages, language or collection.language)
 
     def reranks(self, collection: Collection) -> bool:
         """Whether the reranker (if any) reorders this collection's passages.
@@ -252,7 +254,7 @@ class Retriever:
 
     def _asked_across_languages(self, query: str, collection: Collection) -> bool:
         """Whether the question is in another language than the collection's, where
-        the embedding model does not know the collection's.
+        the embedding model does not know one of the two.
 
         Then the gate has little to go on: most of the question's words cannot be in
         the passages, and the cosine is not trusted. The words that cross languages
@@ -264,15 +266,50 @@ class Retriever:
         return (
             asked_in is not None
             and asked_in != collection.language
-            and not self.knows_language(collection)
+            and not (
+                self.knows_language(collection) and self.knows_language(collection, asked_in)
+            )
         )
 
-    def vector_weight(self, collection: Collection) -> float:
-        """The weight of the vector ranking in this collection's fusion."""
+    def vector_weight(self, collection: Collection, language: str | None = None) -> float:
+        """The weight of the vector ranking's votes for passages in `language` (by
+        default the collection's)."""
         cfg = self.config
-        if not self.knows_language(collection):
+        language = language or collection.language
+        if not self.knows_language(collection, language):
             return cfg.foreign_vector_weight
-        return dict(cfg.language_vector_weights).get(collection.language, cfg.vector_weight)
+        return dict(cfg.language_vector_weights).get(language, cfg.vector_weight)
+
+    def _vector_votes(
+        self, collection: Collection, query: str
+    ) -> tuple[bool, Callable[[StoredHit], tuple[float, bool]]]:
+        """Whether the vector ranking votes at all on this question; and per passage,
+        how much its vote weighs and whether its cosine can vouch for the passage.
+
+        Per passage, by the language it is written in: a collection holds what its
+        owner wrote, often English and Portuguese side by side, while its keyword
+        index has one language. An English model's ranking counts for the English
+        passages and not for the Portuguese ones, whichever language the collection
+        was detected as. A question clearly written in a language the model does not
+        know gets no vote from the vectors at all: its embedding is close to noise
+        for every passage.
+        """
+        asked_in = question_language(query)
+        heard = asked_in is None or self.knows_language(collection, asked_in)
+        by_language: dict[str, tuple[float, bool]] = {}
+
+        def vote(hit: StoredHit) -> tuple[float, bool]:
+            if not heard:
+                return 0.0, False
+            language = passage_language(hit.text, collection.language)
+            if language not in by_language:
+                by_language[language] = (
+                    self.vector_weight(collection, language),
+                    self.knows_language(collection, language),
+                )
+            return by_language[language]
+
+        return heard, vote
 
     def search_many(
         self, collections: Sequence[Collection], query: str, k: int
@@ -307,10 +344,9 @@ class Retriever:
                 f"but {embedder.name!r} is loaded",
             )  # fmt: skip
         table = TableSpec(collection.table_name, collection.dim, collection.language)
-        trust_vectors = self.knows_language(collection)
-        vector_weight = self.vector_weight(collection)
+        heard, vote = self._vector_votes(collection, query)
         vector_hits: list[StoredHit] = []
-        if vector_weight > 0:
+        if heard and self.vector_weight(collection) > 0:
             if vector is None:
                 vector = embedder.embed_query(query)
             vector_hits, text_hits = self._store.hybrid_search(
@@ -323,26 +359,40 @@ class Retriever:
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
-        if vector_weight <= 0 and len(text_hits) < k:
-            if vector is None:
-                vector = embedder.embed_query(query)
+        if vector is None and (
+            len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)
+        ):
+            # too few keyword matches, or some in a language the model knows (a
+            # collection detected as Portuguese holding English files)
+            vector = embedder.embed_query(query)
             vector_hits = self._store.vector_search(table, vector, cfg.candidates)
-        if vector_weight > 0:
-            rankings = [(vector_hits, vector_weight), (text_hits, cfg.text_weight)]
-        else:
+        votes = [vote(h) for h in vector_hits]
+        weights = [weight for weight, _ in votes]
+        tail: list[StoredHit] = []
+        if len(text_hits) < k:
             # Too few keyword matches (a question in another language, or in other
-            # words): the weak vector ranking continues the keyword ranking, after it.
+            # words): the vector matches that get no vote continue the keyword
+            # ranking, after it.
             found = {h.chunk_id for h in text_hits}
-            tail = [h for h in vector_hits if h.chunk_id not in found]
-            rankings = [(text_hits + tail, cfg.text_weight)]
+            tail = [h for h, w in zip(vector_hits, weights, strict=True) if w <= 0]
+            tail = [h for h in tail if h.chunk_id not in found]
+        rankings: list[tuple[list[StoredHit], float | Sequence[float]]] = [
+            (text_hits + tail, cfg.text_weight)
+        ]
+        if any(w > 0 for w in weights):
+            rankings.insert(0, (vector_hits, weights))
         # Scaled by the weights in play, so that a passage first in every ranking scores
         # 1/(k+1) in any collection: `search_many` compares scores across collections,
         # and one searched by keywords alone must not lose to one where two rankings add up.
-        total = sum(weight for _, weight in rankings if weight > 0) or 1.0
-        fused = [(hit, score / total) for hit, score in rrf_fuse(rankings, cfg.rrf_k)]
+        total = cfg.text_weight + max(weights, default=0.0) or 1.0
+        # a passage that no ranking voted for (a vector match in a language the model
+        # does not know) is not a result
+        fused = [(hit, score / total) for hit, score in rrf_fuse(rankings, cfg.rrf_k) if score > 0]
         if self._reranker is not None and self.reranks(collection):
             fused = rerank_head(self._reranker, query, fused, self._rerank_depth)
         similarity = {h.chunk_id: h.score for h in vector_hits}
+        # The cosine only vouches for a passage in a language the model knows.
+        vouched = {h.chunk_id for h, (_, known) in zip(vector_hits, votes, strict=True) if known}
         paths = self._catalog.paths_for(collection, {h.doc_hash for h, _ in fused})
         kept: list[tuple[StoredHit, float, list[str], set[str]]] = []
         past_full = 0  # rows read once `k` passages are kept: only their twins matter then
@@ -380,10 +430,12 @@ class Retriever:
             for row, score, row_paths, _ in kept
         ]
         best_similarity = max((similarity.get(h.chunk_id, 0.0) for h in hits), default=0.0)
+        best_vouched = max(
+            (similarity[h.chunk_id] for h in hits if h.chunk_id in vouched), default=0.0
+        )
         held = coverage(query, [h.text for h in hits], collection.language).score
-        # The cosine only vouches for a passage when the model knows the language.
         min_similarity = embedder_min_similarity(embedder, cfg.min_similarity)
-        on_topic = trust_vectors and best_similarity >= min_similarity
+        on_topic = best_vouched >= min_similarity
         relevant = bool(hits) and (
             on_topic
             or held >= cfg.min_keyword_coverage

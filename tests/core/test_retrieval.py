@@ -242,6 +242,58 @@ def test_across_collections_a_keyword_only_collection_is_not_outscored(
     assert result.hits[0].score == pytest.approx(1 / (RetrievalConfig().rrf_k + 1))
 
 
+@pytest.fixture(scope="module")
+def mixed(indexed: Workspace) -> Collection:
+    """One collection holding the Portuguese and the English files: detected Portuguese."""
+    folder = indexed.paths.home / "mixed"
+    folder.mkdir()
+    for file_name, text in {**PORTUGUESE, **ENGLISH}.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+    list(indexed.indexer.index([folder], "mixed"))
+    found = collection(indexed, "mixed")
+    assert found.language == "Portuguese"
+    return found
+
+
+def test_a_mixed_collection_ranks_its_english_passages_by_meaning(
+    indexed: Workspace, mixed: Collection, embedder: FastEmbedEmbedder
+) -> None:
+    """The English files of a collection detected as Portuguese keep the English model's
+    ranking and its cosine: a question sharing no word with its passage is found and
+    answered (it was refused when the collection's language decided for every file)."""
+    result = retriever(indexed, embedder).search(mixed, "Where do we store the teapot?", 4)
+    assert result.hits[0].path.endswith("kettle.txt")
+    assert result.relevant
+    # nothing voted for the Portuguese passages: with no keyword match at all they
+    # only continue the ranking, after every English one
+    names = [Path(h.path).name for h in result.hits]
+    assert [n in ENGLISH for n in names] == [True, True, False, False]
+
+
+def test_a_portuguese_question_in_a_mixed_collection_gets_no_vote_from_the_vectors(
+    indexed: Workspace, mixed: Collection, embedder: FastEmbedEmbedder
+) -> None:
+    """An English model's embedding of a Portuguese question is close to noise: it
+    must not vote the English passages in beside the keyword matches."""
+    question = "Quantos livros a biblioteca empresta por estudante?"  # two files match
+    result = retriever(indexed, embedder).search(mixed, question, 2)
+    assert [Path(h.path).name for h in result.hits] == ["biblioteca.txt", "restaurante.txt"]
+
+
+def test_a_portuguese_question_sharing_words_with_english_passages_is_answered(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """Across languages the other way: the words in common (a name, a borrowed term)
+    are the evidence, as for an English question over Portuguese passages."""
+    en = collection(indexed, "en")
+    question = "Quando a orchid greenhouse precisa de água?"
+    found = retriever(indexed, embedder).search(en, question, 2)
+    assert found.hits[0].path.endswith("orchid.txt")
+    assert found.relevant
+    unrelated = retriever(indexed, embedder).search(en, "Quem fundou a cidade de Lisboa?", 2)
+    assert not unrelated.relevant
+
+
 def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
     def hit(doc: str, n: int) -> StoredHit:
         return StoredHit(f"{doc}{n}", doc, n, None, "", "text", 0.0)
