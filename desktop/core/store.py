@@ -114,16 +114,30 @@ class LanceStore:
     vector_probes = 64
 
     def __init__(self, folder: Path) -> None:
-        import lancedb  # heavy import, deferred until a store is opened
-
-        folder.mkdir(parents=True, exist_ok=True)
-        try:
-            # Another process (the CLI beside the app) may write: look for its new
-            # versions at most every 2 s instead of never.
-            self._db = lancedb.connect(str(folder), read_consistency_interval=timedelta(seconds=2))
-        except Exception as exc:
-            raise StoreError(f"cannot open the index at {folder}: {exc}") from exc
+        self._folder = folder
+        self._connection: Any | None = None
         self._tables: dict[str, Any] = {}
+
+    @property
+    def _db(self) -> Any:
+        """The LanceDB connection, opened on first use.
+
+        `import lancedb` takes 1-3 s, most of what `arquivo index` spends on a
+        folder where nothing changed, which needs no table at all.
+        """
+        if self._connection is None:
+            import lancedb
+
+            self._folder.mkdir(parents=True, exist_ok=True)
+            try:
+                # Another process (the CLI beside the app) may write: look for its new
+                # versions at most every 2 s instead of never.
+                self._connection = lancedb.connect(
+                    str(self._folder), read_consistency_interval=timedelta(seconds=2)
+                )
+            except Exception as exc:
+                raise StoreError(f"cannot open the index at {self._folder}: {exc}") from exc
+        return self._connection
 
     def _table(self, spec: TableSpec, create: bool = False) -> Any | None:
         if spec.name in self._tables:

@@ -195,7 +195,8 @@ class Indexer:
         self, collection: Collection, roots: list[Path], cancel: CancelToken
     ) -> Iterator[IndexEvent]:
         table = table_of(collection)
-        if self._catalog.set_indexing(collection, True):
+        interrupted = self._catalog.set_indexing(collection, True)  # the last run was killed
+        if interrupted:
             self._remove_orphans(collection, table)
         self._catalog.add_roots(collection, [str(r) for r in roots])
         counters = _Counters()
@@ -250,7 +251,9 @@ class Indexer:
             gone = self._catalog.forget_files(collection, gone_files)
             self._store.delete_documents(table, sorted(gone))
             counters.removed = len(gone_files)
-        self._store.refresh_indexes(table)
+        if interrupted or counters.indexed or counters.removed:
+            # nothing changed, nothing to fold in: the table is not even opened
+            self._store.refresh_indexes(table)
         self._catalog.set_indexing(collection, False)
         summary = IndexSummary(
             collection=collection.name,

@@ -62,6 +62,15 @@ def test_a_second_run_of_an_unchanged_folder_embeds_nothing(
     again = run_index(workspace, library)
     assert again.files_unchanged == 3 and again.files_indexed == 0 and again.chunks_added == 0
     assert stored_chunks(workspace) == before
+    # a new process (the command line) finds nothing to do without opening LanceDB,
+    # whose import is most of its time
+    fresh = Workspace(workspace.paths, workspace.settings, embedder=workspace.embedder)
+    try:
+        assert run_index(fresh, library).files_unchanged == 3
+        assert fresh.store._connection is None
+        assert fresh.assistant.search("default", "maintenance budget", 1).hits
+    finally:
+        fresh.close()
 
 
 def test_changed_and_deleted_files_are_reflected(workspace: Workspace, library: Path) -> None:
