@@ -92,9 +92,13 @@ def test_a_bad_gguf_is_refused_and_the_app_keeps_working(
 
     not_a_model = tmp_path / "notes.gguf"
     not_a_model.write_text("hello")
-    dialog.model.setText(str(not_a_model))
-    assert not dialog.check_model()
+    with qtbot.waitSignal(dialog.model_checked, timeout=10_000) as checked:
+        dialog.use_model(not_a_model)  # what choosing a file does; checked off the GUI thread
+    assert checked.args == [False]
     assert "not a GGUF model file" in dialog.error.text()
+    with qtbot.waitSignal(dialog.model_checked, timeout=10_000) as checked:
+        dialog.use_model(window.ws.chat_model_path)
+    assert checked.args == [True] and dialog.error.text() == ""
 
     # a model that passes the check but fails in llama.cpp: an error dialog, no crash
     window.ws.update_settings(window.ws.settings.replace(chat_model=str(not_a_model)))

@@ -81,6 +81,7 @@ class SettingsDialog(QDialog):
     adapters_changed = Signal(object)  # tuple[AdapterSetting, ...], as now chosen
     adapter_checked = Signal(bool)  # an added adapter file was checked: listed, or refused
     save_checked = Signal(bool)  # Save's checks ended: the settings taken, or the reason shown
+    model_checked = Signal(bool)  # a chosen model file was checked: usable, or the reason shown
 
     def __init__(
         self, settings: Settings, models_dir: Path, data_dir: Path, parent: QWidget | None = None
@@ -206,23 +207,37 @@ class SettingsDialog(QDialog):
             self.tr("GGUF models (*.gguf);;All files (*)"),
         )  # fmt: skip
         if path:
-            self.model.setText(path)
-            self.check_model()
+            self.use_model(Path(path))
+
+    def use_model(self, path: Path) -> None:
+        """Take `path` as the chat model and check it off the GUI thread (its header
+        takes 0.2-0.5 s to read); `model_checked` says how it went, a bad file shows
+        its reason under the form."""
+        self.model.setText(str(path))
+        models_dir, model = self._models_dir, str(path)
+        self._checks.submit(
+            "model-check",
+            Job(
+                lambda _cancel: _check_files(models_dir, model, []),
+                on_result=lambda _none: self._model_fits(model),
+                on_failed=self._model_refused,
+            ),
+        )
+
+    def _model_fits(self, model: str) -> None:
+        if self.model.text().strip() == model:
+            self.error.setText("")
+        self.model_checked.emit(True)
+
+    def _model_refused(self, error: Exception) -> None:
+        reason = error.message if isinstance(error, ArquivoError) else str(error)
+        self.error.setText(self.tr("This model cannot be used: {reason}").format(reason=reason))
+        self.model_checked.emit(False)
 
     def _choose_data_dir(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Choose the data folder"))
         if path:
             self.data_dir.setText(path)
-
-    def check_model(self) -> bool:
-        """Check the chosen GGUF file now, so a bad one is refused with its reason."""
-        try:
-            inspect_gguf(resolve_model_path(self._models_dir, self.model.text().strip()))
-        except ArquivoError as exc:
-            self.error.setText(self.tr("This model cannot be used: {reason}").format(reason=str(exc)))
-            return False
-        self.error.setText("")
-        return True
 
     # LoRA adapters
 
@@ -336,7 +351,7 @@ class SettingsDialog(QDialog):
 
     def _refuse_save(self, error: Exception) -> None:
         if isinstance(error, _ModelRefusedError):
-            reason = str(error.message)
+            reason = error.message
             self.error.setText(self.tr("This model cannot be used: {reason}").format(reason=reason))
         else:
             self.error.setText(describe(error))
