@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from tqdm import tqdm
@@ -25,8 +25,12 @@ class IndexProgressBar:
         self._bar.total = event.files_total
         self._bar.n = event.files_done
         eta = f"{event.eta_s:.0f}s left" if event.eta_s is not None else ""
+        now = ""
+        if event.ocr_page is not None:  # a scanned book takes minutes: say where it is
+            n, total = event.ocr_page
+            now = f"; {Path(event.current).name}: OCR page {n} of {total}"
         self._bar.set_postfix_str(
-            f"{event.chunks_done} chunks, {event.chunks_per_s:.1f} chunks/s {eta}".strip(),
+            f"{event.chunks_done} chunks, {event.chunks_per_s:.1f} chunks/s {eta}".strip() + now,
             refresh=False,
         )
         self._bar.refresh()

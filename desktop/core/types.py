@@ -120,7 +120,8 @@ class Progress:
     chunks_done: int
     chunks_per_s: float
     eta_s: float | None
-    current: str = ""
+    current: str = ""  # the file being read, while that takes long
+    ocr_page: tuple[int, int] | None = None  # (n, total): OCR is reading its n-th scanned page
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,13 +78,15 @@ class _Counters:
     skipped: list[FileSkipped] = field(default_factory=list)
     language_sample: list[str] = field(default_factory=list)  # to pick the FTS stemmer
 
-    def progress(self, current: str = "") -> Progress:
+    def progress(self, current: str = "", ocr_page: tuple[int, int] | None = None) -> Progress:
         elapsed = time.perf_counter() - self.started
         rate = self.chunks / self.embed_seconds if self.embed_seconds > 0 else 0.0
         eta = None
         if self.files_done and self.files_total > self.files_done:
             eta = elapsed / self.files_done * (self.files_total - self.files_done)
-        return Progress(self.files_done, self.files_total, self.chunks, rate, eta, current)
+        return Progress(
+            self.files_done, self.files_total, self.chunks, rate, eta, current, ocr_page
+        )
 
 
 def content_hash(path: Path) -> str:
@@ -218,7 +222,9 @@ class Indexer:
             path = str(entry)
             counters.files_done += 1
             try:
-                outcome = self._prepare(collection, entry, known.get(path), pending, cancel)
+                outcome = yield from self._prepare(
+                    collection, entry, known.get(path), pending, cancel, counters
+                )
             except Cancelled:
                 raise
             except UnreadableFileError as exc:
@@ -279,8 +285,13 @@ class Indexer:
         known: FileRecord | None,
         pending: dict[str, _PendingDocument],
         cancel: CancelToken,
-    ) -> str:
-        """Decide what a file needs; read and chunk it when its content is new."""
+        counters: _Counters,
+    ) -> Generator[IndexEvent, None, str]:
+        """Decide what a file needs; read and chunk it when its content is new.
+
+        A generator that returns the outcome ("unchanged", "reused", "new"): while
+        OCR reads a scanned PDF it yields a progress event per page.
+        """
         stat = path.stat()
         if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
             return "unchanged"
@@ -302,7 +313,7 @@ class Indexer:
             gone = self._catalog.record_files(collection, [record])
             self._store.delete_documents(table_of(collection), sorted(gone))
             return "reused"
-        document = read_document(path, self.options.max_file_bytes, self.options.ocr, cancel)
+        document = yield from self._read(path, cancel, counters)
         chunks = chunk_document(document)
         if not chunks:
             raise UnreadableFileError(path, "no text found")
@@ -310,6 +321,48 @@ class Indexer:
             doc_hash, chunks, document.title, [record], context_title(document)
         )
         return "new"
+
+    def _read(
+        self, path: Path, cancel: CancelToken, counters: _Counters
+    ) -> Generator[Progress, None, Document]:
+        """Read one file; for a PDF that OCR may read, report each scanned page.
+
+        OCR takes seconds a page, and a scanned book minutes: the PDF is read in a
+        helper thread while this generator passes its pages on as progress events
+        (`Progress.ocr_page`), which a generator could not do from inside the
+        reader. Other files are read here, at once.
+        """
+        options = self.options
+        if path.suffix.lower() != ".pdf" or options.ocr is None or not options.ocr.enabled:
+            return read_document(path, options.max_file_bytes, options.ocr, cancel)
+        pages: queue.SimpleQueue[tuple[int, int] | None] = queue.SimpleQueue()
+        outcome: list[Document | BaseException] = []
+
+        def read() -> None:
+            def on_page(n: int, total: int) -> None:
+                pages.put((n, total))
+
+            try:
+                outcome.append(
+                    read_document(path, options.max_file_bytes, options.ocr, cancel, on_page)
+                )
+            except BaseException as exc:  # handed to the indexing thread, raised there
+                outcome.append(exc)
+            finally:
+                pages.put(None)
+
+        reader = threading.Thread(target=read, name=f"read {path.name}", daemon=True)
+        reader.start()
+        try:
+            while (page := pages.get()) is not None:
+                yield counters.progress(str(path), ocr_page=page)
+        finally:
+            if reader.is_alive():  # the run stopped listening: stop the reader too
+                cancel.cancel()
+            reader.join()
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
 
     def _flush(
         self,

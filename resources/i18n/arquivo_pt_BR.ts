@@ -3,12 +3,12 @@
 <context>
     <name>AdapterRow</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="61" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="62" />
         <source>scale </source>
         <translation>escala </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="63" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="64" />
         <source>Remove</source>
         <translation>Remover</translation>
     </message>
@@ -187,22 +187,27 @@
         <translation>, faltam {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="216" />
+        <location filename="../../desktop/ui/views/collections.py" line="215" />
         <source>Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}</source>
         <translation>Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="233" />
+        <location filename="../../desktop/ui/views/collections.py" line="220" />
+        <source>{file}: reading scanned page {n} of {total}</source>
+        <translation>{file}: lendo a página digitalizada {n} de {total}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="237" />
         <source>Indexing stopped.</source>
         <translation>Indexação interrompida.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="236" />
+        <location filename="../../desktop/ui/views/collections.py" line="240" />
         <source>{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).</source>
         <translation>{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="279" />
+        <location filename="../../desktop/ui/views/collections.py" line="283" />
         <source>Adapter: {file} (scale {scale:g})</source>
         <translation>Adaptador: {file} (escala {scale:g})</translation>
     </message>
@@ -401,150 +406,151 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="86" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="272" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="90" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="313" />
         <source>Settings</source>
         <translation>Configurações</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="97" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="104" />
         <source>default (SmolLM2-135M-Instruct)</source>
         <translation>padrão (SmolLM2-135M-Instruct)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="98" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="128" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="105" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="135" />
         <source>Choose…</source>
         <translation>Escolher…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="106" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="110" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="113" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="117" />
         <source>automatic</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="125" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="132" />
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="144" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="151" />
         <source>Used for new collections; a collection keeps the model it was indexed with.</source>
         <translation>Usado nas coleções novas; cada coleção mantém o modelo com que foi indexada.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="147" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="154" />
         <source>Off</source>
         <translation>Desligado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="154" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="161" />
         <source>Re-reads the best passages and reorders them: better order, slower answers.</source>
         <translation>Relê os melhores trechos e os reordena: ordem melhor, respostas mais lentas.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="157" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="164" />
         <source>off</source>
         <translation>desligado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="159" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="166" />
         <source>Tesseract languages for scanned pages, joined by +, e.g. por+eng.</source>
         <translation>Idiomas do Tesseract para páginas digitalizadas, unidos por +, por exemplo por+eng.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="165" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="172" />
         <source>Add adapter…</source>
         <translation>Adicionar adaptador…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="174" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="181" />
         <source>Chat model (GGUF)</source>
         <translation>Modelo de conversa (GGUF)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="175" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="182" />
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="176" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="183" />
         <source>LoRA adapters</source>
         <translation>Adaptadores LoRA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="177" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="184" />
         <source>GPU layers</source>
         <translation>Camadas na GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="178" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="185" />
         <source>Context size (tokens)</source>
         <translation>Tamanho do contexto (tokens)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="179" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="186" />
         <source>Temperature</source>
         <translation>Temperatura</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="180" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="187" />
         <source>Number of sources</source>
         <translation>Número de fontes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="181" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="188" />
         <source>Embedding model (new collections)</source>
         <translation>Modelo de embeddings (coleções novas)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="182" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="189" />
         <source>Reranker</source>
         <translation>Reordenador</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="183" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="190" />
         <source>OCR languages (scanned PDFs)</source>
         <translation>Idiomas do OCR (PDFs digitalizados)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="184" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="191" />
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="185" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="192" />
         <source>Data folder (after a restart)</source>
         <translation>Pasta de dados (depois de reiniciar)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="198" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="206" />
         <source>Choose a GGUF model</source>
         <translation>Escolha um modelo GGUF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="199" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="207" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modelos GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="206" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="238" />
         <source>Choose the data folder</source>
         <translation>Escolha a pasta de dados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="215" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="234" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="355" />
         <source>This model cannot be used: {reason}</source>
         <translation>Este modelo não pode ser usado: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="232" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="256" />
         <source>Choose a LoRA adapter</source>
         <translation>Escolha um adaptador LoRA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="233" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="257" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>

@@ -50,6 +50,7 @@ PT_BR = {
     "Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}":
         "Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}",
     "Indexing stopped.": "Indexação interrompida.",
+    "{file}: reading scanned page {n} of {total}": "{file}: lendo a página digitalizada {n} de {total}",
     "{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).":
         "{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).",
     "Model: not loaded": "Modelo: não carregado",

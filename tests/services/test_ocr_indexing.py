@@ -7,8 +7,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 
+from desktop.core.cancel import CancelToken
 from desktop.core.ingest.ocr import NO_TESSERACT, OCR_OFF
-from desktop.core.types import IndexSummary
+from desktop.core.types import IndexSummary, Progress
+from desktop.errors import Cancelled
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
 from tests.core.ingest.test_ocr import ENGLISH, PORTUGUESE, requires_tesseract, scanned_page
@@ -45,6 +47,31 @@ def test_scanned_pages_are_indexed_and_cited_on_their_page(
     assert "4471" in hit.text and hit.page == 2
     hit = workspace.assistant.search("scans", "conciliação bancária obrigatória", 3).hits[0]
     assert hit.path.endswith("extrato.pdf") and "março" in hit.text
+
+
+@requires_tesseract
+def test_a_scanned_book_reports_each_page_and_cancel_stops_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """OCR takes seconds a page: the run says which page it reads, and Cancel pressed
+    while page 2 is read stops it before page 3."""
+    folder = tmp_path / "book"
+    folder.mkdir()
+    doc = pymupdf.open()
+    for _ in range(3):
+        scanned_page(doc, ENGLISH)
+    doc.save(folder / "book.pdf")
+    doc.close()
+    token = CancelToken()
+    pages: list[tuple[int, int]] = []
+    with pytest.raises(Cancelled):
+        for event in workspace.indexer.index([folder], "book", token):
+            if isinstance(event, Progress) and event.ocr_page is not None:
+                assert event.current.endswith("book.pdf")
+                pages.append(event.ocr_page)
+                if event.ocr_page == (2, 3):
+                    token.cancel()  # as the Cancel button does, from another thread
+    assert pages == [(1, 3), (2, 3)]
 
 
 def test_without_tesseract_scans_are_skipped_with_what_to_install(

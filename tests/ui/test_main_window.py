@@ -5,13 +5,15 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pymupdf
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from desktop.core.types import Answer
+from desktop.core.types import Answer, Progress
 from desktop.ui.main_window import MainWindow
+from tests.core.ingest.test_ocr import ENGLISH, requires_tesseract, scanned_page
 from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
 from tests.ui.conftest import Opened, WindowFactory
 
@@ -257,3 +259,28 @@ def test_questions_are_answered_while_a_collection_indexes(
     assert window.runner.is_busy("index:archive"), "indexing should still be running"
     assert answer.sources and answer.sources[0].hit.path.endswith("report.pdf")
     qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT).wait()
+
+
+@requires_tesseract
+def test_a_scanned_book_shows_which_page_ocr_reads(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    doc = pymupdf.open()
+    for _ in range(2):
+        scanned_page(doc, ENGLISH)
+    doc.save(folder / "book.pdf")
+    doc.close()
+    window = make_window()
+    shown: list[str] = []
+    show = window.collections.show_progress
+
+    def record(event: Progress) -> None:
+        show(event)
+        shown.append(window.collections.status.text())
+
+    window.collections.show_progress = record  # type: ignore[method-assign]
+    add_and_wait(qtbot, window, folder)
+    assert any("book.pdf: reading scanned page 1 of 2" in text for text in shown)
+    assert any("book.pdf: reading scanned page 2 of 2" in text for text in shown)

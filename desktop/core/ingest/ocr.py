@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,11 @@ _PACKAGE = "tesseract-ocr-{code}"
 
 NO_TESSERACT = "no text layer; install Tesseract to read scanned pages"
 OCR_OFF = "no text layer, needs OCR"
+
+
+# Told (n, total) before the n-th of a file's `total` scanned pages is read: OCR takes
+# seconds a page, so a scanned book reports its progress page by page.
+PageProgress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)

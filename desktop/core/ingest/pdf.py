@@ -18,7 +18,7 @@ import pymupdf
 
 from desktop.core.cancel import CancelToken
 from desktop.core.ingest.normalize import normalize_text
-from desktop.core.ingest.ocr import OCR_OFF, OcrOptions, OcrUnavailable, ocr_engine
+from desktop.core.ingest.ocr import OCR_OFF, OcrOptions, OcrUnavailable, PageProgress, ocr_engine
 from desktop.core.ingest.sections import PATH_SEPARATOR
 from desktop.core.ingest.sniff import PDF, find_pdf_header, read_head, sniff
 from desktop.core.types import CELL_SEPARATOR, Document, Section
@@ -375,12 +375,14 @@ def _read_scans(
     pages: list[tuple[int, str]],
     ocr: OcrOptions | None,
     cancel: CancelToken | None = None,
+    on_page: PageProgress | None = None,
 ) -> tuple[list[tuple[int, str]], str]:
     """OCR the pages that are images of text; returns the pages and why any were left.
 
     Only pages without a text layer are read this way (OCR costs seconds a page,
     text extraction milliseconds), each keeping its own page number. The reason
-    is "" when nothing needed OCR or everything that did was read.
+    is "" when nothing needed OCR or everything that did was read. `on_page(n,
+    total)` is told before the n-th scanned page is read.
     """
     scans = [i for i, (index, text) in enumerate(pages) if _is_scan(doc, index, text)]
     if not scans:
@@ -393,9 +395,11 @@ def _read_scans(
         logger.info("%s: %d scanned pages not read: %s", path, len(scans), e.reason)
         return pages, e.reason
     read = list(pages)
-    for i in scans:
+    for n, i in enumerate(scans, 1):
         if cancel is not None:
             cancel.raise_if_cancelled()  # between pages: one takes seconds
+        if on_page is not None:
+            on_page(n, len(scans))
         index = pages[i][0]
         try:
             page = doc.load_page(index)
@@ -424,7 +428,10 @@ def _not_a_pdf(path: Path, head: bytes, doc: pymupdf.Document | None) -> Unreada
 
 
 def read_pdf(
-    path: Path, ocr: OcrOptions | None = None, cancel: CancelToken | None = None
+    path: Path,
+    ocr: OcrOptions | None = None,
+    cancel: CancelToken | None = None,
+    on_page: PageProgress | None = None,
 ) -> Document:
     """Read a PDF: one Section per page that has text, page numbers 1-based.
 
@@ -455,7 +462,7 @@ def read_pdf(
         if not parts:
             raise UnreadableFileError(path, "damaged PDF")
         extracted = {i: _clean("\n\n".join(t for _h, t in p)) for i, p in parts.items()}
-        pages, unread = _read_scans(doc, path, list(extracted.items()), ocr, cancel)
+        pages, unread = _read_scans(doc, path, list(extracted.items()), ocr, cancel, on_page)
         for index, text in pages:
             if text != extracted[index]:
                 parts[index] = [("", text)]  # read with OCR: no typography to go by

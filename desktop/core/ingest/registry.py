@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.core.cancel import CancelToken
-from desktop.core.ingest.ocr import OcrOptions
+from desktop.core.ingest.ocr import OcrOptions, PageProgress
 from desktop.core.types import Document
 from desktop.errors import Cancelled, UnreadableFileError, UnsupportedFileError
 
@@ -114,6 +114,7 @@ def read_document(
     max_bytes: int = DEFAULT_MAX_BYTES,
     ocr: OcrOptions | None = None,
     cancel: CancelToken | None = None,
+    on_page: PageProgress | None = None,
 ) -> Document:
     """Read `path` into a Document, or raise UnreadableFileError saying why not.
 
@@ -122,6 +123,7 @@ def read_document(
     pages (None: OCR off); only the PDF reader has pages to scan. `cancel` is
     checked between OCR pages (seconds each, so a scanned book would otherwise
     hold a cancelled run for many minutes); `Cancelled` then propagates.
+    `on_page` hears of each scanned page before OCR reads it.
     """
     path = Path(path)
     reader = READERS.get(path.suffix.lower())
@@ -132,7 +134,7 @@ def read_document(
         if reader is _PDF and ocr is not None:
             from desktop.core.ingest.pdf import read_pdf
 
-            document = read_pdf(path, ocr, cancel)
+            document = read_pdf(path, ocr, cancel, on_page)
         else:
             document = reader(path)
     except (UnreadableFileError, Cancelled):

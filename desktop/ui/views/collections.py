@@ -212,11 +212,15 @@ class CollectionsView(QWidget):
             if event.eta_s is not None
             else ""
         )
-        self.status.setText(
-            self.tr("Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}").format(
-                name=self._indexing or "", done=event.files_done, total=event.files_total,
-                chunks=event.chunks_done, rate=event.chunks_per_s, eta=eta)
-        )  # fmt: skip
+        text = self.tr("Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}").format(
+            name=self._indexing or "", done=event.files_done, total=event.files_total,
+            chunks=event.chunks_done, rate=event.chunks_per_s, eta=eta)  # fmt: skip
+        if event.ocr_page is not None:  # a scanned book takes minutes: say where it is
+            n, total = event.ocr_page
+            text += "\n" + self.tr("{file}: reading scanned page {n} of {total}").format(
+                file=Path(event.current).name, n=n, total=total
+            )
+        self.status.setText(text)
 
     def add_skipped(self, event: FileSkipped) -> None:
         self.skipped.addItem(f"{Path(event.path).name} — {event.reason}")
