@@ -353,11 +353,13 @@ class Indexer:
 
         reader = threading.Thread(target=read, name=f"read {path.name}", daemon=True)
         reader.start()
+        read_all = False
         try:
             while (page := pages.get()) is not None:
                 yield counters.progress(str(path), ocr_page=page)
+            read_all = True
         finally:
-            if reader.is_alive():  # the run stopped listening: stop the reader too
+            if not read_all:  # the run stopped listening mid-file: stop the reader too
                 cancel.cancel()
             reader.join()
         if isinstance(outcome[0], BaseException):
