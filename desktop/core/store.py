@@ -349,8 +349,8 @@ class LanceStore:
         vectors, texts = LOOP.run(both())
         if isinstance(vectors, BaseException):
             raise vectors
-        if isinstance(texts, BaseException):  # no FTS index yet: vector search still answers
-            logger.debug("full-text search unavailable: %s", texts)
+        if isinstance(texts, BaseException):  # a keyword search failing: the vectors answer
+            logger.warning("full-text search failed: %s", texts)
             texts = None
         vector_hits = (
             []
