@@ -13,7 +13,13 @@ from desktop.core.types import IndexSummary, Progress
 from desktop.errors import Cancelled
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
-from tests.core.ingest.test_ocr import ENGLISH, PORTUGUESE, requires_tesseract, scanned_page
+from tests.core.ingest.test_ocr import (
+    ENGLISH,
+    PORTUGUESE,
+    requires_tesseract,
+    scanned_book,
+    scanned_page,
+)
 
 
 @pytest.fixture
@@ -55,13 +61,7 @@ def test_a_scanned_book_reports_each_page_and_cancel_stops_it(
 ) -> None:
     """OCR takes seconds a page: the run says which page it reads, and Cancel pressed
     while page 2 is read stops it before page 3."""
-    folder = tmp_path / "book"
-    folder.mkdir()
-    doc = pymupdf.open()
-    for _ in range(3):
-        scanned_page(doc, ENGLISH)
-    doc.save(folder / "book.pdf")
-    doc.close()
+    folder = scanned_book(tmp_path / "book" / "book.pdf", 3).parent
     token = CancelToken()
     pages: list[tuple[int, int]] = []
     with pytest.raises(Cancelled):

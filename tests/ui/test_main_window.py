@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pymupdf
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, QUrl
 from PySide6.QtGui import QTextCursor
@@ -13,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from desktop.core.types import Answer, Progress
 from desktop.ui.main_window import MainWindow
-from tests.core.ingest.test_ocr import ENGLISH, requires_tesseract, scanned_page
+from tests.core.ingest.test_ocr import requires_tesseract, scanned_book
 from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
 from tests.ui.conftest import Opened, WindowFactory
 
@@ -265,13 +264,7 @@ def test_questions_are_answered_while_a_collection_indexes(
 def test_a_scanned_book_shows_which_page_ocr_reads(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "scans"
-    folder.mkdir()
-    doc = pymupdf.open()
-    for _ in range(2):
-        scanned_page(doc, ENGLISH)
-    doc.save(folder / "book.pdf")
-    doc.close()
+    folder = scanned_book(tmp_path / "scans" / "book.pdf", 2).parent
     window = make_window()
     shown: list[str] = []
     show = window.collections.show_progress

@@ -45,6 +45,17 @@ def scanned_page(out: pymupdf.Document, lines: list[str], dpi: int = 200) -> Non
     source.close()
 
 
+def scanned_book(path: Path, pages: int) -> Path:
+    """Write a PDF of `pages` scanned pages (English lines, no text layer) to `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc = pymupdf.open()
+    for _ in range(pages):
+        scanned_page(doc, ENGLISH)
+    doc.save(path)
+    doc.close()
+    return path
+
+
 def text_page(out: pymupdf.Document, line: str) -> None:
     out.new_page().insert_text((72, 100), line, fontsize=12, fontname="helv")
 
@@ -190,12 +201,7 @@ class CancelAtOcrPage(CancelToken):
 
 @requires_tesseract
 def test_cancelling_stops_ocr_between_pages(tmp_path: Path) -> None:
-    path = tmp_path / "book.pdf"
-    doc = pymupdf.open()
-    for _ in range(3):
-        scanned_page(doc, ENGLISH)
-    doc.save(path)
-    doc.close()
+    path = scanned_book(tmp_path / "book.pdf", 3)
     token = CancelAtOcrPage(2)  # the first page is read, then Cancel is pressed
     with pytest.raises(Cancelled):
         read_document(path, ocr=OcrOptions("eng"), cancel=token)
@@ -206,13 +212,7 @@ def test_cancelling_stops_ocr_between_pages(tmp_path: Path) -> None:
 def test_a_run_cancelled_during_ocr_stops_without_skipping_the_file(
     tmp_path: Path, workspace: Workspace
 ) -> None:
-    folder = tmp_path / "scans"
-    folder.mkdir()
-    doc = pymupdf.open()
-    for _ in range(2):
-        scanned_page(doc, ENGLISH)
-    doc.save(folder / "book.pdf")
-    doc.close()
+    folder = scanned_book(tmp_path / "scans" / "book.pdf", 2).parent
     events: list[object] = []
     token = CancelAtOcrPage(1)
     with pytest.raises(Cancelled):
