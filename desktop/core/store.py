@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -116,6 +117,7 @@ class LanceStore:
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._connection: Any | None = None
+        self._connecting = threading.Lock()  # the app's lanes may first search at once
         self._tables: dict[str, Any] = {}
 
     @property
@@ -125,19 +127,20 @@ class LanceStore:
         `import lancedb` takes 1-3 s, most of what `arquivo index` spends on a
         folder where nothing changed, which needs no table at all.
         """
-        if self._connection is None:
-            import lancedb
+        with self._connecting:
+            if self._connection is None:
+                import lancedb
 
-            self._folder.mkdir(parents=True, exist_ok=True)
-            try:
-                # Another process (the CLI beside the app) may write: look for its new
-                # versions at most every 2 s instead of never.
-                self._connection = lancedb.connect(
-                    str(self._folder), read_consistency_interval=timedelta(seconds=2)
-                )
-            except Exception as exc:
-                raise StoreError(f"cannot open the index at {self._folder}: {exc}") from exc
-        return self._connection
+                self._folder.mkdir(parents=True, exist_ok=True)
+                try:
+                    # Another process (the CLI beside the app) may write: look for its
+                    # new versions at most every 2 s instead of never.
+                    self._connection = lancedb.connect(
+                        str(self._folder), read_consistency_interval=timedelta(seconds=2)
+                    )
+                except Exception as exc:
+                    raise StoreError(f"cannot open the index at {self._folder}: {exc}") from exc
+            return self._connection
 
     def _table(self, spec: TableSpec, create: bool = False) -> Any | None:
         if spec.name in self._tables:
