@@ -11,14 +11,21 @@ from pytestqt.qtbot import QtBot
 from desktop.core.rerank import DEFAULT_RERANKER
 from desktop.settings import Settings, load_settings
 from desktop.ui.dialogs.settings import SettingsDialog
+from desktop.ui.main_window import MainWindow
 from tests.helpers import ENGLISH_PAGES, make_pdf
 from tests.ui.conftest import WindowFactory
 
 
-def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) -> None:
-    window = make_window()
+def settings_dialog(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
+    """The dialog on the window's settings, as *Settings…* opens it (not modal here)."""
     dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
     qtbot.addWidget(dialog)
+    return dialog
+
+
+def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    dialog = settings_dialog(qtbot, window)
     dialog.temperature.setValue(0.7)
     dialog.sources.setValue(3)
     dialog.threads.setValue(2)
@@ -50,8 +57,7 @@ def test_a_bad_ocr_language_value_keeps_the_dialog_open(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
     window = make_window()
-    dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
-    qtbot.addWidget(dialog)
+    dialog = settings_dialog(qtbot, window)
     dialog.ocr_languages.setText("portuguese; rm -rf")
     with qtbot.waitSignal(dialog.save_checked, timeout=10_000) as saved:
         dialog.accept()
@@ -64,8 +70,7 @@ def test_cancel_while_save_checks_the_files_keeps_the_old_settings(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
     window = make_window()
-    dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
-    qtbot.addWidget(dialog)
+    dialog = settings_dialog(qtbot, window)
     dialog.temperature.setValue(0.9)
     dialog.accept()
     dialog.reject()  # before the check has reported back
@@ -81,8 +86,7 @@ def test_a_bad_gguf_is_refused_and_the_app_keeps_working(
     window = make_window()
     bad = tmp_path / "broken.gguf"
     bad.write_bytes(b"GGUF" + b"\x00" * 64)  # the magic, then nothing usable
-    dialog = SettingsDialog(window.ws.settings, window.ws.paths.models, window.ws.paths.home)
-    qtbot.addWidget(dialog)
+    dialog = settings_dialog(qtbot, window)
     dialog.model.setText(str(bad))
     with qtbot.waitSignal(dialog.save_checked, timeout=10_000) as saved:
         dialog.accept()

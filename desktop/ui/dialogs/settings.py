@@ -230,9 +230,16 @@ class SettingsDialog(QDialog):
         self.model_checked.emit(True)
 
     def _model_refused(self, error: Exception) -> None:
-        reason = error.message if isinstance(error, ArquivoError) else str(error)
-        self.error.setText(self.tr("This model cannot be used: {reason}").format(reason=reason))
+        self._show_check_error(error)
         self.model_checked.emit(False)
+
+    def _show_check_error(self, error: Exception) -> None:
+        """Why a check failed, under the form: the model's reason, or an adapter's."""
+        if isinstance(error, _ModelRefusedError):
+            reason = error.message
+            self.error.setText(self.tr("This model cannot be used: {reason}").format(reason=reason))
+        else:
+            self.error.setText(describe(error))
 
     def _choose_data_dir(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Choose the data folder"))
@@ -350,11 +357,7 @@ class SettingsDialog(QDialog):
             self.save_checked.emit(accepted)
 
     def _refuse_save(self, error: Exception) -> None:
-        if isinstance(error, _ModelRefusedError):
-            reason = error.message
-            self.error.setText(self.tr("This model cannot be used: {reason}").format(reason=reason))
-        else:
-            self.error.setText(describe(error))
+        self._show_check_error(error)
         self._saved(accepted=False)
 
     def reject(self) -> None:
