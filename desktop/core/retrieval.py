@@ -311,12 +311,6 @@ class Retriever:
 
         return heard, vote
 
-    def _ranks_by_vectors(self, collection: Collection, query: str) -> bool:
-        """Whether the vector ranking is searched beside the keywords from the start
-        (otherwise only when the keyword matches call for it)."""
-        heard, _ = self._vector_votes(collection, query)
-        return heard and self.vector_weight(collection) > 0
-
     def search_many(
         self, collections: Sequence[Collection], query: str, k: int
     ) -> SearchResult:
@@ -326,7 +320,7 @@ class Retriever:
         started = time.perf_counter()
         vectors: dict[str, Vector] = {}  # one query embedding per model
         for c in collections:
-            if self._ranks_by_vectors(c, query) and c.embedding_model not in vectors:
+            if self.vector_weight(c) > 0 and c.embedding_model not in vectors:
                 vectors[c.embedding_model] = self.embedder_of(c).embed_query(query)
         results = [self.search(c, query, k, vectors.get(c.embedding_model)) for c in collections]
         hits = sorted((h for r in results for h in r.hits), key=lambda h: h.score, reverse=True)
@@ -351,7 +345,7 @@ class Retriever:
             )  # fmt: skip
         table = TableSpec(collection.table_name, collection.dim, collection.language)
         heard, vote = self._vector_votes(collection, query)
-        vector_hits: list[StoredHit] | None = None  # None: the vectors not searched yet
+        vector_hits: list[StoredHit] = []
         if heard and self.vector_weight(collection) > 0:
             if vector is None:
                 vector = embedder.embed_query(query)
@@ -365,14 +359,13 @@ class Retriever:
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
-        if vector_hits is None:
-            vector_hits = []
-            if len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits):
-                # too few keyword matches, or some in a language the model knows (a
-                # collection detected as Portuguese holding English files)
-                if vector is None:
-                    vector = embedder.embed_query(query)
-                vector_hits = self._store.vector_search(table, vector, cfg.candidates)
+        if vector is None and (
+            len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)
+        ):
+            # too few keyword matches, or some in a language the model knows (a
+            # collection detected as Portuguese holding English files)
+            vector = embedder.embed_query(query)
+            vector_hits = self._store.vector_search(table, vector, cfg.candidates)
         votes = [vote(h) for h in vector_hits]
         weights = [weight for weight, _ in votes]
         tail: list[StoredHit] = []
@@ -381,11 +374,8 @@ class Retriever:
             # words): the vector matches that get no vote continue the keyword
             # ranking, after it.
             found = {h.chunk_id for h in text_hits}
-            tail = [
-                h
-                for h, w in zip(vector_hits, weights, strict=True)
-                if w <= 0 and h.chunk_id not in found
-            ]
+            tail = [h for h, w in zip(vector_hits, weights, strict=True) if w <= 0]
+            tail = [h for h in tail if h.chunk_id not in found]
         rankings: list[tuple[list[StoredHit], float | Sequence[float]]] = [
             (text_hits + tail, cfg.text_weight)
         ]
