@@ -323,7 +323,14 @@ class Retriever:
             if self.vector_weight(c) > 0 and c.embedding_model not in vectors:
                 vectors[c.embedding_model] = self.embedder_of(c).embed_query(query)
         results = [self.search(c, query, k, vectors.get(c.embedding_model)) for c in collections]
-        hits = sorted((h for r in results for h in r.hits), key=lambda h: h.score, reverse=True)
+        # A filler goes after every match of the other collections: first in its own
+        # collection it scores like a keyword match first in another, yet it is only
+        # the vectors' guess in a language the model does not know.
+        hits = sorted(
+            (h for r in results for h in r.hits),
+            key=lambda h: (not h.filler, h.score),
+            reverse=True,
+        )
         return SearchResult(
             hits=tuple(hits[:k]),
             relevant=any(r.relevant for r in results),
@@ -346,7 +353,8 @@ class Retriever:
         table = TableSpec(collection.table_name, collection.dim, collection.language)
         heard, vote = self._vector_votes(collection, query)
         vector_hits: list[StoredHit] = []
-        if heard and self.vector_weight(collection) > 0:
+        searched_vectors = heard and self.vector_weight(collection) > 0
+        if searched_vectors:
             if vector is None:
                 vector = embedder.embed_query(query)
             vector_hits, text_hits = self._store.hybrid_search(
@@ -359,12 +367,14 @@ class Retriever:
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
-        if vector is None and (
+        if not searched_vectors and (
             len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)
         ):
             # too few keyword matches, or some in a language the model knows (a
-            # collection detected as Portuguese holding English files)
-            vector = embedder.embed_query(query)
+            # collection detected as Portuguese holding English files); `search_many`
+            # may have embedded the question already
+            if vector is None:
+                vector = embedder.embed_query(query)
             vector_hits = self._store.vector_search(table, vector, cfg.candidates)
         votes = [vote(h) for h in vector_hits]
         weights = [weight for weight, _ in votes]
@@ -374,8 +384,12 @@ class Retriever:
             # words): the vector matches that get no vote continue the keyword
             # ranking, after it.
             found = {h.chunk_id for h in text_hits}
-            tail = [h for h, w in zip(vector_hits, weights, strict=True) if w <= 0]
-            tail = [h for h in tail if h.chunk_id not in found]
+            tail = [
+                h
+                for h, w in zip(vector_hits, weights, strict=True)
+                if w <= 0 and h.chunk_id not in found
+            ]
+        fillers = {h.chunk_id for h in tail}
         rankings: list[tuple[list[StoredHit], float | Sequence[float]]] = [
             (text_hits + tail, cfg.text_weight)
         ]
@@ -426,6 +440,7 @@ class Retriever:
                 heading=row.heading,
                 score=score,
                 paths=tuple(row_paths),
+                filler=row.chunk_id in fillers,
             )
             for row, score, row_paths, _ in kept
         ]

@@ -57,6 +57,10 @@ class Hit:
     heading: str
     score: float
     paths: tuple[str, ...] = ()
+    # A vector match that no ranking vouched for (in a language the model does not
+    # know), shown only because the keywords found too few: across collections it
+    # ranks after every passage that was matched.
+    filler: bool = False
 
     @property
     def path(self) -> str:

@@ -294,6 +294,38 @@ def test_a_portuguese_question_sharing_words_with_english_passages_is_answered(
     assert not unrelated.relevant
 
 
+def test_a_question_embedded_beforehand_is_searched_as_one_embedded_here(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """`search_many` embeds a question once per model and hands the vector on: the
+    search must run as if it had embedded the question itself, vector tail included
+    (a Portuguese question with no keyword match over English passages)."""
+    en = collection(indexed, "en")
+    question = "Onde guardamos a chaleira?"
+    r = retriever(indexed, embedder)
+    alone = r.search(en, question, 2)
+    handed = r.search(en, question, 2, vector=embedder.embed_query(question))
+    assert alone.hits  # the vectors continue where the keywords found nothing
+    assert [h.chunk_id for h in handed.hits] == [h.chunk_id for h in alone.hits]
+
+
+def test_across_collections_fillers_follow_every_match(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """A Portuguese question over both collections: the English one finds no keyword
+    and fills in with the vectors' guesses, which go after the Portuguese match even
+    though the first of them scores like it."""
+    both = [collection(indexed, "en"), collection(indexed, "pt")]
+    question = "Onde fica a biblioteca central?"
+    result = retriever(indexed, embedder).search_many(both, question, 4)
+    names = [Path(h.path).name for h in result.hits]
+    assert names[0] == "biblioteca.txt"
+    fillers = [h.filler for h in result.hits]
+    assert fillers == sorted(fillers)  # the vectors' guesses only after every match
+    assert any(n in ENGLISH for n in names)  # the English collection still offers its own
+    assert all(f for n, f in zip(names, fillers, strict=True) if n in ENGLISH)
+
+
 def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
     def hit(doc: str, n: int) -> StoredHit:
         return StoredHit(f"{doc}{n}", doc, n, None, "", "text", 0.0)
