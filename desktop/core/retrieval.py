@@ -242,15 +242,27 @@ class Retriever:
             languages = embedder_languages(self.embedder_of(collection))
         return knows_language(languages, language or collection.language)
 
-    def reranks(self, collection: Collection) -> bool:
-        """Whether the reranker (if any) reorders this collection's passages.
+    def _rerank(
+        self, collection: Collection, query: str, fused: list[tuple[StoredHit, float]]
+    ) -> list[tuple[StoredHit, float]]:
+        """The fused ranking with its head re-read by the reranker, where it can read.
 
-        Only where it knows the collection's language: an English cross-encoder
-        scores Portuguese passages by the few words they share with the question.
+        Only passages in a language the reranker knows, and only for a question that
+        is not clearly in another: an English cross-encoder scores a Portuguese
+        passage, or a Portuguese question, by the few words the two share.
         """
-        if self._reranker is None:
-            return False
-        return knows_language(self._reranker.languages, collection.language)
+        reranker = self._reranker
+        if reranker is None:
+            return fused
+        asked_in = question_language(query)
+        if asked_in is not None and not knows_language(reranker.languages, asked_in):
+            return fused
+
+        def readable(row: StoredHit) -> bool:
+            language = passage_language(row.text, collection.language)
+            return knows_language(reranker.languages, language)
+
+        return rerank_head(reranker, query, fused, self._rerank_depth, readable)
 
     def _asked_across_languages(self, query: str, collection: Collection) -> bool:
         """Whether the question is in another language than the collection's, where
@@ -402,8 +414,7 @@ class Retriever:
         # a passage that no ranking voted for (a vector match in a language the model
         # does not know) is not a result
         fused = [(hit, score / total) for hit, score in rrf_fuse(rankings, cfg.rrf_k) if score > 0]
-        if self._reranker is not None and self.reranks(collection):
-            fused = rerank_head(self._reranker, query, fused, self._rerank_depth)
+        fused = self._rerank(collection, query, fused)
         similarity = {h.chunk_id: h.score for h in vector_hits}
         # The cosine only vouches for a passage in a language the model knows.
         vouched = {h.chunk_id for h, (_, known) in zip(vector_hits, votes, strict=True) if known}

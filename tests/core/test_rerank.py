@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from desktop.core.embedding import TOKENIZER_FILES
+from desktop.core.language import question_language
 from desktop.core.rerank import (
     DEFAULT_RERANKER,
     RERANKER_MODELS,
@@ -116,6 +117,10 @@ def test_rerank_head_reorders_only_the_head_and_keeps_the_score_scale(
     assert [r.chunk_id for r, _ in out] == ["c2", "c1", "c0", "c3"]  # c3 was past the depth
     assert [s for _, s in out] == [0.5, 0.4, 0.3, 0.2]
     assert rerank_head(reranker, "q", fused[:1], depth=3) == fused[:1]
+    # a passage the reranker cannot read (another language) keeps its place
+    out = rerank_head(reranker, "q", fused, depth=3, readable=lambda r: r.chunk_id != "c0")
+    assert [r.chunk_id for r, _ in out] == ["c0", "c2", "c1", "c3"]
+    assert [s for _, s in out] == [0.5, 0.4, 0.3, 0.2]
 
 
 def test_retriever_hook_changes_the_order(
@@ -175,9 +180,30 @@ def test_an_english_reranker_leaves_other_languages_to_fusion(
     assert collection.language == "Portuguese"
     reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
     retriever = Retriever(workspace.embedder, workspace.store, workspace.catalog, reranker=reranker)
-    assert not retriever.reranks(collection)
     found = retriever.search(collection, "capital da França", k=2)
     assert Path(found.hits[0].paths[0]).name == "capital.txt"  # zebra would win if reranked
+
+
+def test_an_english_reranker_does_not_read_a_portuguese_question(
+    reranker_models: Path, workspace: Workspace, tmp_path: Path
+) -> None:
+    """English passages, a question clearly in Portuguese: an English cross-encoder
+    would score them by the few words they share with it, so fusion's order stays."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "capital.txt").write_text("Paris is the capital of France, with many museums.")
+    (docs / "zoo.txt").write_text("The zoo keeps a zebra near the cafe of the city.")
+    list(workspace.indexer.index([docs], "c"))
+    collection = workspace.catalog.get_collection("c")
+    assert collection.language == "English"
+    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
+    retriever = Retriever(workspace.embedder, workspace.store, workspace.catalog, reranker=reranker)
+    question = "Onde fica a capital da France?"
+    assert question_language(question) == "Portuguese"
+    found = retriever.search(collection, question, k=2)
+    assert [Path(h.paths[0]).name for h in found.hits] == ["capital.txt", "zoo.txt"]
+    english = retriever.search(collection, "Where is the capital of France?", k=2)
+    assert Path(english.hits[0].paths[0]).name == "zoo.txt"  # an English one is re-read
 
 
 def test_workspace_loads_the_reranker_the_settings_name(
