@@ -139,6 +139,21 @@ def combine_messages(question: str, name: str, notes: Sequence[str]) -> list[dic
     return _messages(COMBINE_PROMPT, f"{body}\n\nDocument: {name}\nQuestion: {question}")
 
 
+def _read_note(pieces: Iterator[str], cancel: CancelToken) -> str:
+    """A part's note, read to its end unless the user stops the answer: then the
+    model stops at once instead of finishing the note (seconds on a CPU)."""
+    note: list[str] = []
+    try:
+        for piece in pieces:
+            note.append(piece)
+            cancel.raise_if_cancelled()
+    finally:
+        close = getattr(pieces, "close", None)
+        if close:
+            close()  # closing the stream stops llama.cpp generating
+    return "".join(note)
+
+
 def answer_about_document(
     llm: LLM,
     question: str,
@@ -181,7 +196,7 @@ def answer_about_document(
                 max_tokens=NOTE_TOKENS,
                 temperature=temperature,
             )
-            notes.append("".join(pieces))
+            notes.append(_read_note(pieces, cancel))
         yield DocumentStep(path, len(parts), len(parts))
         combined = combine_messages(question, name, notes)
         if llm.count_tokens(combined[1]["content"]) <= budget or len(parts) == 1:

@@ -48,7 +48,7 @@ from desktop.services.adapters import (
     use_adapters,
 )
 from desktop.services.adapters import compare as compare_answers
-from desktop.services.assistant import AnswerDelta, SourcesFound
+from desktop.services.assistant import AnswerDelta, DocumentStep, SourcesFound
 from desktop.services.chats import (
     ChatMessage,
     ChatSource,
@@ -553,6 +553,19 @@ class MainWindow(QMainWindow):
             self.sources.show_sources(chat_sources, self._question)
         elif isinstance(event, AnswerDelta):
             self.chat.append_delta(event.text)
+        elif isinstance(event, DocumentStep):
+            self.chat.show_step(self.document_step_text(event))
+
+    def document_step_text(self, step: DocumentStep) -> str:
+        """How far a whole-document answer has read a file too long to give whole."""
+        name = Path(step.path).name
+        if step.done < step.total:
+            return self.tr("Reading {file}: part {n} of {total}…").format(
+                file=name, n=step.done + 1, total=step.total
+            )
+        return self.tr("Read {file} ({total} parts): writing the answer…").format(
+            file=name, total=step.total
+        )
 
     def _on_answer(self, answer: Answer) -> None:
         self._answer = answer

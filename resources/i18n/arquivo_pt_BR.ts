@@ -16,52 +16,52 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="72" />
+        <location filename="../../desktop/ui/views/chat.py" line="77" />
         <source>Ask a question about your documents (Enter sends, Shift+Enter for a new line)</source>
         <translation>Pergunte algo sobre seus documentos (Enter envia, Shift+Enter quebra a linha)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="75" />
+        <location filename="../../desktop/ui/views/chat.py" line="80" />
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="76" />
+        <location filename="../../desktop/ui/views/chat.py" line="81" />
         <source>Stop</source>
         <translation>Parar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="77" />
+        <location filename="../../desktop/ui/views/chat.py" line="82" />
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="78" />
+        <location filename="../../desktop/ui/views/chat.py" line="83" />
         <source>Regenerate</source>
         <translation>Gerar de novo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="126" />
+        <location filename="../../desktop/ui/views/chat.py" line="132" />
         <source>no collection</source>
         <translation>nenhuma coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="127" />
+        <location filename="../../desktop/ui/views/chat.py" line="133" />
         <source>Searching: {names}</source>
         <translation>Buscando em: {names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="183" />
+        <location filename="../../desktop/ui/views/chat.py" line="199" />
         <source>You</source>
         <translation>Você</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="183" />
+        <location filename="../../desktop/ui/views/chat.py" line="199" />
         <source>Arquivo</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="199" />
+        <location filename="../../desktop/ui/views/chat.py" line="216" />
         <source>Supporting sentence</source>
         <translation>Frase de apoio</translation>
     </message>
@@ -358,47 +358,57 @@
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="560" />
+        <location filename="../../desktop/ui/main_window.py" line="563" />
+        <source>Reading {file}: part {n} of {total}…</source>
+        <translation>Lendo {file}: parte {n} de {total}…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="566" />
+        <source>Read {file} ({total} parts): writing the answer…</source>
+        <translation>{file} lido ({total} partes): escrevendo a resposta…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="573" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="617" />
+        <location filename="../../desktop/ui/main_window.py" line="630" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="617" />
+        <location filename="../../desktop/ui/main_window.py" line="630" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="626" />
+        <location filename="../../desktop/ui/main_window.py" line="639" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="626" />
+        <location filename="../../desktop/ui/main_window.py" line="639" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="637" />
+        <location filename="../../desktop/ui/main_window.py" line="650" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="637" />
+        <location filename="../../desktop/ui/main_window.py" line="650" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="693" />
+        <location filename="../../desktop/ui/main_window.py" line="706" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="695" />
+        <location filename="../../desktop/ui/main_window.py" line="708" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>
@@ -407,7 +417,7 @@
     <name>SettingsDialog</name>
     <message>
         <location filename="../../desktop/ui/dialogs/settings.py" line="90" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="313" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="320" />
         <source>Settings</source>
         <translation>Configurações</translation>
     </message>
@@ -534,23 +544,22 @@
         <translation>Modelos GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="238" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="245" />
         <source>Choose the data folder</source>
         <translation>Escolha a pasta de dados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="234" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="355" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="240" />
         <source>This model cannot be used: {reason}</source>
         <translation>Este modelo não pode ser usado: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="256" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="263" />
         <source>Choose a LoRA adapter</source>
         <translation>Escolha um adaptador LoRA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="257" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="264" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>

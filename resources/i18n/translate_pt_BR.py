@@ -51,6 +51,9 @@ PT_BR = {
         "Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}",
     "Indexing stopped.": "Indexação interrompida.",
     "{file}: reading scanned page {n} of {total}": "{file}: lendo a página digitalizada {n} de {total}",
+    "Reading {file}: part {n} of {total}…": "Lendo {file}: parte {n} de {total}…",
+    "Read {file} ({total} parts): writing the answer…":
+        "{file} lido ({total} partes): escrevendo a resposta…",
     "{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).":
         "{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).",
     "Model: not loaded": "Modelo: não carregado",

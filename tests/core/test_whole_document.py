@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from desktop.core.cancel import Cancelled, CancelToken
+from desktop.core.llm import LlamaCppLLM
 from desktop.core.whole_document import (
+    DocumentStep,
+    answer_about_document,
     asks_for_whole_document,
     join_chunks,
     named_file,
@@ -59,3 +68,38 @@ def test_parts_keep_the_order_and_fit_the_budget() -> None:
     assert len(parts) == 4 and all(count(p) <= 40 for p in parts)
     assert "".join(parts).replace("\n\n", "") == "".join(chunks)
     assert split_into_parts(chunks, 1000, count) == [join_chunks(chunks)]
+
+
+class CountingLLM:
+    """The real chat model, counting the pieces of text it hands out."""
+
+    def __init__(self, llm: LlamaCppLLM) -> None:
+        self._llm = llm
+        self.pieces = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._llm, name)
+
+    def stream_chat(self, messages: Any, **options: Any) -> Iterator[str]:
+        for piece in self._llm.stream_chat(messages, **options):
+            self.pieces += 1
+            yield piece
+
+
+def test_stop_ends_a_part_note_at_once(llm: LlamaCppLLM) -> None:
+    """Condensing one part takes seconds on a CPU: Stop must not wait for its note."""
+    chunks = [
+        f"Section {i}. The committee reviewed the budget and the schedule. " * 8 for i in range(40)
+    ]
+    counting = CountingLLM(llm)
+    cancel = CancelToken()
+    steps = answer_about_document(
+        counting, "Summarize minutes.pdf", "/docs/minutes.pdf", chunks,  # type: ignore[arg-type]
+        max_answer_tokens=512, temperature=0.0, cancel=cancel,
+    )  # fmt: skip
+    first = next(steps)
+    assert isinstance(first, DocumentStep) and first.done == 0 and first.total >= 2
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        next(steps)
+    assert counting.pieces == 1  # the note stopped at its first piece, not at 200 tokens

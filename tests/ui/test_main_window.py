@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
 from desktop.core.types import Answer, Progress
+from desktop.core.whole_document import DocumentStep
 from desktop.ui.main_window import MainWindow
 from tests.core.ingest.test_ocr import requires_tesseract, scanned_book
 from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
@@ -176,6 +177,34 @@ def test_stop_ends_an_answer_early(qtbot: QtBot, make_window: WindowFactory, doc
         window.stop_action.trigger()
     assert blocker.args == [None]
     assert window.chat.send_button.isEnabled() and not window.chat.stop_button.isEnabled()
+
+
+def test_a_long_file_read_part_by_part_shows_how_far_it_is(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    """A summary of a file too long for the model's context (4,096 tokens) is written
+    from notes on each part: minutes on a CPU, so the answer says which part it reads."""
+    pages = [
+        f"Section {i}. The committee met on day {i} and approved item {i} of the plan: "
+        + "the budget lines, the schedule and the staffing of the project were reviewed. " * 6
+        for i in range(1, 41)
+    ]  # about 5,000 tokens
+    make_pdf(tmp_path / "long" / "minutes_2026.pdf", pages)
+    window = make_window()
+    add_and_wait(qtbot, window, tmp_path / "long")
+    window.chat.input.setPlainText("Summarize minutes_2026.pdf")
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as blocker:
+        qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
+        qtbot.waitUntil(
+            lambda: "Reading minutes_2026.pdf: part 1 of " in window.chat.transcript.toPlainText(),
+            timeout=ANSWER_TIMEOUT,
+        )
+        window.stop_action.trigger()  # it stops within the part's note, not after it
+    assert blocker.args == [None]
+    assert "Reading minutes_2026.pdf" not in window.chat.transcript.toPlainText()
+    assert window.document_step_text(DocumentStep("/x/minutes.pdf", 2, 2)) == (
+        "Read minutes.pdf (2 parts): writing the answer…"
+    )
 
 
 def test_the_event_loop_never_stalls_over_100_ms(

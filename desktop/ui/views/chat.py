@@ -25,6 +25,11 @@ _CITATION = re.compile(r"\[(\d+)\]")
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>#|]")
 
 
+def escape_markdown(text: str) -> str:
+    """`text` shown as written, not read as Markdown (file names hold `_` and `*`)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
+
+
 def link_citations(markdown: str) -> str:
     """Turn [n] into links the transcript can catch (cite:n)."""
     return _CITATION.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", markdown)
@@ -96,6 +101,7 @@ class ChatView(QWidget):
 
         self._messages: list[ChatMessage] = []
         self._streaming: str | None = None
+        self._step = ""  # what the answer is waiting for (a long file read part by part)
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(60)  # repaint at most ~16 times a second
@@ -136,6 +142,15 @@ class ChatView(QWidget):
     def start_answer(self, question: str) -> None:
         self._messages.append(ChatMessage("user", question))
         self._streaming = ""
+        self._step = ""
+        self._render()
+
+    def show_step(self, text: str) -> None:
+        """Say what the answer waits for, in its place, until its first words come
+        (a file too long for the model is condensed part by part: minutes on a CPU)."""
+        if self._streaming is None:
+            return
+        self._step = text
         self._render()
 
     def append_delta(self, text: str) -> None:
@@ -151,6 +166,7 @@ class ChatView(QWidget):
         elif self._streaming:
             self._messages.append(ChatMessage("assistant", self._streaming + " …"))
         self._streaming = None
+        self._step = ""
         self._render_timer.stop()
         self._render()
 
@@ -188,7 +204,8 @@ class ChatView(QWidget):
             else:
                 parts.append(f"**{arquivo}:** " + link_citations(message.text) + self._support(message))
         if self._streaming is not None:
-            parts.append(f"**{arquivo}:** " + (link_citations(self._streaming) or "…"))
+            waiting = f"*{escape_markdown(self._step)}*" if self._step else "…"
+            parts.append(f"**{arquivo}:** " + (link_citations(self._streaming) or waiting))
         return "\n\n---\n\n".join(parts)
 
     def _support(self, message: ChatMessage) -> str:
@@ -197,7 +214,7 @@ class ChatView(QWidget):
             sentence = " ".join(source.support_sentence.split())
             if sentence:
                 label = self.tr("Supporting sentence")
-                quoted = _MARKDOWN_SPECIAL.sub(r"\\\g<0>", sentence)
+                quoted = escape_markdown(sentence)
                 return f"\n\n> *{label}* [\\[{source.n}\\]](cite:{source.n}): “{quoted}”"
         return ""
 
