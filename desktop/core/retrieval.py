@@ -32,7 +32,7 @@ from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.support import coverage
 from desktop.core.types import Hit
-from desktop.core.words import content_words
+from desktop.core.words import content_words, roots
 from desktop.errors import CollectionModelError, ModelError
 
 
@@ -76,6 +76,12 @@ class RetrievalConfig:
     vector_weight: float = 1.0
     text_weight: float = 1.0
     foreign_vector_weight: float = 0.0
+    # Replaces `foreign_vector_weight` for a question clearly written in a language the
+    # model knows, about passages in one it does not (an English question over a
+    # Portuguese collection): the keywords can hardly cross languages, while the
+    # model's embedding of the question still finds passages by names, numbers and
+    # shared roots.
+    across_languages_vector_weight: float = 1.0
     language_vector_weights: tuple[tuple[str, float], ...] = (("Portuguese", 0.1),)
     duplicate_overlap: float = 0.85  # word-set overlap above which a chunk is a duplicate
     # Cosine at or above which a passage is on topic (an embedding model's spec may say
@@ -177,6 +183,15 @@ def embedder_min_similarity(embedder: Embedder, default: float) -> float:
     return default if found is None else found
 
 
+def embedder_across_languages_similarity(embedder: Embedder) -> float | None:
+    """The cosine a question asked across languages must reach with `embedder`
+    (its spec's `across_languages_similarity`; None: not used)."""
+    try:
+        return find_embedding_spec(embedder.name).across_languages_similarity
+    except ModelError:
+        return None
+
+
 def knows_language(languages: str | None, language: str) -> bool:
     """Whether a model trained on `languages` can rank text in `language`.
 
@@ -264,24 +279,39 @@ class Retriever:
 
         return rerank_head(reranker, query, fused, self._rerank_depth, readable)
 
-    def _asked_across_languages(self, query: str, collection: Collection) -> bool:
-        """Whether the question is in another language than the collection's, where
-        the embedding model does not know one of the two.
+    def _crosses_languages(
+        self, query: str, collection: Collection, hits: Sequence[Hit], held: float,
+        best_similarity: float,
+    ) -> bool:  # fmt: skip
+        """Whether a question in another language than the collection's, where the
+        embedding model does not know one of the two, has evidence in the passages.
 
         Then the gate has little to go on: most of the question's words cannot be in
-        the passages, and the cosine is not trusted. The words that cross languages
-        (names, numbers, acronyms: "When was UFMS founded?" over Portuguese documents)
-        are the evidence left, so any of them found lets the passages go to the model,
-        which is told to say when they do not answer; none found is a refusal.
+        the passages, and the cosine alone is not trusted. The words that cross
+        languages (names, numbers, acronyms: "When was UFMS founded?" over Portuguese
+        documents) are the evidence left, so any of them found lets the passages go to
+        the model, which is told to say when they do not answer; none found is a
+        refusal. For a question in the model's own language, where its spec gives an
+        `across_languages_similarity`, a shared root counts as well ("monitoring",
+        "monitoria") and the best passage's cosine must reach that threshold: a shared
+        word alone let a third of unrelated questions through.
         """
         asked_in = question_language(query)
-        return (
-            asked_in is not None
-            and asked_in != collection.language
-            and not (
-                self.knows_language(collection) and self.knows_language(collection, asked_in)
-            )
+        if asked_in is None or asked_in == collection.language:
+            return False
+        knows_question = self.knows_language(collection, asked_in)
+        if knows_question and self.knows_language(collection):
+            return False
+        threshold = (
+            embedder_across_languages_similarity(self.embedder_of(collection))
+            if knows_question
+            else None
         )
+        if threshold is None:
+            return held > 0
+        wanted = roots(content_words(query))
+        shared = held > 0 or any(wanted & roots(content_words(h.text)) for h in hits)
+        return shared and best_similarity >= threshold
 
     def vector_weight(self, collection: Collection, language: str | None = None) -> float:
         """The weight of the vector ranking's votes for passages in `language` (by
@@ -294,9 +324,11 @@ class Retriever:
 
     def _vector_votes(
         self, collection: Collection, query: str
-    ) -> tuple[bool, Callable[[StoredHit], tuple[float, bool]]]:
-        """Whether the vector ranking votes at all on this question; and per passage,
-        how much its vote weighs and whether its cosine can vouch for the passage.
+    ) -> tuple[float, Callable[[StoredHit], tuple[float, bool]]]:
+        """How much the vector ranking's votes weigh on this question for a passage in
+        the collection's language (0: the vectors rank from the start only if it is
+        more); and per passage, how much its vote weighs and whether its cosine can
+        vouch for the passage.
 
         Per passage, by the language it is written in: a collection holds what its
         owner wrote, often English and Portuguese side by side, while its keyword
@@ -310,29 +342,30 @@ class Retriever:
         heard = asked_in is None or self.knows_language(collection, asked_in)
         by_language: dict[str, tuple[float, bool]] = {}
 
-        def vote(hit: StoredHit) -> tuple[float, bool]:
+        def weigh(language: str) -> tuple[float, bool]:
             if not heard:
                 return 0.0, False
-            language = passage_language(hit.text, collection.language)
             if language not in by_language:
-                by_language[language] = (
-                    self.vector_weight(collection, language),
-                    self.knows_language(collection, language),
-                )
+                known = self.knows_language(collection, language)
+                weight = self.vector_weight(collection, language)
+                if not known and asked_in is not None and asked_in != language:
+                    weight = self.config.across_languages_vector_weight
+                by_language[language] = (weight, known)
             return by_language[language]
 
-        return heard, vote
+        def vote(hit: StoredHit) -> tuple[float, bool]:
+            return weigh(passage_language(hit.text, collection.language))
 
-    def search_many(
-        self, collections: Sequence[Collection], query: str, k: int
-    ) -> SearchResult:
+        return weigh(collection.language)[0], vote
+
+    def search_many(self, collections: Sequence[Collection], query: str, k: int) -> SearchResult:
         """Search several collections and keep the best `k` passages of all."""
         if len(collections) == 1:
             return self.search(collections[0], query, k)
         started = time.perf_counter()
         vectors: dict[str, Vector] = {}  # one query embedding per model
         for c in collections:
-            if self.vector_weight(c) > 0 and c.embedding_model not in vectors:
+            if self._vector_votes(c, query)[0] > 0 and c.embedding_model not in vectors:
                 vectors[c.embedding_model] = self.embedder_of(c).embed_query(query)
         results = [self.search(c, query, k, vectors.get(c.embedding_model)) for c in collections]
         # A filler goes after every match of the other collections: first in its own
@@ -363,15 +396,13 @@ class Retriever:
                 f"but {embedder.name!r} is loaded",
             )  # fmt: skip
         table = TableSpec(collection.table_name, collection.dim, collection.language)
-        heard, vote = self._vector_votes(collection, query)
+        start_weight, vote = self._vector_votes(collection, query)
         vector_hits: list[StoredHit] = []
-        searched_vectors = heard and self.vector_weight(collection) > 0
+        searched_vectors = start_weight > 0
         if searched_vectors:
             if vector is None:
                 vector = embedder.embed_query(query)
-            vector_hits, text_hits = self._store.hybrid_search(
-                table, vector, query, cfg.candidates
-            )
+            vector_hits, text_hits = self._store.hybrid_search(table, vector, query, cfg.candidates)
         else:
             text_hits = self._store.text_search(table, query, cfg.candidates)
         if crowded(text_hits, cfg.per_file_candidates):
@@ -379,9 +410,7 @@ class Retriever:
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
-        if not searched_vectors and (
-            len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)
-        ):
+        if not searched_vectors and (len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)):
             # too few keyword matches, or some in a language the model knows (a
             # collection detected as Portuguese holding English files); `search_many`
             # may have embedded the question already
@@ -433,9 +462,7 @@ class Retriever:
             if not row_paths:
                 continue  # chunks of an unfinished run that nothing references yet
             words = content_words(row.text)
-            twin = next(
-                (k for k in kept if _overlap(words, k[3]) >= cfg.duplicate_overlap), None
-            )
+            twin = next((k for k in kept if _overlap(words, k[3]) >= cfg.duplicate_overlap), None)
             if twin is not None:
                 # the same passage in another file: cite that file too, spend no budget
                 twin[2].extend(p for p in row_paths if p not in twin[2])
@@ -465,7 +492,7 @@ class Retriever:
         relevant = bool(hits) and (
             on_topic
             or held >= cfg.min_keyword_coverage
-            or (held > 0 and self._asked_across_languages(query, collection))
+            or self._crosses_languages(query, collection, hits, held, best_similarity)
         )
         return SearchResult(
             hits=tuple(hits),

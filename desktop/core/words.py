@@ -20,6 +20,7 @@ from functools import lru_cache
 WORD = re.compile(r"\w+", re.UNICODE)
 _LONG_WORD = re.compile(r"\w{3,}", re.UNICODE)  # runs of 3+ word characters: no short words
 PREFIX_CHARS = 5  # the fallback "stem": the first few letters of a folded word
+ROOT_CHARS = 6  # a word's root across English and Portuguese: "monitoring", "monitoria"
 
 
 class _DropMarks(dict[int, "int | None"]):
@@ -91,3 +92,13 @@ def stems(words: Iterable[str], language: str) -> set[str]:
     if stemmer is None:
         return {w[:PREFIX_CHARS] for w in words}
     return set(stemmer.stem_words(list(words)))  # type: ignore[attr-defined]
+
+
+def roots(words: Iterable[str]) -> set[str]:
+    """The first `ROOT_CHARS` letters of the folded `words` that have as many.
+
+    Words of one Latin root often share them across English and Portuguese
+    ("university" and "universidade", "curriculum" and "curricular"), where no
+    stemmer of either language makes them meet.
+    """
+    return {w[:ROOT_CHARS] for w in words if len(w) >= ROOT_CHARS}

@@ -175,6 +175,23 @@ def test_an_english_question_sharing_a_name_with_portuguese_passages_is_answered
     assert not same_language.relevant
 
 
+def test_an_english_question_sharing_roots_and_meaning_with_portuguese_is_answered(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """No word in common, but roots ("documents", "documentos"; "academic",
+    "acadêmica") and a cosine near enough: the passages reach the model. A shared
+    root far in meaning ("restaurant" in Paris) does not."""
+    pt = collection(indexed, "pt")
+    asked = "Which documents are needed for enrollment at the academic office?"
+    found = retriever(indexed, embedder).search(pt, asked, 3)
+    assert found.hits[0].path.endswith("matricula.txt")
+    assert found.keyword_coverage == 0 and found.relevant
+    unrelated = retriever(indexed, embedder).search(
+        pt, "Which restaurant in Paris has three Michelin stars?", 3
+    )
+    assert not unrelated.relevant
+
+
 def test_the_cosine_does_not_vouch_for_a_portuguese_passage(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from desktop.core.words import content_words, fold, stems
+from desktop.core.words import content_words, fold, roots, stems
 
 
 def _fold_by_hand(text: str) -> str:
@@ -44,3 +44,10 @@ def test_stems_join_inflections_in_the_collection_language() -> None:
     assert stems({"universidades"}, "Portuguese") == stems({"universidade"}, "Portuguese")
     assert stems({"cells"}, "English") == stems({"cell"}, "English")
     assert stems({"universidades"}, "Klingon") == {"unive"}  # no stemmer: a prefix
+
+
+def test_roots_meet_across_english_and_portuguese() -> None:
+    english = roots(content_words("University curriculum and monitoring"))
+    portuguese = roots(content_words("Universidade: estrutura curricular e monitoria"))
+    assert english & portuguese == {"univer", "curric", "monito"}
+    assert roots({"short", "words"}) == set()  # five letters say too little
