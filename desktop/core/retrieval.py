@@ -334,7 +334,9 @@ class Retriever:
         owner wrote, often English and Portuguese side by side, while its keyword
         index has one language. An English model's ranking counts for the English
         passages and not for the Portuguese ones, whichever language the collection
-        was detected as. A question clearly written in a language the model does not
+        was detected as — except for a question clearly written in English, whose
+        words can hardly be in the Portuguese passages: there the ranking is the
+        better evidence (`across_languages_vector_weight`). A question clearly written in a language the model does not
         know gets no vote from the vectors at all: its embedding is close to noise
         for every passage.
         """
