@@ -212,6 +212,65 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+class VectorVotes:
+    """How much the vector ranking's vote weighs for each passage, on one question
+    over one collection, and whether the passage's cosine can vouch for it.
+
+    Per passage, by the language it is written in: a collection holds what its
+    owner wrote, often English and Portuguese side by side, while its keyword index
+    has one language. An English model's ranking counts for the English passages
+    and not for the Portuguese ones, whichever language the collection was detected
+    as, and a Portuguese question gets no vote for the Portuguese ones: to the
+    model both are close to noise. Across languages it does count
+    (`across_languages_vector_weight`): a question's words can hardly be in passages
+    of another language, while the model still places it near them by names,
+    numbers and shared roots — measured both ways (English questions over FaQuAD,
+    Portuguese claims over SciFact). Unless the keywords found passages in the
+    question's own language (`keywords_found`): then those answer it, and the
+    other language's passages only crowd them out (a bilingual collection).
+    """
+
+    def __init__(self, retriever: Retriever, collection: Collection, query: str) -> None:
+        self._retriever = retriever
+        self._collection = collection
+        self.asked_in = question_language(query)
+        self.heard = self.asked_in is None or retriever.knows_language(collection, self.asked_in)
+        self._across = True
+        self._by_language: dict[str, tuple[float, bool]] = {}
+
+    @property
+    def start_weight(self) -> float:
+        """The weight for a passage in the collection's language: above 0, the vector
+        search runs from the start beside the keyword search."""
+        return self.weigh(self._collection.language)[0]
+
+    def keywords_found(self, text_hits: Sequence[StoredHit]) -> None:
+        """Passages in the question's own language among the keyword matches stop
+        the votes across languages."""
+        asked_in, default = self.asked_in, self._collection.language
+        if asked_in is not None and any(
+            passage_language(h.text, default) == asked_in for h in text_hits
+        ):
+            self._across = False
+            self._by_language.clear()
+
+    def weigh(self, language: str) -> tuple[float, bool]:
+        """(weight, vouches) for a passage written in `language`."""
+        if language not in self._by_language:
+            retriever, collection = self._retriever, self._collection
+            known = retriever.knows_language(collection, language)
+            weight = retriever.vector_weight(collection, language) if self.heard else 0.0
+            asked_in = self.asked_in
+            across = self._across and asked_in is not None and asked_in != language
+            if across and (known or self.heard):  # the model knows one of the two
+                weight = retriever.config.across_languages_vector_weight
+            self._by_language[language] = (weight, known and self.heard)
+        return self._by_language[language]
+
+    def vote(self, hit: StoredHit) -> tuple[float, bool]:
+        return self.weigh(passage_language(hit.text, self._collection.language))
+
+
 class Retriever:
     """Answers 'which passages are about this?' for one collection."""
 
@@ -322,44 +381,6 @@ class Retriever:
             return cfg.foreign_vector_weight
         return dict(cfg.language_vector_weights).get(language, cfg.vector_weight)
 
-    def _vector_votes(
-        self, collection: Collection, query: str
-    ) -> tuple[float, Callable[[StoredHit], tuple[float, bool]]]:
-        """How much the vector ranking's votes weigh on this question for a passage in
-        the collection's language (0: the vectors rank from the start only if it is
-        more); and per passage, how much its vote weighs and whether its cosine can
-        vouch for the passage.
-
-        Per passage, by the language it is written in: a collection holds what its
-        owner wrote, often English and Portuguese side by side, while its keyword
-        index has one language. An English model's ranking counts for the English
-        passages and not for the Portuguese ones, whichever language the collection
-        was detected as — except for a question clearly written in English, whose
-        words can hardly be in the Portuguese passages: there the ranking is the
-        better evidence (`across_languages_vector_weight`). A question clearly written in a language the model does not
-        know gets no vote from the vectors at all: its embedding is close to noise
-        for every passage.
-        """
-        asked_in = question_language(query)
-        heard = asked_in is None or self.knows_language(collection, asked_in)
-        by_language: dict[str, tuple[float, bool]] = {}
-
-        def weigh(language: str) -> tuple[float, bool]:
-            if not heard:
-                return 0.0, False
-            if language not in by_language:
-                known = self.knows_language(collection, language)
-                weight = self.vector_weight(collection, language)
-                if not known and asked_in is not None and asked_in != language:
-                    weight = self.config.across_languages_vector_weight
-                by_language[language] = (weight, known)
-            return by_language[language]
-
-        def vote(hit: StoredHit) -> tuple[float, bool]:
-            return weigh(passage_language(hit.text, collection.language))
-
-        return weigh(collection.language)[0], vote
-
     def search_many(self, collections: Sequence[Collection], query: str, k: int) -> SearchResult:
         """Search several collections and keep the best `k` passages of all."""
         if len(collections) == 1:
@@ -367,7 +388,7 @@ class Retriever:
         started = time.perf_counter()
         vectors: dict[str, Vector] = {}  # one query embedding per model
         for c in collections:
-            if self._vector_votes(c, query)[0] > 0 and c.embedding_model not in vectors:
+            if VectorVotes(self, c, query).start_weight > 0 and c.embedding_model not in vectors:
                 vectors[c.embedding_model] = self.embedder_of(c).embed_query(query)
         results = [self.search(c, query, k, vectors.get(c.embedding_model)) for c in collections]
         # A filler goes after every match of the other collections: first in its own
@@ -398,9 +419,10 @@ class Retriever:
                 f"but {embedder.name!r} is loaded",
             )  # fmt: skip
         table = TableSpec(collection.table_name, collection.dim, collection.language)
-        start_weight, vote = self._vector_votes(collection, query)
+        votes_of = VectorVotes(self, collection, query)
+        vote = votes_of.vote
         vector_hits: list[StoredHit] = []
-        searched_vectors = start_weight > 0
+        searched_vectors = votes_of.start_weight > 0
         if searched_vectors:
             if vector is None:
                 vector = embedder.embed_query(query)
@@ -412,6 +434,7 @@ class Retriever:
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
+        votes_of.keywords_found(text_hits)
         if not searched_vectors and (len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)):
             # too few keyword matches, or some in a language the model knows (a
             # collection detected as Portuguese holding English files); `search_many`

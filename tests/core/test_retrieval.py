@@ -18,6 +18,7 @@ from desktop.core.embedding import FastEmbedEmbedder, Vector, find_embedding_spe
 from desktop.core.retrieval import (
     RetrievalConfig,
     Retriever,
+    VectorVotes,
     crowded,
     embedder_min_similarity,
     knows_language,
@@ -329,18 +330,49 @@ def test_a_question_embedded_beforehand_is_searched_as_one_embedded_here(
 def test_across_collections_fillers_follow_every_match(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:
-    """A Portuguese question over both collections: the English one finds no keyword
-    and fills in with the vectors' guesses, which go after the Portuguese match even
-    though the first of them scores like it."""
+    """A Portuguese question over both collections. The Portuguese one has one keyword
+    match, then fills in with the vectors' guesses (to the English model a Portuguese
+    question and Portuguese passages are close to noise); the first of them scores
+    like the match, yet every filler goes after every passage that was matched or
+    voted for, the English collection's included (a Portuguese question over English
+    passages does get the vectors' votes)."""
     both = [collection(indexed, "en"), collection(indexed, "pt")]
     question = "Onde fica a biblioteca central?"
-    result = retriever(indexed, embedder).search_many(both, question, 4)
+    result = retriever(indexed, embedder).search_many(both, question, 5)
     names = [Path(h.path).name for h in result.hits]
     assert names[0] == "biblioteca.txt"
     fillers = [h.filler for h in result.hits]
-    assert fillers == sorted(fillers)  # the vectors' guesses only after every match
-    assert any(n in ENGLISH for n in names)  # the English collection still offers its own
-    assert all(f for n, f in zip(names, fillers, strict=True) if n in ENGLISH)
+    assert any(fillers) and fillers == sorted(fillers)
+    assert all(n in PORTUGUESE for n, f in zip(names, fillers, strict=True) if f)
+    assert any(n in ENGLISH for n in names)
+
+
+def test_the_vectors_vote_across_languages_until_the_keywords_find_the_question_s_own(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """A question's words can hardly be in passages of another language, its meaning
+    can: the English model's ranking votes for English passages on a Portuguese
+    question and for Portuguese ones on an English question, but never vouches for a
+    passage on a question it cannot read, and stops once the keywords found passages
+    in the question's own language (they answer it; the others only crowd them)."""
+    r = retriever(indexed, embedder)
+    across = RetrievalConfig().across_languages_vector_weight
+    en, pt = collection(indexed, "en"), collection(indexed, "pt")
+    english_passage = StoredHit("e", "e", 0, None, "", ENGLISH["kettle.txt"], 0.0)
+    portuguese_passage = StoredHit("p", "p", 0, None, "", PORTUGUESE["estagio.txt"], 0.0)
+
+    portuguese_question = VectorVotes(r, en, "Onde guardamos a chaleira de cobre?")
+    assert portuguese_question.start_weight == across  # searched from the start
+    assert portuguese_question.vote(english_passage) == (across, False)
+    assert portuguese_question.vote(portuguese_passage) == (0.0, False)
+    portuguese_question.keywords_found([portuguese_passage])
+    assert portuguese_question.vote(english_passage) == (0.0, False)
+
+    english_question = VectorVotes(r, pt, "When does the internship take place?")
+    assert english_question.vote(portuguese_passage) == (across, False)
+    assert english_question.vote(english_passage) == (1.0, True)
+    english_question.keywords_found([portuguese_passage])  # not the question's language
+    assert english_question.vote(portuguese_passage) == (across, False)
 
 
 def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
