@@ -11,16 +11,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+# Words that are common in one language and rare in the other. "do" and "as" are in
+# neither: both languages use them all the time ("do" is "of the" in Portuguese), and a
+# short question ("How many students do the courses have?") must not come out a tie.
 _PORTUGUESE_MARKERS = frozenset(
     """
     que não uma para com como qual quais quem onde quando porque são está isso pelo pela
-    dos das nos nas também foi ser muito sobre o os as do da em é
+    dos das nos nas também foi ser muito sobre o os da em é de por quanto quantos quanta
+    quantas ao aos à às um uns umas seu sua seus suas pode podem deve devem tem têm há
+    entre até já ou se esse essa este esta isto aquele aquela pelos pelas num numa sem
+    mas ainda depois antes
     """.split()
 )
 _ENGLISH_MARKERS = frozenset(
     """
     the what which who where when why how is are was were does did of and to in for with
-    about this that
+    about this that can have has be an it on at by from or not will would should many
+    much there their they you your been its into than
     """.split()
 )
 
