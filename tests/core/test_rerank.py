@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop.core.catalog import Collection
 from desktop.core.embedding import TOKENIZER_FILES
 from desktop.core.language import question_language
 from desktop.core.rerank import (
@@ -166,20 +167,30 @@ def test_the_fetched_reranker_puts_the_answering_passage_first(models_dir: Path)
     assert scores[1] > 0 > scores[0]  # a logit: above 0 reads as relevant
 
 
+def indexed_with_reranker(
+    workspace: Workspace, tmp_path: Path, reranker_models: Path, **files: str
+) -> tuple[Collection, Retriever]:
+    """A collection of `files` (name -> text, each saved as name.txt), and a retriever
+    with the zebra-loving cross-encoder."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in files.items():
+        (docs / f"{name}.txt").write_text(text, encoding="utf-8")
+    list(workspace.indexer.index([docs], "c"))
+    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
+    retriever = Retriever(workspace.embedder, workspace.store, workspace.catalog, reranker=reranker)
+    return workspace.catalog.get_collection("c"), retriever
+
+
 def test_an_english_reranker_leaves_other_languages_to_fusion(
     reranker_models: Path, workspace: Workspace, tmp_path: Path
 ) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "capital.txt").write_text(
-        "Paris é a capital da França. A capital da França tem muitos museus e pontes."
-    )
-    (docs / "zoo.txt").write_text("O zoológico da cidade tem uma zebra perto do café.")
-    list(workspace.indexer.index([docs], "c"))
-    collection = workspace.catalog.get_collection("c")
+    collection, retriever = indexed_with_reranker(
+        workspace, tmp_path, reranker_models,
+        capital="Paris é a capital da França. A capital da França tem muitos museus e pontes.",
+        zoo="O zoológico da cidade tem uma zebra perto do café.",
+    )  # fmt: skip
     assert collection.language == "Portuguese"
-    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
-    retriever = Retriever(workspace.embedder, workspace.store, workspace.catalog, reranker=reranker)
     found = retriever.search(collection, "capital da França", k=2)
     assert Path(found.hits[0].paths[0]).name == "capital.txt"  # zebra would win if reranked
 
@@ -189,15 +200,12 @@ def test_an_english_reranker_does_not_read_a_portuguese_question(
 ) -> None:
     """English passages, a question clearly in Portuguese: an English cross-encoder
     would score them by the few words they share with it, so fusion's order stays."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "capital.txt").write_text("Paris is the capital of France, with many museums.")
-    (docs / "zoo.txt").write_text("The zoo keeps a zebra near the cafe of the city.")
-    list(workspace.indexer.index([docs], "c"))
-    collection = workspace.catalog.get_collection("c")
+    collection, retriever = indexed_with_reranker(
+        workspace, tmp_path, reranker_models,
+        capital="Paris is the capital of France, with many museums.",
+        zoo="The zoo keeps a zebra near the cafe of the city.",
+    )  # fmt: skip
     assert collection.language == "English"
-    reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
-    retriever = Retriever(workspace.embedder, workspace.store, workspace.catalog, reranker=reranker)
     question = "Onde fica a capital da France?"
     assert question_language(question) == "Portuguese"
     found = retriever.search(collection, question, k=2)
