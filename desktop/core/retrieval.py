@@ -82,6 +82,12 @@ class RetrievalConfig:
     # model's embedding of the question still finds passages by names, numbers and
     # shared roots.
     across_languages_vector_weight: float = 1.0
+    # Across languages, the share of the question's words (`support.Coverage.score`)
+    # that lets the passages through whatever the cosine: "When was the Higher
+    # Institute of Pedagogy in Corumbá created?" holds 0.4 of them in its Portuguese
+    # passage, at a cosine of 0.55. Unrelated English claims over FaQuAD's paragraphs
+    # held at most 0.25.
+    across_languages_keyword_coverage: float = 0.30
     language_vector_weights: tuple[tuple[str, float], ...] = (("Portuguese", 0.1),)
     duplicate_overlap: float = 0.85  # word-set overlap above which a chunk is a duplicate
     # Cosine at or above which a passage is on topic (an embedding model's spec may say
@@ -352,8 +358,9 @@ class Retriever:
         the model, which is told to say when they do not answer; none found is a
         refusal. For a question in the model's own language, where its spec gives an
         `across_languages_similarity`, a shared root counts as well ("monitoring",
-        "monitoria") and the best passage's cosine must reach that threshold: a shared
-        word alone let a third of unrelated questions through.
+        "monitoria") and the best passage's cosine must reach that threshold (a shared
+        word alone let a third of unrelated questions through), unless the passages
+        hold `across_languages_keyword_coverage` of the question's words.
         """
         asked_in = question_language(query)
         if asked_in is None or asked_in == collection.language:
@@ -368,6 +375,8 @@ class Retriever:
         )
         if threshold is None:
             return held > 0
+        if held >= self.config.across_languages_keyword_coverage:
+            return True  # several names or terms of the question are in the passages
         wanted = roots(content_words(query))
         shared = held > 0 or any(wanted & roots(content_words(h.text)) for h in hits)
         return shared and best_similarity >= threshold

@@ -8,6 +8,7 @@ weight tuned for Portuguese.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
+from tests.conftest import DATA_DIR
 
 E5 = "multilingual-e5-small-q4"
 
@@ -191,6 +193,28 @@ def test_an_english_question_sharing_roots_and_meaning_with_portuguese_is_answer
         pt, "Which restaurant in Paris has three Michelin stars?", 3
     )
     assert not unrelated.relevant
+
+
+def test_an_english_question_holding_several_names_of_a_portuguese_passage_is_answered(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """A real article (FaQuAD's on UFMS, from the slice): the question shares
+    "Institute"/"Instituto" and "Corumbá" with its passage, 0.4 of its words, while
+    the English model's cosine stays below the cross-language threshold."""
+    folder = indexed.paths.home / "ufms"
+    folder.mkdir()
+    with (DATA_DIR / "faquad-slice" / "corpus.jsonl").open(encoding="utf-8") as lines:
+        for doc in map(json.loads, lines):
+            if doc["_id"].startswith("faquad-23-"):
+                (folder / f"{doc['_id']}.txt").write_text(f"{doc['title']}\n\n{doc['text']}")
+    list(indexed.indexer.index([folder], "ufms"))
+    ufms = collection(indexed, "ufms")
+    question = "When was the Higher Institute of Pedagogy in Corumbá created?"
+    found = retriever(indexed, embedder).search(ufms, question, 5)
+    assert "faquad-23-01.txt" in [Path(h.path).name for h in found.hits]
+    assert found.best_similarity < find_embedding_spec(embedder.name).across_languages_similarity
+    assert found.keyword_coverage >= RetrievalConfig().across_languages_keyword_coverage
+    assert found.relevant
 
 
 def test_the_cosine_does_not_vouch_for_a_portuguese_passage(
