@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
-from desktop.core.embedding import Embedder, Vector, find_embedding_spec
+from desktop.core.embedding import Embedder, EmbeddingModelSpec, Vector, find_embedding_spec
 from desktop.core.language import passage_language, question_language
 from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
@@ -165,6 +165,14 @@ def crowded(hits: list[StoredHit], per_file: int) -> bool:
     return False
 
 
+def _spec_of(embedder: Embedder) -> EmbeddingModelSpec | None:
+    """The known model spec of `embedder`, by its name (None: a model we do not list)."""
+    try:
+        return find_embedding_spec(embedder.name)
+    except ModelError:
+        return None
+
+
 def embedder_languages(embedder: Embedder) -> str | None:
     """The languages an embedder was trained on, as its model spec words them.
 
@@ -174,28 +182,21 @@ def embedder_languages(embedder: Embedder) -> str | None:
     languages = getattr(embedder, "languages", None)
     if isinstance(languages, str):
         return languages
-    try:
-        return find_embedding_spec(embedder.name).languages
-    except ModelError:
-        return None
+    spec = _spec_of(embedder)
+    return spec.languages if spec else None
 
 
 def embedder_min_similarity(embedder: Embedder, default: float) -> float:
     """The cosine from which `embedder` vouches for a passage (its spec's, else `default`)."""
-    try:
-        found = find_embedding_spec(embedder.name).min_similarity
-    except ModelError:
-        return default
-    return default if found is None else found
+    spec = _spec_of(embedder)
+    return default if spec is None or spec.min_similarity is None else spec.min_similarity
 
 
 def embedder_across_languages_similarity(embedder: Embedder) -> float | None:
     """The cosine a question asked across languages must reach with `embedder`
     (its spec's `across_languages_similarity`; None: not used)."""
-    try:
-        return find_embedding_spec(embedder.name).across_languages_similarity
-    except ModelError:
-        return None
+    spec = _spec_of(embedder)
+    return spec.across_languages_similarity if spec else None
 
 
 def knows_language(languages: str | None, language: str) -> bool:
