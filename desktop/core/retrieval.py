@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.embedding import Embedder, EmbeddingModelSpec, Vector, find_embedding_spec
 from desktop.core.language import passage_language, question_language
+from desktop.core.phrases import by_phrases
 from desktop.core.rerank import Reranker, rerank_head
 from desktop.core.store import ChunkStore, StoredHit, TableSpec
 from desktop.core.support import coverage
@@ -65,6 +66,11 @@ class RetrievalConfig:
     """
 
     candidates: int = 40  # rows taken from each retriever before fusion
+    # The keyword ranking's first `phrase_candidates` are re-ordered by BM25 plus
+    # `phrase_weight` times the share of the question's word pairs a passage holds
+    # (`phrases.by_phrases`); weight 0 keeps BM25's order.
+    phrase_weight: float = 0.5
+    phrase_candidates: int = 10
     # A file's passages beyond this many go after other files' in the keyword ranking: a
     # phrase that a long file repeats (a book's running header, boilerplate) must not fill
     # every candidate and hide the other files that hold it. When one file holds more
@@ -444,6 +450,11 @@ class Retriever:
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
+        head = cfg.phrase_candidates
+        text_hits = [
+            *by_phrases(text_hits[:head], query, collection.language, cfg.phrase_weight),
+            *text_hits[head:],
+        ]
         votes_of.keywords_found(text_hits)
         if not searched_vectors and (len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)):
             # too few keyword matches, or some in a language the model knows (a

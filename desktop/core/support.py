@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.core.types import Hit, Source, Support
-from desktop.core.words import PREFIX_CHARS, STOP_WORDS, WORD, content_words, fold, stems
+from desktop.core.words import PREFIX_CHARS, STOP_WORDS, WORD, content_words, fold_word, stems
 
 # A sentence ends at . ! ? … (with closing quotes or brackets) followed by space; a blank
 # line or a line that starts a list item also ends one. Single line breaks are wrapping.
@@ -115,7 +115,7 @@ def terms(text: str) -> set[str]:
     """Content words of `text`, folded and cut to a stem-like prefix."""
     return {
         w[:PREFIX_CHARS]
-        for w in WORD.findall(fold(text))
+        for w in WORD.findall(fold_word(text))
         if (len(w) > 2 or w.isdigit()) and w not in STOP_WORDS
     }
 

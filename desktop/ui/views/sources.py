@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.words import content_words, fold
+from desktop.core.words import content_words, fold_word
 from desktop.services.chats import ChatSource
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -40,7 +40,7 @@ def _words_html(text: str, wanted: set[str]) -> str:
         out.append(html.escape(text[last : match.start()]))
         word = match.group(0)
         escaped = html.escape(word)
-        out.append(f"<b style='background:#ffe98a;color:#000'>{escaped}</b>" if fold(word) in wanted else escaped)
+        out.append(f"<b style='background:#ffe98a;color:#000'>{escaped}</b>" if fold_word(word) in wanted else escaped)
         last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
