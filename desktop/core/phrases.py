@@ -43,9 +43,11 @@ def _stems(words: list[str], language: str) -> list[str | None]:
     new = [w for w in dict.fromkeys(words) if w not in known]
     if new:
         if len(known) + len(new) > _STEMS_KEPT:
-            known.clear()
-        for word, stem in zip(new, stem_list(new, language), strict=True):
-            known[word] = None if word in STOP_WORDS else stem
+            # a new dict rather than clear(): another search may be reading the old one
+            known = _STEMS[language] = {}
+            new = list(dict.fromkeys(words))
+        stemmed = stem_list(new, language)
+        known.update((w, None if w in STOP_WORDS else s) for w, s in zip(new, stemmed, strict=True))
     return [known[w] for w in words]
 
 

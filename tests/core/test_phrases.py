@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core import phrases
 from desktop.core.embedding import FastEmbedEmbedder
 from desktop.core.phrases import by_phrases, word_pairs
 from desktop.core.retrieval import RetrievalConfig, Retriever
@@ -88,3 +89,15 @@ def test_retrieval_ranks_the_phrase_above_scattered_words(
 
     assert first(RetrievalConfig()).endswith("registro.txt")
     assert first(RetrievalConfig(phrase_weight=0.0)).endswith("matricula.txt")
+
+
+def test_the_stem_memory_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(phrases, "_STEMS", {})
+    monkeypatch.setattr(phrases, "_STEMS_KEPT", 3)
+    before = word_pairs("sistema informação", "Portuguese")
+    first = phrases._STEMS["Portuguese"]
+    # more words than it keeps: a new memory, the old one left whole for other readers
+    assert word_pairs("registro acadêmico escolar", "Portuguese")
+    assert phrases._STEMS["Portuguese"] is not first
+    assert set(first) == {"sistema", "informacao"}
+    assert word_pairs("sistema informação", "Portuguese") == before
