@@ -26,12 +26,18 @@ from itertools import pairwise
 from desktop.core.store import StoredHit
 from desktop.core.words import STOP_WORDS, fold, stem_list
 
-_WORD = re.compile(r"\w\w+", re.UNICODE)  # one-letter words carry no topic
+# Two letters and more: unlike `words.content_words` (three and more, for word sets),
+# a pair keeps acronyms and numbers such as "TI", "RH" or "10" next to their neighbour.
+# (Measured on FaQuAD with two letters only: the first sketch.)
+_WORD = re.compile(r"\w\w+", re.UNICODE)
 # Per language, a folded word -> its stem, or None for a stop word. Every candidate
 # passage of every question is read word by word: looked up here, a word costs a dict
-# hit instead of a call to the stemmer (11 -> 3 ms for 40 of FaQuAD's passages).
+# hit instead of a call to the stemmer (11 -> 3 ms for 40 of FaQuAD's passages, in a
+# sketch that re-ordered 40; retrieval re-orders 10).
 _STEMS: dict[str, dict[str, str | None]] = {}
-_STEMS_KEPT = 200_000  # words remembered per language before starting afresh
+# Words remembered per language before starting afresh: about 8 MB (passages full of
+# numbers or codes fill it faster; starting afresh costs one stemmer call a passage).
+_STEMS_KEPT = 50_000
 
 
 def _stems(words: list[str], language: str) -> list[str | None]:

@@ -351,6 +351,21 @@ class Retriever:
 
         return rerank_head(reranker, query, fused, self._rerank_depth, readable)
 
+    def _by_phrases(
+        self, text_hits: list[StoredHit], query: str, collection: Collection
+    ) -> list[StoredHit]:
+        """The keyword ranking with its head re-ordered by the question's word pairs.
+
+        Before `spread_over_files`, which keeps the order it is given: a long file's
+        passages beyond `per_file_candidates` (often the same running header, holding
+        the same pairs) must not climb back over the other files' first ones.
+        """
+        head = self.config.phrase_candidates
+        return [
+            *by_phrases(text_hits[:head], query, collection.language, self.config.phrase_weight),
+            *text_hits[head:],
+        ]
+
     def _crosses_languages(
         self, query: str, collection: Collection, hits: Sequence[Hit], held: float,
         best_similarity: float,
@@ -449,12 +464,10 @@ class Retriever:
             # only then can deeper rows change the spread ranking's head (the deeper
             # search cost 5 ms more a question at 100,000 chunks, asked every time)
             deeper = self._store.text_search(table, query, cfg.candidates * cfg.candidate_pool)
+            deeper = self._by_phrases(deeper, query, collection)
             text_hits = spread_over_files(deeper, cfg.per_file_candidates)[: cfg.candidates]
-        head = cfg.phrase_candidates
-        text_hits = [
-            *by_phrases(text_hits[:head], query, collection.language, cfg.phrase_weight),
-            *text_hits[head:],
-        ]
+        else:
+            text_hits = self._by_phrases(text_hits, query, collection)
         votes_of.keywords_found(text_hits)
         if not searched_vectors and (len(text_hits) < k or any(vote(h)[0] > 0 for h in text_hits)):
             # too few keyword matches, or some in a language the model knows (a

@@ -18,7 +18,7 @@ from pathlib import PurePath
 
 from desktop.core.cancel import CancelToken
 from desktop.core.llm import LLM
-from desktop.core.words import fold
+from desktop.core.words import fold, fold_word
 
 # Asking about a whole text, in English and Portuguese (folded: no accents).
 _WHOLE = re.compile(
@@ -75,7 +75,7 @@ def named_file(question: str, paths: Sequence[str]) -> str | None:
     for path in paths:
         pure = PurePath(path)
         for name in (pure.name, pure.stem):
-            wanted = " ".join(_NAME_WORD.findall(fold(name)))
+            wanted = " ".join(_NAME_WORD.findall(fold_word(name)))
             if len(wanted.replace(" ", "")) < MIN_STEM_CHARS:
                 continue
             said = re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", words)

@@ -49,12 +49,14 @@ def fold_word(text: str) -> str:
 @lru_cache(maxsize=256)
 def fold(text: str) -> str:
     """`fold_word` of a passage, remembered: retrieval folds each candidate passage
-    three or four times a question (duplicates, the gate, the best sentence).
+    three or four times a question (duplicates, the passage's language, word pairs,
+    the gate).
 
     It stays in C (a character-by-character filter was half of a SciFact query's
-    76 ms), and the last 256 passages are kept: one question reads 40 to 80, and
-    folding them again was a fifth of a FaQuAD query's time. Single words go to
-    `fold_word`, so that they do not push the passages out.
+    76 ms), and the last 256 texts are kept: one question reads 40 to 80 passages,
+    and folding them again was a fifth of a FaQuAD query's time. Single words and
+    file names go to `fold_word`, so as not to push the passages out (the gate's
+    sentences still pass through here).
     """
     return fold_word(text)
 
@@ -96,10 +98,7 @@ def _snowball(language: str) -> object | None:
 
 def stems(words: Iterable[str], language: str) -> set[str]:
     """The stems of folded `words` in `language` (a collection's full-text language)."""
-    stemmer = _snowball(language) if language else None
-    if stemmer is None:
-        return {w[:PREFIX_CHARS] for w in words}
-    return set(stemmer.stem_words(list(words)))  # type: ignore[attr-defined]
+    return set(stem_list(list(words), language))
 
 
 def stem_list(words: list[str], language: str) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 from desktop.core import phrases
 from desktop.core.embedding import FastEmbedEmbedder
 from desktop.core.phrases import by_phrases, word_pairs
-from desktop.core.retrieval import RetrievalConfig, Retriever
+from desktop.core.retrieval import RetrievalConfig, Retriever, crowded, spread_over_files
 from desktop.core.store import StoredHit
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
@@ -36,19 +36,22 @@ def test_a_passage_holding_the_question_s_phrase_moves_up() -> None:
     scattered = hit("scattered", "O sistema novo da secretaria guarda a informação.", 10.0)
     phrase = hit("phrase", "Um sistema de informação da secretaria guarda dados.", 8.0)
     assert by_phrases([scattered, phrase], question, "Portuguese", 0.5) == [phrase, scattered]
-    # BM25's order where the weight is 0, or where the question has no pair
-    assert by_phrases([scattered, phrase], question, "Portuguese", 0.0) == [scattered, phrase]
-    assert by_phrases([scattered, phrase], "Secretaria?", "Portuguese", 0.5) == [
-        scattered,
-        phrase,
-    ]
+
+
+def test_without_weight_or_pairs_the_order_is_kept_as_given() -> None:
+    question = "Como funciona o sistema de informação da secretaria?"
+    low = hit("low", "Um sistema de informação da secretaria guarda dados.", 1.0)
+    high = hit("high", "O sistema novo da secretaria guarda a informação.", 9.0)
+    # not re-sorted by BM25 either: the ranking given is the ranking returned
+    assert by_phrases([low, high], question, "Portuguese", 0.0) == [low, high]
+    assert by_phrases([low, high], "Secretaria?", "Portuguese", 0.5) == [low, high]
 
 
 def test_pairs_match_in_either_order() -> None:
     question = "information system of the office"
-    reversed_order = hit("reversed", "The system keeps all information.", 5.0)
+    apart = hit("apart", "The system keeps all information.", 5.0)
     reversed_pair = hit("pair", "A system, information and the office.", 4.0)
-    ranked = by_phrases([reversed_order, reversed_pair], question, "English", 0.5)
+    ranked = by_phrases([apart, reversed_pair], question, "English", 0.5)
     assert ranked[0] is reversed_pair  # "system, information" holds the pair reversed
 
 
@@ -101,3 +104,54 @@ def test_the_stem_memory_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch
     assert phrases._STEMS["Portuguese"] is not first
     assert set(first) == {"sistema", "informacao"}
     assert word_pairs("sistema informação", "Portuguese") == before
+
+
+TOPICS = ("biblioteca", "laboratório", "refeitório", "ginásio", "auditório", "almoxarifado")
+
+
+def _chapter(n: int, topic: str) -> str:
+    days = " ".join(
+        f"No dia {d} o setor de {topic} atendeu {1000 * n + d} pedidos." for d in range(1, 13)
+    )
+    return f"O sistema de informação do {topic} registra cada pedido. {days}"
+
+
+@pytest.fixture(scope="module")
+def crowded_folder(
+    tmp_path_factory: pytest.TempPathFactory, embedder: FastEmbedEmbedder, models_dir: Path
+) -> Iterator[Workspace]:
+    """A long report whose every chapter holds the phrase, and a short note that doesn't."""
+    home = tmp_path_factory.mktemp("phrases-crowded")
+    folder = home / "docs"
+    folder.mkdir()
+    chapters = "\n\n".join(_chapter(n, t) for n, t in enumerate(TOPICS, 1))
+    (folder / "relatorio.txt").write_text(f"Relatório anual\n\n{chapters}", encoding="utf-8")
+    (folder / "nota.txt").write_text(
+        "Nota\n\nA secretaria avisa que o sistema novo guarda a informação dos alunos.",
+        encoding="utf-8",
+    )
+    ws = Workspace(AppPaths(home=home, models=models_dir), Settings(), embedder=embedder)
+    list(ws.indexer.index([folder], "docs"))
+    yield ws
+    ws.close()
+
+
+def test_pairs_do_not_lift_a_crowding_file_over_the_other_files(
+    crowded_folder: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """Re-ordered before the spread over files: the note stays right after the
+    report's first `per_file_candidates` passages, though they all hold the pair."""
+    docs = crowded_folder.catalog.get_collection("docs")
+    config = RetrievalConfig(per_file_candidates=2)
+    question = "sistema de informação"
+    keyword = crowded_folder.store.text_search(table_of(docs), question, 40)
+    assert crowded(keyword, config.per_file_candidates)
+    note = next(h for h in keyword if "secretaria avisa" in h.text)
+    # re-ordered after the spread, the report's third and later passages would pass it
+    spread_first = by_phrases(spread_over_files(keyword, 2)[:10], question, "Portuguese", 0.5)
+    assert [h.chunk_id for h in spread_first].index(note.chunk_id) > 2
+
+    found = Retriever(embedder, crowded_folder.store, crowded_folder.catalog, config)
+    paths = [h.path for h in found.search(docs, question, 6).hits]
+    assert paths[2].endswith("nota.txt")
+    assert all(p.endswith("relatorio.txt") for p in paths[:2] + paths[3:])
