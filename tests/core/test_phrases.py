@@ -62,17 +62,26 @@ PHRASE = (
 )
 
 
+def indexed_docs(
+    home: Path, files: dict[str, str], embedder: FastEmbedEmbedder, models: Path
+) -> Workspace:
+    """A workspace in `home` whose collection "docs" holds `files` (name -> text)."""
+    folder = home / "docs"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    ws = Workspace(AppPaths(home=home, models=models), Settings(), embedder=embedder)
+    list(ws.indexer.index([folder], "docs"))
+    return ws
+
+
 @pytest.fixture(scope="module")
 def secretaria(
     tmp_path_factory: pytest.TempPathFactory, embedder: FastEmbedEmbedder, models_dir: Path
 ) -> Iterator[Workspace]:
     home = tmp_path_factory.mktemp("phrases-home")
-    folder = home / "docs"
-    folder.mkdir()
-    (folder / "matricula.txt").write_text(SCATTERED, encoding="utf-8")
-    (folder / "registro.txt").write_text(PHRASE, encoding="utf-8")
-    ws = Workspace(AppPaths(home=home, models=models_dir), Settings(), embedder=embedder)
-    list(ws.indexer.index([folder], "docs"))
+    files = {"matricula.txt": SCATTERED, "registro.txt": PHRASE}
+    ws = indexed_docs(home, files, embedder, models_dir)
     yield ws
     ws.close()
 
@@ -121,17 +130,12 @@ def crowded_folder(
     tmp_path_factory: pytest.TempPathFactory, embedder: FastEmbedEmbedder, models_dir: Path
 ) -> Iterator[Workspace]:
     """A long report whose every chapter holds the phrase, and a short note that doesn't."""
-    home = tmp_path_factory.mktemp("phrases-crowded")
-    folder = home / "docs"
-    folder.mkdir()
     chapters = "\n\n".join(_chapter(n, t) for n, t in enumerate(TOPICS, 1))
-    (folder / "relatorio.txt").write_text(f"Relatório anual\n\n{chapters}", encoding="utf-8")
-    (folder / "nota.txt").write_text(
-        "Nota\n\nA secretaria avisa que o sistema novo guarda a informação dos alunos.",
-        encoding="utf-8",
-    )
-    ws = Workspace(AppPaths(home=home, models=models_dir), Settings(), embedder=embedder)
-    list(ws.indexer.index([folder], "docs"))
+    files = {
+        "relatorio.txt": f"Relatório anual\n\n{chapters}",
+        "nota.txt": "Nota\n\nA secretaria avisa que o sistema novo guarda a informação dos alunos.",
+    }
+    ws = indexed_docs(tmp_path_factory.mktemp("phrases-crowded"), files, embedder, models_dir)
     yield ws
     ws.close()
 
