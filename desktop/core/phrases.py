@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import pairwise
 
 from desktop.core.store import StoredHit
@@ -68,17 +69,19 @@ def by_phrases(
 ) -> list[StoredHit]:
     """A keyword ranking re-ordered by BM25 share plus `weight` times pair share.
 
-    A question with no pair (one content word) keeps the ranking as it is, as
-    does a weight of 0.
+    Each hit comes back with that sum as its score (BM25 as a share of the best
+    of `hits`), which fusion weighs against the vectors' cosine. A question with
+    no pair (one content word), or a weight of 0, keeps the order as given.
     """
+    best = max((h.score for h in hits), default=0.0) or 1.0
     asked = {(a, b) if a <= b else (b, a) for a, b in word_pairs(query, language) if a != b}
     if weight <= 0 or not asked or len(hits) < 2:
-        return list(hits)
-    best = max(h.score for h in hits) or 1.0
+        return [replace(h, score=h.score / best) for h in hits]
 
     def score(hit: StoredHit) -> float:
         held = word_pairs(hit.text, language)
         shared = sum(1 for a, b in asked if (a, b) in held or (b, a) in held)
         return hit.score / best + weight * shared / len(asked)
 
-    return sorted(hits, key=score, reverse=True)  # stable: ties keep BM25's order
+    scored = [replace(h, score=score(h)) for h in hits]
+    return sorted(scored, key=lambda h: h.score, reverse=True)  # stable: ties keep the order

@@ -20,6 +20,7 @@ from desktop.core.retrieval import (
     RetrievalConfig,
     Retriever,
     VectorVotes,
+    convex_fuse,
     crowded,
     embedder_min_similarity,
     knows_language,
@@ -131,7 +132,7 @@ def test_the_english_model_weighs_little_on_portuguese(
     assert multilingual.vector_weight(collection(indexed, "pt")) == dict(
         RetrievalConfig().language_vector_weights
     )["Portuguese"]
-    assert multilingual.vector_weight(collection(indexed, "en")) == 1.0
+    assert multilingual.vector_weight(collection(indexed, "en")) == RetrievalConfig().vector_weight
 
 
 def test_with_no_weight_the_vector_ranking_changes_nothing(
@@ -281,7 +282,7 @@ def test_across_collections_a_keyword_only_collection_is_not_outscored(
     question = "Quantos livros a biblioteca empresta?"
     result = retriever(indexed, embedder).search_many(both, question, 3)
     assert result.hits[0].path.endswith("biblioteca.txt")
-    assert result.hits[0].score == pytest.approx(1 / (RetrievalConfig().rrf_k + 1))
+    assert result.hits[0].score == pytest.approx(1.0)  # first by keywords: 1 everywhere
 
 
 @pytest.fixture(scope="module")
@@ -379,8 +380,8 @@ def test_the_vectors_vote_across_languages_until_the_keywords_find_the_question_
     question and for Portuguese ones on an English question, but never vouches for a
     passage on a question it cannot read, and stops once the keywords found passages
     in the question's own language (they answer it; the others only crowd them)."""
-    r = retriever(indexed, embedder)
-    across = RetrievalConfig().across_languages_vector_weight
+    across = 0.7  # unlike `vector_weight`, to tell the two apart
+    r = retriever(indexed, embedder, across_languages_vector_weight=across)
     en, pt = collection(indexed, "en"), collection(indexed, "pt")
     english_passage = StoredHit("e", "e", 0, None, "", ENGLISH["kettle.txt"], 0.0)
     portuguese_passage = StoredHit("p", "p", 0, None, "", PORTUGUESE["estagio.txt"], 0.0)
@@ -394,7 +395,7 @@ def test_the_vectors_vote_across_languages_until_the_keywords_find_the_question_
 
     english_question = VectorVotes(r, pt, "When does the internship take place?")
     assert english_question.vote(portuguese_passage) == (across, False)
-    assert english_question.vote(english_passage) == (1.0, True)
+    assert english_question.vote(english_passage) == (RetrievalConfig().vector_weight, True)
     english_question.keywords_found([portuguese_passage])  # not the question's language
     assert english_question.vote(portuguese_passage) == (across, False)
 
@@ -417,6 +418,31 @@ def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
     assert not crowded(varied, per_file=4)
     deeper = [*varied, hit("doc0", 20), hit("doc9", 21)]
     assert spread_over_files(deeper, per_file=4)[: len(varied)] == varied
+
+
+def test_fusion_puts_both_rankings_on_one_scale_and_keeps_the_keyword_order() -> None:
+    def hit(name: str, score: float) -> StoredHit:
+        return StoredHit(name, name, 0, None, "", "text", score)
+
+    # keyword shares as `_by_phrases` gives them; "c" was moved down by the spread
+    # over files and must stay below "b", whose share it beats
+    text = [hit("a", 1.0), hit("b", 0.5), hit("c", 0.8)]
+    vectors = [hit("b", 0.9), hit("d", 0.8), hit("e", 0.7), hit("f", 0.6)]
+    fused = dict((h.chunk_id, score) for h, score in convex_fuse(text, vectors, [1.5] * 4, 1.0))
+    assert fused["a"] == pytest.approx(1.0 / 2.5)
+    assert fused["b"] == pytest.approx((0.5 + 1.5 * 1.0) / 2.5)  # first among the vectors
+    assert fused["c"] == pytest.approx(0.5 / 2.5)
+    assert fused["d"] == pytest.approx(1.5 * (2 / 3) / 2.5)
+    assert fused["f"] == 0.0  # the lowest cosine of the vector rows: voted for, last
+    # a vector row of weight 0 (a language the model does not know) is not a result
+    no_votes = convex_fuse(text, vectors, [1.5, 0.0, 0.0, 1.5], 1.0)
+    assert [h.chunk_id for h, _ in no_votes] == ["b", "a", "c", "f"]
+    # the scale is every vector row's: under a passage the model cannot read, the best
+    # of those it can is not lifted to the top of the scale
+    unread_top = dict((h.chunk_id, v) for h, v in convex_fuse(text, vectors, [0, 1.5, 1.5, 1.5], 1))
+    assert unread_top["d"] == pytest.approx(1.5 * (2 / 3) / 2.5)
+    # keywords alone: the first scores 1, as the first of both rankings does
+    assert convex_fuse(text, [], [], 1.0)[0][1] == pytest.approx(1.0)
 
 
 def test_each_embedding_model_has_its_own_cosine_threshold(models_dir: Path) -> None:
