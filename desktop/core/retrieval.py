@@ -5,9 +5,9 @@ The two rankings are fused by their scores (`convex_fuse`): each put on a
 (RRF), which reads ranks only, did worse: on SciFact's 808 train claims
 nDCG@10 0.746 (vectors alone 0.747) against 0.763 by scores, on its 150
 public claims 0.777 against 0.793; a cosine far above the rest and one just
-above it count alike once turned into ranks. Near-duplicate chunks (overlaps, copies that
-differ by a character) are dropped so that the model's budget holds distinct
-passages. Relevance is judged separately, from the raw scores: a question the
+above it count alike once turned into ranks. Near-duplicate chunks (overlaps,
+copies that differ by a character) are dropped so that the model's budget holds
+distinct passages. Relevance is judged separately, from the raw scores: a question the
 documents cannot answer must not reach the model with unrelated passages.
 
 Fusion knows when a retriever is weak. A collection's language is detected at
@@ -48,8 +48,8 @@ class RetrievalConfig:
     `vector_weight` and `text_weight` weigh the two rankings' scaled scores
     (`convex_fuse`). For a language the model knows, tuned on SciFact's 808
     train claims (bge-small, 40 candidates each): nDCG@10 0.750 at 0.7, 0.758 at
-    1, 0.763 at 1.5, 0.763 at 2; the public claims then gave 0.793
-    at 1.5 (0.778 at 2). The vectors weigh more than the keywords because the
+    1, 0.763 at 1.5, 0.763 at 2; the public claims then gave 0.793 at 1.5 (0.778
+    at 2). The vectors weigh more than the keywords because the
     scaled cosine of the 40th vector row is 0, while the 40th keyword row keeps
     its share of the best BM25.
 
@@ -64,10 +64,10 @@ class RetrievalConfig:
     `language_vector_weights` overrides `vector_weight` per passage language,
     for models that know it. Portuguese, tuned on FaQuAD with multilingual-e5-
     small: 0.933 at 0.3, 0.934 at 0.5 (replayed on a kept index; RRF at its
-    best weight, 0.1: 0.929; keywords alone 0.926; the full run at 0.5: 0.930). There the
-    questions share many words with their passage, so keywords lead; the
-    vectors still rank alone when the keywords find nothing (a question asked
-    in English).
+    best weight, 0.1: 0.929; keywords alone 0.926; the full run at 0.5: 0.930).
+    There the questions share many words with their passage, so keywords lead;
+    the vectors still rank alone when the keywords find nothing (a question
+    asked in English).
     """
 
     candidates: int = 40  # rows taken from each retriever before fusion
@@ -145,7 +145,9 @@ def convex_fuse(
     is kept: `spread_over_files` may have moved rows down), a cosine by where it
     lies between the lowest and highest of all the vector rows (1 for the best). A
     row then scores the weighted sum of the two, divided by the weights in play,
-    so that a passage first in both scores 1 in any collection. A row that no
+    so that a passage first in both scores 1 in any collection (`search_many`
+    compares collections by these scores: one searched by keywords alone must not
+    lose to one where two rankings add up). A row that no
     ranking voted for (a vector row of weight 0) is left out; the vector row of
     the lowest cosine stays, last, scoring only what the keywords give it.
     """
