@@ -102,6 +102,9 @@ class RetrievalConfig:
     across_languages_keyword_coverage: float = 0.30
     language_vector_weights: tuple[tuple[str, float], ...] = (("Portuguese", 0.5),)
     duplicate_overlap: float = 0.85  # word-set overlap above which a chunk is a duplicate
+    # How much the reranker's probability that a passage answers weighs against the
+    # passage's place in fusion's head (`rerank.rerank_head`; used only with a reranker).
+    rerank_weight: float = 1.0
     # Cosine at or above which a passage is on topic (an embedding model's spec may say
     # otherwise: `EmbeddingModelSpec.min_similarity`). On SciFact's public split
     # (`arquivo eval --answers`: 1,000 abstracts in two halves, each claim asked of both,
@@ -331,9 +334,10 @@ class Retriever:
     ) -> None:
         """`reranker` (optional) reorders the `rerank_depth` best fused passages.
 
-        5, measured on SciFact's public split with ms-marco-MiniLM-L-12-v2: nDCG@10
-        0.768 against 0.751 for fusion alone; 10 gave 0.761 for twice the time
-        (about 0.1 s a passage on 2 cores, so 0.5 s a question at 5).
+        5, measured on SciFact's public split with ms-marco-MiniLM-L-12-v2 and MiniLM
+        (the reranker's order alone, fusion by ranks): nDCG@10 0.768 against 0.751
+        for fusion alone; 10 gave 0.761 for twice the time (about 0.1 s a passage on
+        2 cores, so 0.5 s a question at 5).
 
         `embedder_for` gives each collection the model it was indexed with
         (without it, only collections of `embedder` can be searched).
@@ -381,7 +385,8 @@ class Retriever:
             language = passage_language(row.text, collection.language)
             return knows_language(reranker.languages, language)
 
-        return rerank_head(reranker, query, fused, self._rerank_depth, readable)
+        depth, weight = self._rerank_depth, self.config.rerank_weight
+        return rerank_head(reranker, query, fused, depth, readable, weight)
 
     def _by_phrases(
         self, text_hits: list[StoredHit], query: str, collection: Collection

@@ -27,13 +27,16 @@ from desktop.core.rerank import (
     rerank_head,
     reranker_folder,
 )
-from desktop.core.retrieval import Retriever
+from desktop.core.retrieval import RetrievalConfig, Retriever
 from desktop.core.store import StoredHit
 from desktop.errors import ModelError
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
 
 SPEC = find_reranker_spec("ms-marco-MiniLM-L-6-v2")
+# The reranker's view decides (the default weighs it against fusion's order, which a
+# zebra-loving test model must be able to overturn to show that it was asked).
+BY_RERANKER = RetrievalConfig(rerank_weight=10.0)
 
 
 def build_cross_encoder(models_dir: Path, tokenizer_from: Path, weights: dict[str, float]) -> Path:
@@ -112,16 +115,23 @@ def test_rerank_head_reorders_only_the_head_and_keeps_the_score_scale(
             chunk_id=f"c{i}", doc_hash="d", ordinal=i, page=None, heading="", text=text, score=0
         )
 
-    fused = [(row(0, "plain"), 0.5), (row(1, "lion"), 0.4), (row(2, "zebra"), 0.3)]
-    fused.append((row(3, "zebra zebra"), 0.2))
-    out = rerank_head(reranker, "q", fused, depth=3)
-    assert [r.chunk_id for r, _ in out] == ["c2", "c1", "c0", "c3"]  # c3 was past the depth
-    assert [s for _, s in out] == [0.5, 0.4, 0.3, 0.2]
+    fused = [(row(0, "plain"), 0.5), (row(1, "zebra"), 0.45), (row(2, "lion"), 0.4)]
+    fused += [(row(3, "zebra zebra"), 0.3), (row(4, "zebra"), 0.2)]
+    # places in fusion's head 1, 0.75, 0.5, 0 plus the probability that each answers
+    # (logits 0, 5, 1, 10): 1.5, 1.74, 1.23, 1.0 - neighbours swap, the last stays last
+    out = rerank_head(reranker, "q", fused, depth=4)
+    assert [r.chunk_id for r, _ in out] == ["c1", "c0", "c2", "c3", "c4"]  # c4: past the depth
+    assert [s for _, s in out] == [0.5, 0.45, 0.4, 0.3, 0.2]  # fusion's scores, handed out again
+    assert rerank_head(reranker, "q", fused, depth=4, weight=0) == fused
+    # at weight 10 the reranker's view decides: "plain" falls from first to last
+    by_reranker = rerank_head(reranker, "q", fused, depth=4, weight=10)
+    assert [r.chunk_id for r, _ in by_reranker] == ["c1", "c3", "c2", "c0", "c4"]
     assert rerank_head(reranker, "q", fused[:1], depth=3) == fused[:1]
     # a passage the reranker cannot read (another language) keeps its place
-    out = rerank_head(reranker, "q", fused, depth=3, readable=lambda r: r.chunk_id != "c0")
-    assert [r.chunk_id for r, _ in out] == ["c0", "c2", "c1", "c3"]
-    assert [s for _, s in out] == [0.5, 0.4, 0.3, 0.2]
+    readable = lambda r: r.chunk_id != "c0"  # noqa: E731
+    out = rerank_head(reranker, "q", fused, depth=4, readable=readable, weight=10)
+    assert [r.chunk_id for r, _ in out] == ["c0", "c1", "c3", "c2", "c4"]
+    assert [s for _, s in out] == [0.5, 0.45, 0.4, 0.3, 0.2]
 
 
 def test_retriever_hook_changes_the_order(
@@ -141,7 +151,7 @@ def test_retriever_hook_changes_the_order(
     plain = workspace.retriever.search(collection, query, k=3)
     reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
     reranked = Retriever(
-        workspace.embedder, workspace.store, workspace.catalog, reranker=reranker
+        workspace.embedder, workspace.store, workspace.catalog, BY_RERANKER, reranker=reranker
     ).search(collection, query, k=3)
 
     def first_file(result: object) -> str:
@@ -171,14 +181,16 @@ def indexed_with_reranker(
     workspace: Workspace, tmp_path: Path, reranker_models: Path, **files: str
 ) -> tuple[Collection, Retriever]:
     """A collection of `files` (name -> text, each saved as name.txt), and a retriever
-    with the zebra-loving cross-encoder."""
+    that follows the zebra-loving cross-encoder."""
     docs = tmp_path / "docs"
     docs.mkdir()
     for name, text in files.items():
         (docs / f"{name}.txt").write_text(text, encoding="utf-8")
     list(workspace.indexer.index([docs], "c"))
     reranker = FastEmbedReranker.from_models_dir(reranker_models, SPEC.name)
-    retriever = Retriever(workspace.embedder, workspace.store, workspace.catalog, reranker=reranker)
+    retriever = Retriever(
+        workspace.embedder, workspace.store, workspace.catalog, BY_RERANKER, reranker=reranker
+    )
     return workspace.catalog.get_collection("c"), retriever
 
 
