@@ -12,7 +12,8 @@ information" meets "information system").
 Measured on FaQuAD's public split: plain LanceDB full-text search over its 249
 paragraphs went from nDCG@10 0.923 to 0.933 with the first 10 re-ordered at
 weight 0.5 (30 deep: the same; 5 deep: 0.932); Arquivo's default from 0.918 to
-0.925, SciFact 0.774 to 0.777 (README, "Retrieval quality"). In a first sketch,
+0.925, SciFact 0.774 to 0.777, both fused by ranks then (README, "Retrieval
+quality"). In a first sketch,
 pairs of words up to two or three apart, or in the question's order only,
 did no better than neighbours in either order.
 """
@@ -65,23 +66,28 @@ def word_pairs(text: str, language: str) -> set[tuple[str, str]]:
 
 
 def by_phrases(
-    hits: Sequence[StoredHit], query: str, language: str, weight: float
+    hits: Sequence[StoredHit], query: str, language: str, weight: float, head: int | None = None
 ) -> list[StoredHit]:
-    """A keyword ranking re-ordered by BM25 share plus `weight` times pair share.
+    """A keyword ranking with its first `head` hits (all by default) re-ordered by
+    BM25 share plus `weight` times pair share.
 
-    Each hit comes back with that sum as its score (BM25 as a share of the best
-    of `hits`), which fusion weighs against the vectors' cosine. A question with
-    no pair (one content word), or a weight of 0, keeps the order as given.
+    Every hit comes back with its BM25 as a share of the best of `hits`, and those
+    of the head with the pairs' bonus added: fusion weighs these scores against the
+    vectors' cosine. A question with no pair (one content word), or a weight of 0,
+    keeps the order as given.
     """
     best = max((h.score for h in hits), default=0.0) or 1.0
+    shares = [replace(h, score=h.score / best) for h in hits]
+    front = len(shares) if head is None else head
     asked = {(a, b) if a <= b else (b, a) for a, b in word_pairs(query, language) if a != b}
-    if weight <= 0 or not asked or len(hits) < 2:
-        return [replace(h, score=h.score / best) for h in hits]
+    if weight <= 0 or not asked or front < 2 or len(shares) < 2:
+        return shares
 
-    def score(hit: StoredHit) -> float:
+    def with_pairs(hit: StoredHit) -> StoredHit:
         held = word_pairs(hit.text, language)
         shared = sum(1 for a, b in asked if (a, b) in held or (b, a) in held)
-        return hit.score / best + weight * shared / len(asked)
+        return replace(hit, score=hit.score + weight * shared / len(asked))
 
-    scored = [replace(h, score=score(h)) for h in hits]
-    return sorted(scored, key=lambda h: h.score, reverse=True)  # stable: ties keep the order
+    scored = [with_pairs(h) for h in shares[:front]]
+    # stable: ties keep the order
+    return sorted(scored, key=lambda h: h.score, reverse=True) + shares[front:]

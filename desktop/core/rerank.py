@@ -174,7 +174,10 @@ class FastEmbedReranker:
 
 
 def answer_probability(logit: float) -> float:
-    """A cross-encoder's logit as the probability that the passage answers (sigmoid)."""
+    """A cross-encoder's logit as the probability that the passage answers (sigmoid;
+    0 for a NaN, which would otherwise freeze the sort and switch reranking off)."""
+    if math.isnan(logit):
+        return 0.0
     return 0.5 * (1.0 + math.tanh(logit / 2.0))  # no overflow for any logit
 
 
@@ -195,8 +198,11 @@ def rerank_head(
     public claims 0.769 against 0.793), while this sum gained (0.771 and 0.795):
     the cross-encoder reads the question and the passage together but was trained
     on web questions, not on claims or on a user's notes, and fusion's evidence
-    stays worth keeping. At weight 1 it can swap neighbours in fusion's order,
-    never bring the last passage re-read to the top.
+    stays worth keeping. At weight 1 it can lift any passage re-read above the
+    first, except the last one re-read. The places are spread from 0 to 1 over
+    the fused scores of the passages re-read, so two that fusion barely told apart
+    still lie a whole span apart: fusion's first keeps an edge exactly where it
+    was least sure (the weight was tuned with this scale all the same).
 
     Only the passages the reranker can read (`readable`: in a language it was
     trained on) are re-read, and they trade places among themselves; the others

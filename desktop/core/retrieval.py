@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.embedding import Embedder, EmbeddingModelSpec, Vector, find_embedding_spec
@@ -150,9 +150,10 @@ def convex_fuse(
     row then scores the weighted sum of the two, divided by the weights in play,
     so that a passage first in both scores 1 in any collection (`search_many`
     compares collections by these scores: one searched by keywords alone must not
-    lose to one where two rankings add up). A row that no
-    ranking voted for (a vector row of weight 0) is left out; the vector row of
-    the lowest cosine stays, last, scoring only what the keywords give it.
+    lose to one where two rankings add up); below 1 when the highest cosine is a
+    row that does not vote. A row that no ranking voted for (a vector row of weight
+    0) is left out; a voting row at the lowest cosine stays, scoring only what the
+    keywords give it.
     """
     scores: dict[str, float] = {}
     rows: dict[str, StoredHit] = {}
@@ -332,12 +333,13 @@ class Retriever:
         rerank_depth: int = 5,
         embedder_for: Callable[[Collection], Embedder] | None = None,
     ) -> None:
-        """`reranker` (optional) reorders the `rerank_depth` best fused passages.
+        """`reranker` (optional) reorders the `rerank_depth` best fused passages
+        (with fusion's order: `RetrievalConfig.rerank_weight`).
 
         5, measured on SciFact's public split with ms-marco-MiniLM-L-12-v2 and MiniLM
-        (the reranker's order alone, fusion by ranks): nDCG@10 0.768 against 0.751
-        for fusion alone; 10 gave 0.761 for twice the time (about 0.1 s a passage on
-        2 cores, so 0.5 s a question at 5).
+        when the reranker's order alone decided and fusion read ranks: nDCG@10 0.768
+        against 0.751 for fusion alone; 10 gave 0.761 for twice the time (about 0.1 s
+        a passage on 2 cores, so 0.5 s a question at 5). Not measured again since.
 
         `embedder_for` gives each collection the model it was indexed with
         (without it, only collections of `embedder` can be searched).
@@ -398,12 +400,10 @@ class Retriever:
         passages beyond `per_file_candidates` (often the same running header, holding
         the same pairs) must not climb back over the other files' first ones.
         """
-        head = self.config.phrase_candidates
-        best = max((h.score for h in text_hits), default=0.0) or 1.0
-        return [
-            *by_phrases(text_hits[:head], query, collection.language, self.config.phrase_weight),
-            *(replace(h, score=h.score / best) for h in text_hits[head:]),
-        ]
+        cfg = self.config
+        return by_phrases(
+            text_hits, query, collection.language, cfg.phrase_weight, cfg.phrase_candidates
+        )
 
     def _crosses_languages(
         self, query: str, collection: Collection, hits: Sequence[Hit], held: float,

@@ -47,7 +47,9 @@ class StoredHit:
     page: int | None
     heading: str
     text: str
-    score: float  # cosine similarity for vectors, BM25 for text
+    # cosine similarity for vectors, BM25 for text (retrieval turns it into a share of
+    # the best BM25, plus the word pairs' bonus: `Retriever._by_phrases`)
+    score: float
 
 
 @dataclass(frozen=True)

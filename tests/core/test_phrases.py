@@ -58,6 +58,18 @@ def test_without_weight_or_pairs_the_order_is_kept_as_given() -> None:
     assert [h.score for h in kept] == pytest.approx([1 / 9, 1.0])  # shares of the best
 
 
+def test_past_the_head_the_order_stays_and_scores_are_shares_of_the_best() -> None:
+    question = "Como funciona o sistema de informação da secretaria?"
+    rows = [hit(f"w{n}", "Palavras soltas da secretaria.", 20.0 - n) for n in range(12)]
+    rows[1] = hit("pair", "O sistema de informação da secretaria.", 19.0)
+    ranked = by_phrases(rows, question, "Portuguese", 0.5, head=10)
+    assert ranked[0].chunk_id == "pair"  # in the head: lifted by its pairs
+    # past the head: BM25's order, each score its share of the best (the vector
+    # ranking's scaled cosine is added to these in fusion)
+    assert names(ranked[10:]) == ["w10", "w11"]
+    assert [h.score for h in ranked[10:]] == pytest.approx([10 / 20, 9 / 20])
+
+
 def test_pairs_match_in_either_order() -> None:
     question = "information system of the office"
     apart = hit("apart", "The system keeps all information.", 5.0)

@@ -23,6 +23,7 @@ from desktop.core.rerank import (
     DEFAULT_RERANKER,
     RERANKER_MODELS,
     FastEmbedReranker,
+    answer_probability,
     find_reranker_spec,
     rerank_head,
     reranker_folder,
@@ -127,6 +128,9 @@ def test_rerank_head_reorders_only_the_head_and_keeps_the_score_scale(
     by_reranker = rerank_head(reranker, "q", fused, depth=4, weight=10)
     assert [r.chunk_id for r, _ in by_reranker] == ["c1", "c3", "c2", "c0", "c4"]
     assert rerank_head(reranker, "q", fused[:1], depth=3) == fused[:1]
+    # a logit of any size is a probability; a NaN one counts as no evidence
+    assert [answer_probability(x) for x in (-1e308, 0.0, 1e308)] == [0.0, 0.5, 1.0]
+    assert answer_probability(float("nan")) == 0.0
     # a passage the reranker cannot read (another language) keeps its place
     readable = lambda r: r.chunk_id != "c0"  # noqa: E731
     out = rerank_head(reranker, "q", fused, depth=4, readable=readable, weight=10)
@@ -159,6 +163,12 @@ def test_retriever_hook_changes_the_order(
 
     assert first_file(plain) == "capital.txt"
     assert first_file(reranked) == "zoo.txt"
+    # at the default weight the reranker is weighed against fusion, whose first
+    # passage (keywords and vectors agree) keeps its place
+    blended = Retriever(
+        workspace.embedder, workspace.store, workspace.catalog, reranker=reranker
+    ).search(collection, query, k=3)
+    assert first_file(blended) == "capital.txt"
     scores = [h.score for h in reranked.hits]
     assert scores == sorted(scores, reverse=True)
 
