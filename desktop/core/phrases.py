@@ -13,9 +13,8 @@ Measured on FaQuAD's public split: plain LanceDB full-text search over its 249
 paragraphs went from nDCG@10 0.923 to 0.933 with the first 10 re-ordered at
 weight 0.5 (30 deep: the same; 5 deep: 0.932); Arquivo's default from 0.918 to
 0.925, SciFact 0.774 to 0.777, both fused by ranks then (README, "Retrieval
-quality"). In a first sketch,
-pairs of words up to two or three apart, or in the question's order only,
-did no better than neighbours in either order.
+quality"). In a first sketch, pairs of words up to two or three apart, or in the
+question's order only, did no better than neighbours in either order.
 """
 
 from __future__ import annotations
@@ -78,9 +77,11 @@ def by_phrases(
     """
     best = max((h.score for h in hits), default=0.0) or 1.0
     shares = [replace(h, score=h.score / best) for h in hits]
-    front = len(shares) if head is None else head
+    front = len(shares) if head is None else min(head, len(shares))
+    if weight <= 0 or front < 2:
+        return shares
     asked = {(a, b) if a <= b else (b, a) for a, b in word_pairs(query, language) if a != b}
-    if weight <= 0 or not asked or front < 2 or len(shares) < 2:
+    if not asked:
         return shares
 
     def with_pairs(hit: StoredHit) -> StoredHit:

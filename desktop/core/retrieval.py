@@ -7,8 +7,9 @@ nDCG@10 0.746 (vectors alone 0.747) against 0.763 by scores, on its 150
 public claims 0.777 against 0.793; a cosine far above the rest and one just
 above it count alike once turned into ranks. Near-duplicate chunks (overlaps,
 copies that differ by a character) are dropped so that the model's budget holds
-distinct passages. Relevance is judged separately, from the raw scores: a question the
-documents cannot answer must not reach the model with unrelated passages.
+distinct passages. Relevance is judged separately, from the raw scores: a
+question the documents cannot answer must not reach the model with unrelated
+passages.
 
 Fusion knows when a retriever is weak. A collection's language is detected at
 indexing (it also picks the keyword index's stemmer), and an embedding model
@@ -49,9 +50,9 @@ class RetrievalConfig:
     (`convex_fuse`). For a language the model knows, tuned on SciFact's 808
     train claims (bge-small, 40 candidates each): nDCG@10 0.750 at 0.7, 0.758 at
     1, 0.763 at 1.5, 0.763 at 2; the public claims then gave 0.793 at 1.5 (0.778
-    at 2). The vectors weigh more than the keywords because the
-    scaled cosine of the 40th vector row is 0, while the 40th keyword row keeps
-    its share of the best BM25.
+    at 2). The vectors weigh more than the keywords because the scaled cosine of
+    the 40th vector row is 0, while the 40th keyword row keeps its share of the
+    best BM25.
 
     `foreign_vector_weight` replaces `vector_weight` for passages in a language
     the embedding model does not know. At 0 (the default) the vector ranking

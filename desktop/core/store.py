@@ -48,7 +48,7 @@ class StoredHit:
     heading: str
     text: str
     # cosine similarity for vectors, BM25 for text (retrieval turns it into a share of
-    # the best BM25, plus the word pairs' bonus: `Retriever._by_phrases`)
+    # the best BM25, plus the word pairs' bonus: `phrases.by_phrases`)
     score: float
 
 
