@@ -84,7 +84,8 @@ FIELD_HELP: dict[str, str] = {
     "(empty: the default SmolLM2-135M-Instruct).",
     "embedding_model": "Embedding model folder in `models/embedding/` used for new collections.",
     "reranker": "Cross-encoder in `models/reranker/` that re-reads the best passages of "
-    "collections in its language and reorders them with fusion's order (empty: off; "
+    "collections in its language, where fusion's first does not clearly lead, and reorders "
+    "them with fusion's order (empty: off; "
     "`make models` fetches "
     '`ms-marco-MiniLM-L-12-v2-int8`, English; see "Models").',
     "threads": "CPU threads for prompt processing and generation "

@@ -106,6 +106,16 @@ class RetrievalConfig:
     # How much the reranker's probability that a passage answers weighs against the
     # passage's place in fusion's head (`rerank.rerank_head`; used only with a reranker).
     rerank_weight: float = 1.0
+    # The reranker re-reads nothing when fusion's first passage leads its second by at
+    # least this much (None: it always re-reads). It reads 5 passages in about 0.5 s on
+    # 2 cores, where fusion takes 50 ms; and where fusion is sure, the blend seldom
+    # changes its first. SciFact with bge-small (replayed on kept indexes, nDCG@10 on
+    # 400 train claims / 150 public ones): never re-read 0.765 / 0.793, always 0.771 /
+    # 0.796; skipping at a lead of 0.05 / 0.1 / 0.15 / 0.2 spared 77 / 58 / 43 / 31% of
+    # the questions and kept 0.767 / 0.769 / 0.770 / 0.771 (train). 0.1 is the widest
+    # that spares more than half of them, so that the median question costs what fusion
+    # costs and keeps three quarters of the reranker's gain.
+    rerank_margin: float | None = 0.1
     # Cosine at or above which a passage is on topic (an embedding model's spec may say
     # otherwise: `EmbeddingModelSpec.min_similarity`). On SciFact's public split
     # (`arquivo eval --answers`: 1,000 abstracts in two halves, each claim asked of both,
@@ -392,7 +402,8 @@ class Retriever:
             return knows_language(reranker.languages, language)
 
         depth, weight = self._rerank_depth, self.config.rerank_weight
-        return rerank_head(reranker, query, fused, depth, readable, weight)
+        margin = self.config.rerank_margin
+        return rerank_head(reranker, query, fused, depth, readable, weight, margin)
 
     def _by_phrases(
         self, text_hits: list[StoredHit], query: str, collection: Collection

@@ -35,9 +35,10 @@ from desktop.services.workspace import Workspace
 from desktop.settings import Settings
 
 SPEC = find_reranker_spec("ms-marco-MiniLM-L-6-v2")
-# The reranker's view decides (the default weighs it against fusion's order, which a
-# zebra-loving test model must be able to overturn to show that it was asked).
-BY_RERANKER = RetrievalConfig(rerank_weight=10.0)
+# The reranker's view decides, and it is always asked (the default weighs it against
+# fusion's order, which a zebra-loving test model must be able to overturn to show that
+# it was asked, and skips it where fusion's first leads clearly).
+BY_RERANKER = RetrievalConfig(rerank_weight=10.0, rerank_margin=None)
 
 
 def build_cross_encoder(models_dir: Path, tokenizer_from: Path, weights: dict[str, float]) -> Path:
@@ -128,6 +129,9 @@ def test_rerank_head_reorders_only_the_head_and_keeps_the_score_scale(
     by_reranker = rerank_head(reranker, "q", fused, depth=4, weight=10)
     assert [r.chunk_id for r, _ in by_reranker] == ["c1", "c3", "c2", "c0", "c4"]
     assert rerank_head(reranker, "q", fused[:1], depth=3) == fused[:1]
+    # fusion's first leads by 0.05: a margin below that skips the reranker, one above not
+    assert rerank_head(reranker, "q", fused, depth=4, weight=10, margin=0.04) == fused
+    assert rerank_head(reranker, "q", fused, depth=4, weight=10, margin=0.06) == by_reranker
     # a logit of any size is a probability; a NaN one counts as no evidence
     assert [answer_probability(x) for x in (-1e308, 0.0, 1e308)] == [0.0, 0.5, 1.0]
     assert answer_probability(float("nan")) == 0.0
@@ -169,6 +173,15 @@ def test_retriever_hook_changes_the_order(
         workspace.embedder, workspace.store, workspace.catalog, reranker=reranker
     ).search(collection, query, k=3)
     assert first_file(blended) == "capital.txt"
+    # where fusion's first leads by the default margin, the reranker is not even asked:
+    # at weight 10 it would have put the zebra first
+    skipping = RetrievalConfig(rerank_weight=10.0)
+    assert skipping.rerank_margin is not None
+    led = Retriever(
+        workspace.embedder, workspace.store, workspace.catalog, skipping, reranker=reranker
+    ).search(collection, query, k=3)
+    assert first_file(led) == "capital.txt"
+    assert led.hits[0].score - led.hits[1].score >= skipping.rerank_margin
     scores = [h.score for h in reranked.hits]
     assert scores == sorted(scores, reverse=True)
 
