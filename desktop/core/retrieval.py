@@ -95,6 +95,16 @@ class RetrievalConfig:
     # questions asked in English, 0.293 / 0.322 / 0.309 on 30 SciFact claims asked in
     # Portuguese.
     across_languages_vector_weight: float = 1.5
+    # Replaces `across_languages_vector_weight` when the model knows both languages
+    # (multilingual-e5): its cosine across them then measures meaning, not only names
+    # and roots, and the keywords still find next to nothing. 54 FaQuAD questions asked
+    # in English with e5: 0.631 / 0.693 / 0.716 / 0.716 / 0.720 at 1 / 1.5 / 2 / 3 / 5
+    # (e5 alone 0.700). Once the keywords found passages in the question's own language,
+    # `across_languages_vector_weight` applies again: in the bilingual set (FaQuAD and
+    # SciFact in one collection, e5) the same English questions then got 0.517 (0.279
+    # without a vote there; 0.548 at 2, 0.567 at 3, but the set's own-language
+    # questions lost 0.002 and 0.013 there; at 1.5 they keep 0.917).
+    across_known_languages_vector_weight: float = 3.0
     # Across languages, the share of the question's words (`support.Coverage.score`)
     # that lets the passages through whatever the cosine: "When was the Higher
     # Institute of Pedagogy in Corumbá created?" holds 0.4 of them in its Portuguese
@@ -285,9 +295,16 @@ class VectorVotes:
     (`across_languages_vector_weight`): a question's words can hardly be in passages
     of another language, while the model still places it near them by names,
     numbers and shared roots — measured both ways (English questions over FaQuAD,
-    Portuguese claims over SciFact). Unless the keywords found passages in the
-    question's own language (`keywords_found`): then those answer it, and the
-    other language's passages only crowd them out (a bilingual collection).
+    Portuguese claims over SciFact), and in a bilingual collection too: there,
+    once the keywords found passages in the question's own language, the other
+    language's passages kept no vote until 2026-11-28; with bge-small, voting for
+    them cost its Portuguese questions 0.004 (0.909 → 0.905) and lifted English
+    questions about its Portuguese passages from 0.148 to 0.400 and Portuguese
+    claims about its English abstracts from 0.243 to 0.421. A model that knows
+    both languages (multilingual-e5) is trusted further: it votes across them
+    with a weight of its own (`across_known_languages_vector_weight`), back to
+    the common one once the keywords found the question's language
+    (`keywords_found`), where that weight would crowd out what they found.
     """
 
     def __init__(self, retriever: Retriever, collection: Collection, query: str) -> None:
@@ -295,7 +312,7 @@ class VectorVotes:
         self._collection = collection
         self.asked_in = question_language(query)
         self.heard = self.asked_in is None or retriever.knows_language(collection, self.asked_in)
-        self._across = True
+        self._boost_across = True
         self._by_language: dict[str, tuple[float, bool]] = {}
 
     @property
@@ -305,25 +322,30 @@ class VectorVotes:
         return self.weigh(self._collection.language)[0]
 
     def keywords_found(self, text_hits: Sequence[StoredHit]) -> None:
-        """Passages in the question's own language among the keyword matches stop
-        the votes across languages."""
+        """Passages in the question's own language among the keyword matches end the
+        extra weight across languages of a model that knows both."""
         asked_in, default = self.asked_in, self._collection.language
         if asked_in is not None and any(
             passage_language(h.text, default) == asked_in for h in text_hits
         ):
-            self._across = False
+            self._boost_across = False
             self._by_language.clear()
 
     def weigh(self, language: str) -> tuple[float, bool]:
         """(weight, vouches) for a passage written in `language`."""
         if language not in self._by_language:
             retriever, collection = self._retriever, self._collection
+            cfg = retriever.config
             known = retriever.knows_language(collection, language)
             weight = retriever.vector_weight(collection, language) if self.heard else 0.0
             asked_in = self.asked_in
-            across = self._across and asked_in is not None and asked_in != language
-            if across and (known or self.heard):  # the model knows one of the two
-                weight = retriever.config.across_languages_vector_weight
+            across = asked_in is not None and asked_in != language
+            if across and (known or self.heard):  # the model knows one of the two at least
+                both = known and self.heard
+                if both and self._boost_across:
+                    weight = cfg.across_known_languages_vector_weight
+                else:
+                    weight = cfg.across_languages_vector_weight
             self._by_language[language] = (weight, known and self.heard)
         return self._by_language[language]
 

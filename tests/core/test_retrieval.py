@@ -372,14 +372,16 @@ def test_across_collections_fillers_follow_every_match(
     assert any(n in ENGLISH for n in names)
 
 
-def test_the_vectors_vote_across_languages_until_the_keywords_find_the_question_s_own(
+def test_the_vectors_vote_across_languages(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:
     """A question's words can hardly be in passages of another language, its meaning
     can: the English model's ranking votes for English passages on a Portuguese
-    question and for Portuguese ones on an English question, but never vouches for a
-    passage on a question it cannot read, and stops once the keywords found passages
-    in the question's own language (they answer it; the others only crowd them)."""
+    question and for Portuguese ones on an English question (in a bilingual
+    collection too, where the keywords found passages in the question's language),
+    but never vouches for a passage on a question it cannot read. A model that knows
+    both languages weighs across them more, until the keywords found the question's
+    own language."""
     across = 0.7  # unlike `vector_weight`, to tell the two apart
     r = retriever(indexed, embedder, across_languages_vector_weight=across)
     en, pt = collection(indexed, "en"), collection(indexed, "pt")
@@ -391,13 +393,29 @@ def test_the_vectors_vote_across_languages_until_the_keywords_find_the_question_
     assert portuguese_question.vote(english_passage) == (across, False)
     assert portuguese_question.vote(portuguese_passage) == (0.0, False)
     portuguese_question.keywords_found([portuguese_passage])
-    assert portuguese_question.vote(english_passage) == (0.0, False)
+    assert portuguese_question.vote(english_passage) == (across, False)
 
     english_question = VectorVotes(r, pt, "When does the internship take place?")
     assert english_question.vote(portuguese_passage) == (across, False)
     assert english_question.vote(english_passage) == (RetrievalConfig().vector_weight, True)
-    english_question.keywords_found([portuguese_passage])  # not the question's language
+    english_question.keywords_found([english_passage])
     assert english_question.vote(portuguese_passage) == (across, False)
+
+    # a model that knows both languages weighs across them with its own weight, its
+    # cosine vouches for a passage in either, and once the keywords found the
+    # question's own language the common weight across languages applies again
+    both = 2.5
+    multilingual = retriever(
+        indexed, DeclaredLanguages(embedder, "multilingual"),
+        across_languages_vector_weight=across, across_known_languages_vector_weight=both,
+    )  # fmt: skip
+    english_question = VectorVotes(multilingual, pt, "When does the internship take place?")
+    assert english_question.vote(portuguese_passage) == (both, True)
+    assert english_question.vote(english_passage) == (RetrievalConfig().vector_weight, True)
+    english_question.keywords_found([portuguese_passage])  # not the question's language
+    assert english_question.vote(portuguese_passage) == (both, True)
+    english_question.keywords_found([english_passage])
+    assert english_question.vote(portuguese_passage) == (across, True)
 
 
 def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
