@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path, PurePath
 from typing import Any
 
 from tqdm import tqdm
 
+from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
 from desktop.core.prompts import source_label
 from desktop.core.retrieval import SearchResult
 from desktop.core.types import Answer, IndexSummary, Progress
@@ -51,6 +53,9 @@ def summary_json(summary: IndexSummary) -> dict[str, Any]:
         "files_skipped": [{"path": s.path, "reason": s.reason} for s in summary.files_skipped],
         "chunks_added": summary.chunks_added,
         "seconds": round(summary.seconds, 3),
+        "language": summary.language,
+        "embedding_model": summary.embedding_model,
+        "model_knows_language": summary.model_knows_language,
     }
 
 
@@ -64,7 +69,23 @@ def summary_text(summary: IndexSummary) -> str:
     if summary.files_skipped:
         lines.append("Skipped:")
         lines.extend(f"  {s.path}: {s.reason}" for s in summary.files_skipped)
+    if not summary.model_knows_language:
+        lines.append(unknown_language_note(summary))
     return "\n".join(lines)
+
+
+def unknown_language_note(summary: IndexSummary) -> str:
+    """Why a collection in a language its embedding model was not trained on searches
+    worse, and the command that fixes it."""
+    return (
+        f"Note: the collection is in {summary.language}, which its embedding model "
+        f"{summary.embedding_model} was not trained on: questions in {summary.language} "
+        "are found by their words, questions in another language hardly at all. A "
+        "multilingual model finds passages by meaning in both: `arquivo reindex "
+        f"{shlex.quote(summary.collection)} --embedding-model {MULTILINGUAL_EMBEDDING_MODEL}` "
+        f"(after "
+        f"`make models EXTRA={MULTILINGUAL_EMBEDDING_MODEL}`)."
+    )
 
 
 def snippet(text: str, limit: int = 240) -> str:

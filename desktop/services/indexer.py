@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -30,6 +31,7 @@ from desktop.core.ingest import read_document
 from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.ingest.registry import format_size
 from desktop.core.language import collection_language
+from desktop.core.retrieval import embedder_languages, knows_language
 from desktop.core.store import ChunkStore, TableSpec
 from desktop.core.types import (
     Chunk,
@@ -156,6 +158,15 @@ class Indexer:
             )  # fmt: skip
         return embedder
 
+    def _model_fit(self, collection: Collection) -> dict[str, Any]:
+        """The summary's fields on the collection's language and its model's."""
+        languages = embedder_languages(self.embedder_for(collection))
+        return {
+            "language": collection.language,
+            "embedding_model": collection.embedding_model,
+            "model_knows_language": knows_language(languages, collection.language),
+        }
+
     def open_collection(self, name: str) -> Collection:
         """The named collection, created for the current embedding model if new."""
         collection = self._catalog.find_collection(name)
@@ -269,6 +280,7 @@ class Indexer:
             files_skipped=tuple(counters.skipped),
             chunks_added=counters.chunks,
             seconds=time.perf_counter() - counters.started,
+            **self._model_fit(collection),
         )
         logger.info(
             "indexed %s: %d files, %d unchanged, %d removed, %d skipped, %d chunks in %.1fs",
@@ -522,6 +534,7 @@ class Indexer:
             files_skipped=(),
             chunks_added=counters.chunks,
             seconds=time.perf_counter() - counters.started,
+            **self._model_fit(switched),
         )
         logger.info(
             "re-embedded %s with %s: %d chunks in %.1fs",

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.catalog import Collection
 from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError
 from desktop.paths import choose_data_dir
@@ -261,6 +262,7 @@ class MainWindow(QMainWindow):
                     collection.name, stats.roots, stats.files, stats.chunks,
                     collection.embedding_model, self._model_state(collection.embedding_model),
                     adapter.path if adapter else "", adapter.scale if adapter else 1.0,
+                    self._unread_language(collection),
                 )
             )  # fmt: skip
             if self.watcher is not None:
@@ -308,6 +310,12 @@ class MainWindow(QMainWindow):
             return
         self._reindex_queued.add(collection)
         self._index(collection, None)
+
+    def _unread_language(self, collection: Collection) -> str:
+        """The collection's language when its embedding model was not trained on it."""
+        if not collection.language or self._model_state(collection.embedding_model) == MODEL_MISSING:
+            return ""
+        return "" if self.ws.retriever.knows_language(collection) else collection.language
 
     def _model_state(self, model: str) -> str:
         if model == self.ws.settings.embedding_model:

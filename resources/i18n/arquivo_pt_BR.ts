@@ -102,112 +102,127 @@
 <context>
     <name>CollectionsView</name>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="68" />
+        <location filename="../../desktop/ui/views/collections.py" line="70" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="69" />
+        <location filename="../../desktop/ui/views/collections.py" line="71" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="70" />
+        <location filename="../../desktop/ui/views/collections.py" line="72" />
         <source>Remove folder</source>
         <translation>Remover pasta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="71" />
+        <location filename="../../desktop/ui/views/collections.py" line="73" />
         <source>Re-index</source>
         <translation>Reindexar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="76" />
+        <location filename="../../desktop/ui/views/collections.py" line="78" />
         <source>Re-index with the current model</source>
         <translation>Reindexar com o modelo atual</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="80" />
+        <location filename="../../desktop/ui/views/collections.py" line="82" />
         <source>LoRA adapter…</source>
         <translation>Adaptador LoRA…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="83" />
+        <location filename="../../desktop/ui/views/collections.py" line="85" />
         <source>An adapter used whenever a question searches this collection</source>
         <translation>Um adaptador usado sempre que uma pergunta busca nesta coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="86" />
+        <location filename="../../desktop/ui/views/collections.py" line="88" />
         <source>No adapter</source>
         <translation>Sem adaptador</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="102" />
+        <location filename="../../desktop/ui/views/collections.py" line="104" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="105" />
+        <location filename="../../desktop/ui/views/collections.py" line="107" />
         <source>Skipped files</source>
         <translation>Arquivos ignorados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="126" />
+        <location filename="../../desktop/ui/views/collections.py" line="128" />
         <source>&lt;b&gt;Collections&lt;/b&gt;</source>
         <translation>&lt;b&gt;Coleções&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="148" />
+        <location filename="../../desktop/ui/views/collections.py" line="150" />
         <source>{name} — {files} files, {chunks} chunks</source>
         <translation>{name} — {files} arquivos, {chunks} trechos</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="152" />
+        <location filename="../../desktop/ui/views/collections.py" line="154" />
         <source>{text} — needs re-indexing</source>
         <translation>{text} — precisa ser reindexada</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="179" />
+        <location filename="../../desktop/ui/views/collections.py" line="186" />
         <source>{name} was indexed with the embedding model {model}, which is not installed: it cannot be searched until it is re-indexed with the current model.</source>
         <translation>{name} foi indexada com o modelo de embeddings {model}, que não está instalado: não é possível buscar nela até reindexá-la com o modelo atual.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="181" />
+        <location filename="../../desktop/ui/views/collections.py" line="188" />
         <source>{name} answers with its own embedding model, {model}; new collections use the current one. Re-indexing moves it to the current model.</source>
         <translation>{name} responde com seu próprio modelo de embeddings, {model}; coleções novas usam o atual. Reindexar a passa para o modelo atual.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="197" />
+        <location filename="../../desktop/ui/views/collections.py" line="196" />
+        <source>Portuguese</source>
+        <translation>português</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="196" />
+        <source>English</source>
+        <translation>inglês</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="198" />
+        <source>{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language hardly at all. A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.</source>
+        <translation>{name} está em {language}, língua em que seu modelo de embeddings, {model}, não foi treinado: perguntas em {language} são encontradas pelas palavras, perguntas em outra língua quase nunca. Um modelo multilíngue ({multilingual}) encontra trechos pelo sentido nas duas: escolha-o nas Configurações e reindexe a coleção.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="214" />
         <source>Indexing {name}…</source>
         <translation>Indexando {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="211" />
+        <location filename="../../desktop/ui/views/collections.py" line="228" />
         <source>, {time} left</source>
         <translation>, faltam {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="215" />
+        <location filename="../../desktop/ui/views/collections.py" line="232" />
         <source>Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}</source>
         <translation>Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="220" />
+        <location filename="../../desktop/ui/views/collections.py" line="237" />
         <source>{file}: reading scanned page {n} of {total}</source>
         <translation>{file}: lendo a página digitalizada {n} de {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="237" />
+        <location filename="../../desktop/ui/views/collections.py" line="254" />
         <source>Indexing stopped.</source>
         <translation>Indexação interrompida.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="240" />
+        <location filename="../../desktop/ui/views/collections.py" line="257" />
         <source>{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).</source>
         <translation>{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="283" />
+        <location filename="../../desktop/ui/views/collections.py" line="300" />
         <source>Adapter: {file} (scale {scale:g})</source>
         <translation>Adaptador: {file} (escala {scale:g})</translation>
     </message>
@@ -253,162 +268,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="174" />
+        <location filename="../../desktop/ui/main_window.py" line="175" />
         <source>Model: not loaded</source>
         <translation>Modelo: não carregado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="193" />
+        <location filename="../../desktop/ui/main_window.py" line="194" />
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194" />
+        <location filename="../../desktop/ui/main_window.py" line="195" />
         <source>New chat</source>
         <translation>Nova conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197" />
+        <location filename="../../desktop/ui/main_window.py" line="198" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="201" />
+        <location filename="../../desktop/ui/main_window.py" line="202" />
         <source>Settings…</source>
         <translation>Configurações…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="204" />
+        <location filename="../../desktop/ui/main_window.py" line="205" />
         <source>Stop answer</source>
         <translation>Parar resposta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="207" />
+        <location filename="../../desktop/ui/main_window.py" line="208" />
         <source>Quit</source>
         <translation>Sair</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="276" />
+        <location filename="../../desktop/ui/main_window.py" line="278" />
         <source>Index: {chunks} chunks, {size:.1f} MB</source>
         <translation>Índice: {chunks} trechos, {size:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="282" />
+        <location filename="../../desktop/ui/main_window.py" line="284" />
         <source>Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.</source>
         <translation>Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289" />
+        <location filename="../../desktop/ui/main_window.py" line="291" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289" />
+        <location filename="../../desktop/ui/main_window.py" line="291" />
         <source>Name:</source>
         <translation>Nome:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="298" />
+        <location filename="../../desktop/ui/main_window.py" line="300" />
         <source>Add a folder to {name}</source>
         <translation>Adicionar uma pasta a {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="379" />
+        <location filename="../../desktop/ui/main_window.py" line="387" />
         <source>Model: loading…</source>
         <translation>Modelo: carregando…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="390" />
+        <location filename="../../desktop/ui/main_window.py" line="398" />
         <source>Model: {name} ({device})</source>
         <translation>Modelo: {name} ({device})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="400" />
+        <location filename="../../desktop/ui/main_window.py" line="408" />
         <source>Choose a LoRA adapter for {name}</source>
         <translation>Escolha um adaptador LoRA para {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="401" />
+        <location filename="../../desktop/ui/main_window.py" line="409" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="418" />
+        <location filename="../../desktop/ui/main_window.py" line="426" />
         <source>{name} now answers with the adapter {file}</source>
         <translation>{name} agora responde com o adaptador {file}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="469" />
+        <location filename="../../desktop/ui/main_window.py" line="477" />
         <source>Model: not usable</source>
         <translation>Modelo: inutilizável</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="486" />
+        <location filename="../../desktop/ui/main_window.py" line="494" />
         <source>Choose at least one collection to search.</source>
         <translation>Escolha pelo menos uma coleção para buscar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="488" />
+        <location filename="../../desktop/ui/main_window.py" line="496" />
         <source>There are no documents yet: add a folder first.</source>
         <translation>Ainda não há documentos: adicione uma pasta primeiro.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="493" />
+        <location filename="../../desktop/ui/main_window.py" line="501" />
         <source>There is no adapter to compare with: add one in the settings, or give the collection one.</source>
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="563" />
+        <location filename="../../desktop/ui/main_window.py" line="571" />
         <source>Reading {file}: part {n} of {total}…</source>
         <translation>Lendo {file}: parte {n} de {total}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="566" />
+        <location filename="../../desktop/ui/main_window.py" line="574" />
         <source>Read {file} ({total} parts): writing the answer…</source>
         <translation>{file} lido ({total} partes): escrevendo a resposta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="573" />
+        <location filename="../../desktop/ui/main_window.py" line="581" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="630" />
+        <location filename="../../desktop/ui/main_window.py" line="638" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="630" />
+        <location filename="../../desktop/ui/main_window.py" line="638" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="639" />
+        <location filename="../../desktop/ui/main_window.py" line="647" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="639" />
+        <location filename="../../desktop/ui/main_window.py" line="647" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="650" />
+        <location filename="../../desktop/ui/main_window.py" line="658" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="650" />
+        <location filename="../../desktop/ui/main_window.py" line="658" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="706" />
+        <location filename="../../desktop/ui/main_window.py" line="714" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="708" />
+        <location filename="../../desktop/ui/main_window.py" line="716" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>

@@ -31,8 +31,10 @@ def test_index_json_then_unchanged(capsys: pytest.CaptureFixture[str], docs: Pat
     first = json.loads(out)
     assert set(first) == {
         "collection", "files_indexed", "files_unchanged", "files_removed",
-        "files_skipped", "chunks_added", "seconds",
+        "files_skipped", "chunks_added", "seconds", "language", "embedding_model",
+        "model_knows_language",
     }  # fmt: skip
+    assert (first["language"], first["model_knows_language"]) == ("English", True)
     assert first["collection"] == "default" and first["files_indexed"] == 2
     assert first["files_skipped"] == [
         {"path": str(docs / "broken.pdf"), "reason": "not a PDF (file content is HTML)"}
@@ -138,3 +140,23 @@ def test_an_unexpected_error_exits_1_with_the_log_path(
     code, _, err = run(capsys, "collections")
     assert code == 1
     assert "unexpected error" in err and "arquivo.log" in err
+
+
+def test_index_says_when_the_model_does_not_know_the_collection_s_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "notas"
+    folder.mkdir()
+    (folder / "estagio.txt").write_text(
+        "O estágio obrigatório é realizado no último ano do curso, com a orientação de um "
+        "professor. O aluno entrega um relatório ao final do semestre e apresenta o seu "
+        "trabalho para uma banca de avaliação.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "index", str(folder), "--collection", "notas de aula")
+    assert code == 0
+    assert "the collection is in Portuguese, which its embedding model" in out
+    assert "`arquivo reindex 'notas de aula' --embedding-model multilingual-e5-small-q4`" in out
+    code, out, _ = run(capsys, "index", str(folder), "--collection", "notas de aula", "--json")
+    summary = json.loads(out)
+    assert (summary["language"], summary["model_knows_language"]) == ("Portuguese", False)

@@ -38,3 +38,32 @@ def test_a_collection_of_a_missing_model_is_reindexed_from_the_pane(
     assert "needs re-indexing" not in pane.tree.topLevelItem(0).text(0)
     hits = window.ws.assistant.search("notes", "where are storm logs written", 3).hits
     assert "blue ledger" in hits[0].text
+
+
+def test_a_collection_in_a_language_its_model_does_not_know_says_so(
+    make_window: WindowFactory, arquivo_home: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notas"
+    folder.mkdir()
+    (folder / "estagio.txt").write_text(
+        "O estágio obrigatório é realizado no último ano do curso, com a orientação de um "
+        "professor. O aluno entrega um relatório ao final do semestre.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "kettle.txt").write_text("The copper kettle is kept in the pantry.\n")
+    ws = Workspace(AppPaths.resolve(arquivo_home), Settings())
+    list(ws.indexer.index([folder], "notas"))
+    list(ws.indexer.index([tmp_path / "notes"], "notes"))
+    ws.close()
+
+    window = make_window()
+    pane = window.collections
+    pane.set_collections(list(pane._rows.values()), select="notas")
+    assert pane.selected_collection() == "notas"
+    note = pane.model_note.text()
+    assert pane.model_note.isVisibleTo(pane) and not pane.model_button.isVisibleTo(pane)
+    assert "notas is in Portuguese" in note and DEFAULT_EMBEDDING in note
+    assert "multilingual-e5-small-q4" in note
+    pane.set_collections(list(pane._rows.values()), select="notes")  # English: nothing to say
+    assert not pane.model_note.isVisibleTo(pane)

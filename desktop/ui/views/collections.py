@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
 from desktop.core.types import FileSkipped, IndexSummary, Progress
 
 # How a collection's embedding model stands against the `embedding_model` setting.
@@ -36,6 +37,7 @@ class CollectionRow:
     model_state: str = MODEL_CURRENT
     adapter: str = ""  # the collection's own LoRA adapter file ("" for none)
     adapter_scale: float = 1.0
+    unread_language: str = ""  # the collection's language, when its model does not know it
 
 
 def _duration(seconds: float) -> str:
@@ -171,6 +173,11 @@ class CollectionsView(QWidget):
         """Say when the selected collection's embedding model is not the current one."""
         row = self._rows.get(name or "")
         state = row.model_state if row else MODEL_CURRENT
+        if row is not None and state == MODEL_CURRENT and row.unread_language:
+            self.model_note.setText(self._unread_language_note(row))
+            self.model_note.setVisible(True)
+            self.model_button.setVisible(False)
+            return
         if row is None or state == MODEL_CURRENT:
             self.model_note.setVisible(False)
             self.model_button.setVisible(False)
@@ -183,6 +190,16 @@ class CollectionsView(QWidget):
         self.model_note.setVisible(True)
         self.model_button.setVisible(True)
         self.model_button.setEnabled(self._indexing is None)
+
+    def _unread_language_note(self, row: CollectionRow) -> str:
+        """Why a collection in a language its model does not know searches worse."""
+        names = {"Portuguese": self.tr("Portuguese"), "English": self.tr("English")}
+        language = names.get(row.unread_language, row.unread_language)
+        note = self.tr("{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language hardly at all. A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.")
+        return note.format(
+            name=row.name, language=language, model=row.embedding_model,
+            multilingual=MULTILINGUAL_EMBEDDING_MODEL,
+        )  # fmt: skip
 
     def selected_collection(self) -> str | None:
         item = self.tree.currentItem()
