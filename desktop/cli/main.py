@@ -371,7 +371,7 @@ def cmd_reindex(ws: Workspace, args: argparse.Namespace) -> int:
             bar.close()
     assert summary is not None
     if args.json:
-        print(json.dumps({**summary_json(summary), "embedding_model": model}, ensure_ascii=False))
+        print(json.dumps(summary_json(summary), ensure_ascii=False))
     else:
         print(
             f"Re-indexed {args.name!r} with {model}: {summary.chunks_added} passages "

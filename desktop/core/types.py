@@ -153,7 +153,7 @@ class IndexSummary:
     language: str = ""  # the collection's, as detected at indexing ("" until known)
     embedding_model: str = ""
     # False when the embedding model was not trained on `language`: its vectors then
-    # hardly help, and questions asked in another language are found by names only
+    # hardly help, and questions asked in another language are found by names and roots
     model_knows_language: bool = True
 
 

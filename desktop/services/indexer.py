@@ -158,9 +158,9 @@ class Indexer:
             )  # fmt: skip
         return embedder
 
-    def _model_fit(self, collection: Collection) -> dict[str, Any]:
+    def _model_fit(self, collection: Collection, embedder: Embedder) -> dict[str, Any]:
         """The summary's fields on the collection's language and its model's."""
-        languages = embedder_languages(self.embedder_for(collection))
+        languages = embedder_languages(embedder)
         return {
             "language": collection.language,
             "embedding_model": collection.embedding_model,
@@ -280,7 +280,7 @@ class Indexer:
             files_skipped=tuple(counters.skipped),
             chunks_added=counters.chunks,
             seconds=time.perf_counter() - counters.started,
-            **self._model_fit(collection),
+            **self._model_fit(collection, self.embedder_for(collection)),
         )
         logger.info(
             "indexed %s: %d files, %d unchanged, %d removed, %d skipped, %d chunks in %.1fs",
@@ -534,7 +534,7 @@ class Indexer:
             files_skipped=(),
             chunks_added=counters.chunks,
             seconds=time.perf_counter() - counters.started,
-            **self._model_fit(switched),
+            **self._model_fit(switched, embedder),
         )
         logger.info(
             "re-embedded %s with %s: %d chunks in %.1fs",

@@ -36,8 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.catalog import Collection
+from desktop.core.embedding import find_embedding_spec
+from desktop.core.retrieval import knows_language
 from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
-from desktop.errors import ArquivoError
+from desktop.errors import ArquivoError, ModelError
 from desktop.paths import choose_data_dir
 from desktop.services.adapters import (
     WITH,
@@ -313,9 +315,11 @@ class MainWindow(QMainWindow):
 
     def _unread_language(self, collection: Collection) -> str:
         """The collection's language when its embedding model was not trained on it."""
-        if not collection.language or self._model_state(collection.embedding_model) == MODEL_MISSING:
+        try:  # the model's spec says it: nothing is loaded on the GUI thread
+            languages = find_embedding_spec(collection.embedding_model).languages
+        except ModelError:
             return ""
-        return "" if self.ws.retriever.knows_language(collection) else collection.language
+        return "" if knows_language(languages, collection.language) else collection.language
 
     def _model_state(self, model: str) -> str:
         if model == self.ws.settings.embedding_model:

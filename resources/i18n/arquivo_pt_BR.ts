@@ -188,8 +188,8 @@
     </message>
     <message>
         <location filename="../../desktop/ui/views/collections.py" line="198" />
-        <source>{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language hardly at all. A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.</source>
-        <translation>{name} está em {language}, língua em que seu modelo de embeddings, {model}, não foi treinado: perguntas em {language} são encontradas pelas palavras, perguntas em outra língua quase nunca. Um modelo multilíngue ({multilingual}) encontra trechos pelo sentido nas duas: escolha-o nas Configurações e reindexe a coleção.</translation>
+        <source>{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language much less well (by names and shared roots). A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.</source>
+        <translation>{name} está em {language}, língua em que seu modelo de embeddings, {model}, não foi treinado: perguntas em {language} são encontradas pelas palavras, perguntas em outra língua bem menos (por nomes e radicais em comum). Um modelo multilíngue ({multilingual}) encontra trechos pelo sentido nas duas: escolha-o nas Configurações e reindexe a coleção.</translation>
     </message>
     <message>
         <location filename="../../desktop/ui/views/collections.py" line="214" />
@@ -268,162 +268,162 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="175" />
+        <location filename="../../desktop/ui/main_window.py" line="177" />
         <source>Model: not loaded</source>
         <translation>Modelo: não carregado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="194" />
+        <location filename="../../desktop/ui/main_window.py" line="196" />
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="195" />
+        <location filename="../../desktop/ui/main_window.py" line="197" />
         <source>New chat</source>
         <translation>Nova conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="198" />
+        <location filename="../../desktop/ui/main_window.py" line="200" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="202" />
+        <location filename="../../desktop/ui/main_window.py" line="204" />
         <source>Settings…</source>
         <translation>Configurações…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="205" />
+        <location filename="../../desktop/ui/main_window.py" line="207" />
         <source>Stop answer</source>
         <translation>Parar resposta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="208" />
+        <location filename="../../desktop/ui/main_window.py" line="210" />
         <source>Quit</source>
         <translation>Sair</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="278" />
+        <location filename="../../desktop/ui/main_window.py" line="280" />
         <source>Index: {chunks} chunks, {size:.1f} MB</source>
         <translation>Índice: {chunks} trechos, {size:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="284" />
+        <location filename="../../desktop/ui/main_window.py" line="286" />
         <source>Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.</source>
         <translation>Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291" />
+        <location filename="../../desktop/ui/main_window.py" line="293" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="291" />
+        <location filename="../../desktop/ui/main_window.py" line="293" />
         <source>Name:</source>
         <translation>Nome:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="300" />
+        <location filename="../../desktop/ui/main_window.py" line="302" />
         <source>Add a folder to {name}</source>
         <translation>Adicionar uma pasta a {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="387" />
+        <location filename="../../desktop/ui/main_window.py" line="391" />
         <source>Model: loading…</source>
         <translation>Modelo: carregando…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="398" />
+        <location filename="../../desktop/ui/main_window.py" line="402" />
         <source>Model: {name} ({device})</source>
         <translation>Modelo: {name} ({device})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="408" />
+        <location filename="../../desktop/ui/main_window.py" line="412" />
         <source>Choose a LoRA adapter for {name}</source>
         <translation>Escolha um adaptador LoRA para {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="409" />
+        <location filename="../../desktop/ui/main_window.py" line="413" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="426" />
+        <location filename="../../desktop/ui/main_window.py" line="430" />
         <source>{name} now answers with the adapter {file}</source>
         <translation>{name} agora responde com o adaptador {file}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="477" />
+        <location filename="../../desktop/ui/main_window.py" line="481" />
         <source>Model: not usable</source>
         <translation>Modelo: inutilizável</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="494" />
+        <location filename="../../desktop/ui/main_window.py" line="498" />
         <source>Choose at least one collection to search.</source>
         <translation>Escolha pelo menos uma coleção para buscar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="496" />
+        <location filename="../../desktop/ui/main_window.py" line="500" />
         <source>There are no documents yet: add a folder first.</source>
         <translation>Ainda não há documentos: adicione uma pasta primeiro.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="501" />
+        <location filename="../../desktop/ui/main_window.py" line="505" />
         <source>There is no adapter to compare with: add one in the settings, or give the collection one.</source>
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="571" />
+        <location filename="../../desktop/ui/main_window.py" line="575" />
         <source>Reading {file}: part {n} of {total}…</source>
         <translation>Lendo {file}: parte {n} de {total}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="574" />
+        <location filename="../../desktop/ui/main_window.py" line="578" />
         <source>Read {file} ({total} parts): writing the answer…</source>
         <translation>{file} lido ({total} partes): escrevendo a resposta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="581" />
+        <location filename="../../desktop/ui/main_window.py" line="585" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="638" />
+        <location filename="../../desktop/ui/main_window.py" line="642" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="638" />
+        <location filename="../../desktop/ui/main_window.py" line="642" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="647" />
+        <location filename="../../desktop/ui/main_window.py" line="651" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="647" />
+        <location filename="../../desktop/ui/main_window.py" line="651" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="658" />
+        <location filename="../../desktop/ui/main_window.py" line="662" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="658" />
+        <location filename="../../desktop/ui/main_window.py" line="662" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="714" />
+        <location filename="../../desktop/ui/main_window.py" line="718" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="716" />
+        <location filename="../../desktop/ui/main_window.py" line="720" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>

@@ -41,8 +41,8 @@ PT_BR = {
         "{name} foi indexada com o modelo de embeddings {model}, que não está instalado: não é possível buscar nela até reindexá-la com o modelo atual.",
     "{name} answers with its own embedding model, {model}; new collections use the current one. Re-indexing moves it to the current model.":
         "{name} responde com seu próprio modelo de embeddings, {model}; coleções novas usam o atual. Reindexar a passa para o modelo atual.",
-    "{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language hardly at all. A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.":
-        "{name} está em {language}, língua em que seu modelo de embeddings, {model}, não foi treinado: perguntas em {language} são encontradas pelas palavras, perguntas em outra língua quase nunca. Um modelo multilíngue ({multilingual}) encontra trechos pelo sentido nas duas: escolha-o nas Configurações e reindexe a coleção.",
+    "{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language much less well (by names and shared roots). A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.":
+        "{name} está em {language}, língua em que seu modelo de embeddings, {model}, não foi treinado: perguntas em {language} são encontradas pelas palavras, perguntas em outra língua bem menos (por nomes e radicais em comum). Um modelo multilíngue ({multilingual}) encontra trechos pelo sentido nas duas: escolha-o nas Configurações e reindexe a coleção.",
     "Portuguese": "português",
     "English": "inglês",
     "Cancel": "Cancelar",

@@ -169,8 +169,9 @@ def test_retriever_hook_changes_the_order(
     assert first_file(reranked) == "zoo.txt"
     # at the default weight the reranker is weighed against fusion, whose first
     # passage (keywords and vectors agree) keeps its place
+    always = RetrievalConfig(rerank_margin=None)
     blended = Retriever(
-        workspace.embedder, workspace.store, workspace.catalog, reranker=reranker
+        workspace.embedder, workspace.store, workspace.catalog, always, reranker=reranker
     ).search(collection, query, k=3)
     assert first_file(blended) == "capital.txt"
     # where fusion's first leads by the default margin, the reranker is not even asked:

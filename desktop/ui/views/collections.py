@@ -195,7 +195,7 @@ class CollectionsView(QWidget):
         """Why a collection in a language its model does not know searches worse."""
         names = {"Portuguese": self.tr("Portuguese"), "English": self.tr("English")}
         language = names.get(row.unread_language, row.unread_language)
-        note = self.tr("{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language hardly at all. A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.")
+        note = self.tr("{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language much less well (by names and shared roots). A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.")
         return note.format(
             name=row.name, language=language, model=row.embedding_model,
             multilingual=MULTILINGUAL_EMBEDDING_MODEL,
