@@ -81,11 +81,10 @@ def unknown_language_note(summary: IndexSummary) -> str:
         f"Note: the collection is in {summary.language}, which its embedding model "
         f"{summary.embedding_model} was not trained on: questions in {summary.language} "
         "are found by their words, questions in another language much less well (by "
-        "names and shared roots). A "
-        "multilingual model finds passages by meaning in both: `arquivo reindex "
-        f"{shlex.quote(summary.collection)} --embedding-model {MULTILINGUAL_EMBEDDING_MODEL}` "
-        f"(after "
-        f"`make models EXTRA={MULTILINGUAL_EMBEDDING_MODEL}`)."
+        "names and shared roots). A multilingual model finds passages by meaning in "
+        f"both: `arquivo reindex {shlex.quote(summary.collection)} --embedding-model "
+        f"{MULTILINGUAL_EMBEDDING_MODEL}` (after `make models "
+        f"EXTRA={MULTILINGUAL_EMBEDDING_MODEL}`)."
     )
 
 

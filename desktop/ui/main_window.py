@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
                     collection.name, stats.roots, stats.files, stats.chunks,
                     collection.embedding_model, self._model_state(collection.embedding_model),
                     adapter.path if adapter else "", adapter.scale if adapter else 1.0,
-                    self._unread_language(collection),
+                    self._unknown_language(collection),
                 )
             )  # fmt: skip
             if self.watcher is not None:
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         self._reindex_queued.add(collection)
         self._index(collection, None)
 
-    def _unread_language(self, collection: Collection) -> str:
+    def _unknown_language(self, collection: Collection) -> str:
         """The collection's language when its embedding model was not trained on it."""
         try:  # the model's spec says it: nothing is loaded on the GUI thread
             languages = find_embedding_spec(collection.embedding_model).languages

@@ -37,7 +37,7 @@ class CollectionRow:
     model_state: str = MODEL_CURRENT
     adapter: str = ""  # the collection's own LoRA adapter file ("" for none)
     adapter_scale: float = 1.0
-    unread_language: str = ""  # the collection's language, when its model does not know it
+    unknown_language: str = ""  # the collection's language, when its model does not know it
 
 
 def _duration(seconds: float) -> str:
@@ -173,8 +173,8 @@ class CollectionsView(QWidget):
         """Say when the selected collection's embedding model is not the current one."""
         row = self._rows.get(name or "")
         state = row.model_state if row else MODEL_CURRENT
-        if row is not None and state == MODEL_CURRENT and row.unread_language:
-            self.model_note.setText(self._unread_language_note(row))
+        if row is not None and state == MODEL_CURRENT and row.unknown_language:
+            self.model_note.setText(self._unknown_language_note(row))
             self.model_note.setVisible(True)
             self.model_button.setVisible(False)
             return
@@ -191,10 +191,10 @@ class CollectionsView(QWidget):
         self.model_button.setVisible(True)
         self.model_button.setEnabled(self._indexing is None)
 
-    def _unread_language_note(self, row: CollectionRow) -> str:
+    def _unknown_language_note(self, row: CollectionRow) -> str:
         """Why a collection in a language its model does not know searches worse."""
         names = {"Portuguese": self.tr("Portuguese"), "English": self.tr("English")}
-        language = names.get(row.unread_language, row.unread_language)
+        language = names.get(row.unknown_language, row.unknown_language)
         note = self.tr("{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language much less well (by names and shared roots). A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.")
         return note.format(
             name=row.name, language=language, model=row.embedding_model,
