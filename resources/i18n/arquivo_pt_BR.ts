@@ -373,57 +373,67 @@
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="575" />
+        <location filename="../../desktop/ui/main_window.py" line="578" />
+        <source>Reading the source found…</source>
+        <translation>Lendo a fonte encontrada…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="579" />
+        <source>Reading the {n} sources found…</source>
+        <translation>Lendo as {n} fontes encontradas…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="585" />
         <source>Reading {file}: part {n} of {total}…</source>
         <translation>Lendo {file}: parte {n} de {total}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="578" />
+        <location filename="../../desktop/ui/main_window.py" line="588" />
         <source>Read {file} ({total} parts): writing the answer…</source>
         <translation>{file} lido ({total} partes): escrevendo a resposta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="585" />
+        <location filename="../../desktop/ui/main_window.py" line="595" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="642" />
+        <location filename="../../desktop/ui/main_window.py" line="652" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="642" />
+        <location filename="../../desktop/ui/main_window.py" line="652" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="651" />
+        <location filename="../../desktop/ui/main_window.py" line="661" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="651" />
+        <location filename="../../desktop/ui/main_window.py" line="661" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="662" />
+        <location filename="../../desktop/ui/main_window.py" line="672" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="662" />
+        <location filename="../../desktop/ui/main_window.py" line="672" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="718" />
+        <location filename="../../desktop/ui/main_window.py" line="728" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="720" />
+        <location filename="../../desktop/ui/main_window.py" line="730" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>

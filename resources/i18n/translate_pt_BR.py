@@ -55,6 +55,8 @@ PT_BR = {
         "Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}",
     "Indexing stopped.": "Indexação interrompida.",
     "{file}: reading scanned page {n} of {total}": "{file}: lendo a página digitalizada {n} de {total}",
+    "Reading the source found…": "Lendo a fonte encontrada…",
+    "Reading the {n} sources found…": "Lendo as {n} fontes encontradas…",
     "Reading {file}: part {n} of {total}…": "Lendo {file}: parte {n} de {total}…",
     "Read {file} ({total} parts): writing the answer…":
         "{file} lido ({total} partes): escrevendo a resposta…",

@@ -68,6 +68,9 @@ def test_add_a_folder_ask_and_open_a_cited_page(
     assert not window.chat.hint.isVisible()
 
     streamed: list[str] = []
+    waits: list[str] = []  # what the answer's place says before its first words
+    show_step = window.chat.show_step
+    window.chat.show_step = lambda text: (waits.append(text), show_step(text))  # type: ignore[method-assign]
     window.chat.input.setPlainText("What was the maintenance budget for the year?")
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as blocker:
         qtbot.keyClick(window.chat.input, Qt.Key.Key_Return)
@@ -75,6 +78,8 @@ def test_add_a_folder_ask_and_open_a_cited_page(
         streamed.append(window.chat._streaming or "")
     answer = blocker.args[0]
     assert streamed[0] and answer.text.startswith(streamed[0].strip()[:1])
+    assert waits == [f"Reading the {len(answer.sources)} sources found…"]
+    assert "Reading the" not in window.chat.transcript.toPlainText()  # the answer took its place
     assert window.sources.list.count() == len(answer.sources) >= 1
     marks = {n: "cited" if answer.is_cited(n) else "not cited" for n in (1, 2)}
     assert window.sources.list.item(0).text() == f"[1] report.pdf, page 2 ({marks[1]})"
