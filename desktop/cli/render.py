@@ -12,7 +12,7 @@ from tqdm import tqdm
 from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
 from desktop.core.prompts import source_label
 from desktop.core.retrieval import SearchResult
-from desktop.core.types import Answer, IndexSummary, Progress
+from desktop.core.types import Answer, IndexSummary, Progress, Source
 from desktop.core.whole_document import DocumentStep
 from desktop.services.assistant import Assistant
 
@@ -115,16 +115,38 @@ def print_sources(answer: Answer) -> None:
     line = support_text(answer)
     if line:
         print(f"\n{line}")
+    if answer.closest:
+        print("\nClosest passages (not given to the model: they do not seem to answer it):")
+        for source in answer.closest:
+            print_source(source, f"[{source.n}] {source_label(source)}")
     if not answer.sources:
         return
     print("\nSources:")
     for source in answer.sources:
         mark = "cited" if answer.is_cited(source.n) else "not cited"
-        print(f"[{source.n}] {source_label(source)} ({mark})")
-        print(f"    {source.hit.path}")
-        for other in source.hit.paths[1:]:
-            print(f"    (same content) {other}")
-        print(f"    {snippet(source.hit.text)}")
+        print_source(source, f"[{source.n}] {source_label(source)} ({mark})")
+
+
+def print_source(source: Source, title: str) -> None:
+    """A source's title line, its paths and the start of its text."""
+    print(title)
+    print(f"    {source.hit.path}")
+    for other in source.hit.paths[1:]:
+        print(f"    (same content) {other}")
+    print(f"    {snippet(source.hit.text)}")
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    hit = source.hit
+    return {
+        "n": source.n,
+        "path": hit.path,
+        "paths": list(hit.paths),
+        "page": hit.page,
+        "heading": hit.heading,
+        "score": round(hit.score, 6),
+        "text": hit.text,
+    }
 
 
 def answer_json(answer: Answer, assistant: Assistant) -> dict[str, Any]:
@@ -132,20 +154,9 @@ def answer_json(answer: Answer, assistant: Assistant) -> dict[str, Any]:
     return {
         "answer": answer.text,
         "grounded": answer.grounded,
-        "sources": [
-            {
-                "n": s.n,
-                "path": s.hit.path,
-                "paths": list(s.hit.paths),
-                "page": s.hit.page,
-                "heading": s.hit.heading,
-                "score": round(s.hit.score, 6),
-                "text": s.hit.text,
-                "cited": answer.is_cited(s.n),
-            }
-            for s in answer.sources
-        ],
+        "sources": [source_json(s) | {"cited": answer.is_cited(s.n)} for s in answer.sources],
         "cited": list(answer.cited),
+        "closest": [source_json(s) for s in answer.closest],
         "support": None
         if answer.support is None
         else {

@@ -40,6 +40,8 @@ from desktop.errors import Cancelled
 
 logger = logging.getLogger(__name__)
 
+CLOSEST = 3  # passages shown with a refusal: the nearest, in case the gate was wrong
+
 
 @dataclass(frozen=True)
 class AnswerDelta:
@@ -136,10 +138,11 @@ class Assistant:
                 found.best_similarity, found.keyword_coverage,
             )  # fmt: skip
             text = not_found_message(question)
+            closest = tuple(Source(n, hit) for n, hit in enumerate(found.hits[:CLOSEST], 1))
             yield SourcesFound(())
             yield AnswerDelta(text)
             yield Answer(text, (), model="", timings=Timings(retrieve_ms=retrieve_ms),
-                         grounded=False)  # fmt: skip
+                         grounded=False, closest=closest)  # fmt: skip
             return
         llm = self.llm
         sources = self.fit_sources(question, found.hits)

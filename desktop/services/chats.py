@@ -29,6 +29,7 @@ class ChatSource:
     paths: tuple[str, ...] = ()
     cited: bool | None = None  # whether the answer cites it; None while it is being written
     support: tuple[int, int] | None = None  # span of the answer's supporting sentence in `text`
+    closest: bool = False  # a passage shown with a refusal, not given to the model
 
     @property
     def support_sentence(self) -> str:
@@ -53,9 +54,10 @@ class Chat:
 
 
 def sources_of(answer: Answer) -> tuple[ChatSource, ...]:
-    """The answer's sources as a chat keeps them: cited or not, and where its support lies."""
+    """The answer's sources as a chat keeps them: cited or not, and where its support
+    lies; for a refusal, the closest passages, marked as such."""
     support = answer.support
-    return tuple(
+    sources = tuple(
         ChatSource(
             s.n,
             s.hit.path,
@@ -67,6 +69,11 @@ def sources_of(answer: Answer) -> tuple[ChatSource, ...]:
         )
         for s in answer.sources
     )
+    closest = tuple(
+        ChatSource(s.n, s.hit.path, s.hit.page, s.hit.text, s.hit.paths, cited=False, closest=True)
+        for s in answer.closest
+    )
+    return sources + closest
 
 
 _SCHEMA = """
@@ -168,6 +175,7 @@ class ChatStore:
                     "paths": list(s.paths),
                     "cited": s.cited,
                     "support": list(s.support) if s.support else None,
+                    "closest": s.closest,
                 }
                 for s in message.sources
             ],
@@ -210,6 +218,7 @@ class ChatStore:
                         tuple(s.get("paths", ())),
                         cited=s.get("cited"),
                         support=_span(s.get("support")),
+                        closest=bool(s.get("closest", False)),
                     )
                     for s in json.loads(sources)
                 ),
@@ -228,7 +237,8 @@ class ChatStore:
                 continue
             lines += [message.text.strip(), ""]
             if message.sources:
-                lines.append("Sources:")
+                closest = all(s.closest for s in message.sources)
+                lines.append("Closest passages (not an answer):" if closest else "Sources:")
                 lines.append("")
                 for s in message.sources:
                     page = f", page {s.page}" if s.page else ""

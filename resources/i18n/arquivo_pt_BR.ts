@@ -608,21 +608,26 @@
     </message>
     <message>
         <location filename="../../desktop/ui/views/sources.py" line="97" />
+        <source> (closest: not an answer)</source>
+        <translation> (mais próxima: não é uma resposta)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/sources.py" line="99" />
         <source> (cited)</source>
         <translation> (citada)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/sources.py" line="97" />
+        <location filename="../../desktop/ui/views/sources.py" line="99" />
         <source> (not cited)</source>
         <translation> (não citada)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/sources.py" line="131" />
+        <location filename="../../desktop/ui/views/sources.py" line="133" />
         <source>page {page}</source>
         <translation>página {page}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/sources.py" line="136" />
+        <location filename="../../desktop/ui/views/sources.py" line="138" />
         <source>The sentence that best supports the answer is highlighted.</source>
         <translation>A frase que melhor sustenta a resposta está destacada.</translation>
     </message>

@@ -129,6 +129,7 @@ PT_BR = {
     "page {page}": "página {page}",
     " (cited)": " (citada)",
     " (not cited)": " (não citada)",
+    " (closest: not an answer)": " (mais próxima: não é uma resposta)",
     "The sentence that best supports the answer is highlighted.":
         "A frase que melhor sustenta a resposta está destacada.",
     "Supporting sentence": "Frase de apoio",

@@ -88,6 +88,30 @@ def test_ask_streams_text_then_sources(capsys: pytest.CaptureFixture[str], docs:
     assert listed and all(line.endswith(("(cited)", "(not cited)")) for line in listed)
 
 
+def test_a_refusal_lists_the_closest_passages(
+    capsys: pytest.CaptureFixture[str], docs: Path
+) -> None:
+    """The relevance gate can be wrong (it refuses 13% of FaQuAD's answerable questions,
+    nearly always with the right paragraph first): the nearest passages are listed, for
+    the person to look at, and not given to the model."""
+    run(capsys, "index", str(docs))
+    question = "Who won the football world cup in 1970?"
+    code, out, _ = run(capsys, "ask", question)
+    assert code == 0
+    text, _, closest = out.partition(
+        "\nClosest passages (not given to the model: they do not seem to answer it):\n"
+    )
+    assert text.strip() == "The documents do not contain an answer to this question."
+    assert closest.startswith("[1] ") and "Sources:" not in out
+    _, out, _ = run(capsys, "ask", question, "--json")
+    answer = json.loads(out)
+    assert not answer["grounded"] and answer["sources"] == [] and answer["model"] == ""
+    assert [c["n"] for c in answer["closest"]] == [1, 2, 3]
+    _, out, _ = run(capsys, "search", question, "-k", "12", "--json")
+    nearest = [r["text"] for r in json.loads(out)["results"]][:3]
+    assert [c["text"] for c in answer["closest"]] == nearest
+
+
 def test_remove_and_forget(capsys: pytest.CaptureFixture[str], docs: Path) -> None:
     run(capsys, "index", str(docs))
     code, out, _ = run(capsys, "remove", str(docs / "notes.txt"))

@@ -59,6 +59,10 @@ def test_a_question_the_documents_cannot_answer_is_not_guessed(indexed: Workspac
     assert not answer.grounded and answer.sources == ()
     assert answer.text == "The documents do not contain an answer to this question."
     assert answer.model == ""  # the model was never asked
+    # the nearest passages come along, for the person to check, numbered as sources
+    nearest = indexed.assistant.search("default", "Who won the football world cup in 1970?", 12)
+    assert [s.n for s in answer.closest] == [1, 2, 3]
+    assert [s.hit for s in answer.closest] == list(nearest.hits[:3])
 
 
 def test_an_empty_collection_says_so_in_the_question_language(
@@ -67,7 +71,7 @@ def test_an_empty_collection_says_so_in_the_question_language(
     (tmp_path / "empty").mkdir()
     list(workspace.indexer.index([tmp_path / "empty"], "vazia"))
     answer, _ = ask(workspace, "Qual é o orçamento?", collection="vazia")
-    assert not answer.grounded
+    assert not answer.grounded and answer.closest == ()
     assert answer.text.startswith("Os documentos não contêm")
 
 

@@ -153,6 +153,31 @@ def test_chats_are_kept_searchable_renamable_and_exportable(
     assert again.chat_list.list.count() == 0
 
 
+def test_a_refusal_shows_the_closest_passages_marked(
+    qtbot: QtBot, make_window: WindowFactory, docs: Path, tmp_path: Path
+) -> None:
+    """A wrong refusal should cost a look, not the answer: the sources pane lists the
+    nearest passages, marked as no answer, and the chat keeps them."""
+    window = make_window()
+    add_and_wait(qtbot, window, docs)
+    answer = ask_and_wait(qtbot, window, "Who won the football world cup in 1970?")
+    assert not answer.grounded and len(answer.closest) == 3
+    rows = [window.sources.list.item(i).text() for i in range(window.sources.list.count())]
+    first = Path(answer.closest[0].hit.path).name
+    assert rows[0].startswith(f"[1] {first}") and len(rows) == 3
+    assert all(row.endswith(" (closest: not an answer)") for row in rows)
+    assert window.sources.current() is not None  # its text is shown, words highlighted
+
+    chat_id = window.chat_list.list.item(0).data(Qt.ItemDataRole.UserRole)
+    window.export_chat(chat_id, tmp_path / "chat.md")
+    exported = (tmp_path / "chat.md").read_text(encoding="utf-8")
+    assert "Closest passages (not an answer):" in exported and "Sources:" not in exported
+    window.close()
+    again = make_window()  # a restart shows them marked again
+    again.show_chat(chat_id)
+    assert again.sources.list.item(0).text().endswith(" (closest: not an answer)")
+
+
 def test_keyboard_shortcuts(qtbot: QtBot, make_window: WindowFactory, docs: Path) -> None:
     window = make_window()
     add_and_wait(qtbot, window, docs)

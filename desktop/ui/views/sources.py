@@ -93,7 +93,9 @@ class SourcesView(QWidget):
         for source in self._sources:
             page = self.tr(", page {page}").format(page=source.page) if source.page else ""
             mark = ""
-            if source.cited is not None:
+            if source.closest:
+                mark = self.tr(" (closest: not an answer)")
+            elif source.cited is not None:
                 mark = self.tr(" (cited)") if source.cited else self.tr(" (not cited)")
             item = QListWidgetItem(f"[{source.n}] {Path(source.path).name}{page}{mark}")
             item.setToolTip("\n".join(source.paths or (source.path,)))
