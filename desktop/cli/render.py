@@ -111,7 +111,8 @@ def support_text(answer: Answer) -> str:
 
 def print_sources(answer: Answer) -> None:
     """After an answer: its supporting sentence, then every source given to the model,
-    each marked cited or not cited (an answer that cites nothing marks them all)."""
+    each marked cited or not cited (an answer that cites nothing marks them all); after
+    a refusal, the closest passages instead, which the model never saw."""
     line = support_text(answer)
     if line:
         print(f"\n{line}")

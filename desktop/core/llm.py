@@ -337,8 +337,10 @@ class LlamaCppLLM:
                 chat_format=chat_format,
                 # A 16-bit KV cache with flash attention: on 2 cores, for a 2,000-token
                 # prompt (six Portuguese passages) and the default model, the first token
-                # came after 15 s, against 28 s with an 8-bit cache, which saves 45 MB
-                # (bench_kv_cache.py). Without flash attention: 17 s, a little more memory.
+                # came after 15 s, against 28 s with an 8-bit cache, which saves 42 MB
+                # (bench_kv_cache.py). Generation is slower (24 tokens/s against 31), so
+                # a 512-token answer ends at about the same time: the first word is what
+                # a reader waits for. Without flash attention: 17 s, 29 tokens/s, 25 MB more.
                 flash_attn=True,
                 verbose=False,
             )

@@ -111,11 +111,12 @@ class RetrievalConfig:
     # weight times the share of the question's roots they hold (`words.roots`: "memory"
     # and "memória", "instructions" and "instruções"), scaled to the best score. The
     # model reads only names and numbers there, and roots are what else the two
-    # languages share. 54 FaQuAD questions asked in English (replayed on the kept
-    # index): 0.511 without, 0.590 / 0.605 / 0.611 at 1 / 2 / 5 (roots of 5 letters
-    # gave 0.635 at 2, of 4: 0.621; 6 are the gate's too). Not where the model knows
-    # the collection's language: there its vectors already vote across languages (30
-    # SciFact claims asked in Portuguese: 0.322 without, 0.319 at 2).
+    # languages share. 54 FaQuAD questions asked in English, replayed on the kept
+    # index: 0.511 without, 0.590 / 0.605 / 0.611 at 1 / 2 / 5 (roots of 5 letters
+    # gave 0.635 at 2, of 4: 0.621; 6 are the gate's too); the full run at 2: 0.495 ->
+    # 0.602. Not where the model knows the collection's language: there its vectors
+    # already vote across languages (30 SciFact claims asked in Portuguese, replayed:
+    # 0.322 without, 0.319 at 2).
     across_languages_root_weight: float = 2.0
     root_candidates: int = 30
     # Across languages, the share of the question's words (`support.Coverage.score`)
@@ -296,6 +297,37 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def by_roots(
+    fused: list[tuple[StoredHit, float]],
+    query: str,
+    asked_in: str,
+    default_language: str,
+    weight: float,
+    depth: int,
+) -> list[tuple[StoredHit, float]]:
+    """The first `depth` passages re-ordered by score + `weight` x the best score x the
+    share of the question's roots each holds, when none of them is in `asked_in`.
+
+    Only then: in a bilingual collection the passages in the question's own language
+    are what it is about as often as not (roots there cost the bilingual set's English
+    claims 0.896 -> 0.862, and its English questions about Portuguese passages 0.439
+    -> 0.386). The scores that travel on are the head's own, handed out again in the
+    new order, so that `search_many` still compares collections on one scale.
+    """
+    head, rest = fused[:depth], fused[depth:]
+    if any(passage_language(row.text, default_language) == asked_in for row, _ in head):
+        return fused
+    wanted = roots(content_words(query))
+    best = max((score for _, score in head), default=0.0)
+    if not wanted or best <= 0:
+        return fused
+    scale = weight * best / len(wanted)
+    keys = [score + scale * len(wanted & roots(content_words(row.text))) for row, score in head]
+    order = sorted(range(len(head)), key=lambda i: keys[i], reverse=True)  # stable on ties
+    scores = sorted((score for _, score in head), reverse=True)
+    return [(head[i][0], score) for i, score in zip(order, scores, strict=True)] + rest
+
+
 class VectorVotes:
     """How much the vector ranking's vote weighs for each passage, on one question
     over one collection, and whether the passage's cosine can vouch for it.
@@ -464,32 +496,19 @@ class Retriever:
         fused: list[tuple[StoredHit, float]],
     ) -> list[tuple[StoredHit, float]]:
         """Across languages the model cannot bridge, the fused head re-ordered by the
-        question's roots each passage holds (`across_languages_root_weight`).
-
-        Only when no passage of the head is in the question's language: in a
-        bilingual collection those are what the question is about as often as not
-        (roots there cost English claims 0.896 -> 0.862 and English questions about
-        Portuguese passages 0.439 -> 0.386 in the bilingual set).
-        """
+        question's roots each passage holds (`across_languages_root_weight`)."""
         cfg = self.config
-        weight = cfg.across_languages_root_weight
-        if weight <= 0 or asked_in is None or self.knows_language(collection):
+        if (
+            cfg.across_languages_root_weight <= 0
+            or asked_in is None
+            or asked_in == collection.language
+            or self.knows_language(collection)
+        ):
             return fused
-        head, rest = fused[: cfg.root_candidates], fused[cfg.root_candidates :]
-        language = collection.language
-        if any(passage_language(row.text, language) == asked_in for row, _ in head):
-            return fused
-        wanted = roots(content_words(query))
-        best = max((score for _, score in head), default=0.0)
-        if not wanted or best <= 0:
-            return fused
-        scale = weight * best / len(wanted)
-        rescored = [
-            (row, score + scale * len(wanted & roots(content_words(row.text))))
-            for row, score in head
-        ]
-        rescored.sort(key=lambda pair: pair[1], reverse=True)  # stable: ties keep fusion's order
-        return rescored + rest
+        return by_roots(
+            fused, query, asked_in, collection.language,
+            cfg.across_languages_root_weight, cfg.root_candidates,
+        )  # fmt: skip
 
     def _crosses_languages(
         self, query: str, collection: Collection, hits: Sequence[Hit], held: float,

@@ -29,7 +29,9 @@ class ChatSource:
     paths: tuple[str, ...] = ()
     cited: bool | None = None  # whether the answer cites it; None while it is being written
     support: tuple[int, int] | None = None  # span of the answer's supporting sentence in `text`
-    closest: bool = False  # a passage shown with a refusal, not given to the model
+    # A passage shown with a refusal, never given to the model (kept with `cited` False:
+    # the answer cites nothing, and the pane greys it like any passage not cited).
+    closest: bool = False
 
     @property
     def support_sentence(self) -> str:

@@ -37,6 +37,7 @@ from tests.benchmarks.common import (
 )
 
 GGML_TYPE_Q8_0 = 8
+Q8_0_BYTES_PER_F16_BYTE = 34 / 64  # a block of 32 values: 32 bytes and a 16-bit scale
 SIDES: dict[str, dict[str, Any]] = {
     "q8 + flash": {"flash_attn": True, "type_k": GGML_TYPE_Q8_0, "type_v": GGML_TYPE_Q8_0},
     "f16 + flash": {"flash_attn": True},
@@ -100,7 +101,8 @@ def main() -> int:
     for (name, length), measured in runs.items():
         prompt_s = median(m[0] for m in measured)
         speed = median(m[1] for m in measured)
-        cache_mb = kv_f16 * args.context / (2 if name.startswith("q8") else 1) / 2**20
+        share = Q8_0_BYTES_PER_F16_BYTE if name.startswith("q8") else 1.0
+        cache_mb = kv_f16 * args.context * share / 2**20
         rows.append([name, length, f"{prompt_s:.1f}", f"{speed:.1f}", f"{cache_mb:.0f}"])
         results.append({"side": name, "prompt_tokens": length, "prompt_s": prompt_s,
                         "tokens_per_s": speed, "kv_cache_mb": cache_mb})  # fmt: skip

@@ -20,6 +20,7 @@ from desktop.core.retrieval import (
     RetrievalConfig,
     Retriever,
     VectorVotes,
+    by_roots,
     convex_fuse,
     crowded,
     embedder_min_similarity,
@@ -436,6 +437,37 @@ def test_one_long_file_does_not_fill_every_keyword_candidate() -> None:
     assert not crowded(varied, per_file=4)
     deeper = [*varied, hit("doc0", 20), hit("doc9", 21)]
     assert spread_over_files(deeper, per_file=4)[: len(varied)] == varied
+
+
+def _row(chunk: str, text: str) -> StoredHit:
+    return StoredHit(chunk, chunk, 0, None, "", text, 0.0)
+
+
+ROOTS_QUESTION = "What does the memory of the computer store?"
+MEMORY = "A memória do computador armazena os dados e as instruções por certo tempo."
+LOOM = "O tear de Jacquard usava cartões perfurados para tecer padrões de cores."
+
+
+def test_roots_put_the_passage_sharing_them_first_across_languages() -> None:
+    """An English question over Portuguese passages: "memory" and "memória", "computer"
+    and "computador" share their first six letters, and the passage holding them goes
+    first; the scores stay the head's own, on the scale of every other collection."""
+    fused = [(_row("loom", LOOM), 0.9), (_row("memory", MEMORY), 0.5), (_row("x", LOOM), 0.2)]
+    ordered = by_roots(fused, ROOTS_QUESTION, "English", "Portuguese", 2.0, 30)
+    assert [row.chunk_id for row, _ in ordered] == ["memory", "loom", "x"]
+    assert [score for _, score in ordered] == [0.9, 0.5, 0.2]
+    # beyond the head, nothing moves
+    assert by_roots(fused, ROOTS_QUESTION, "English", "Portuguese", 2.0, 1) == fused
+
+
+def test_roots_leave_a_head_with_passages_in_the_question_language_alone() -> None:
+    """In a bilingual collection the English passages may be what an English question is
+    about: roots then cost more than they bring (measured on the bilingual set)."""
+    english = _row("en", "The loom of Jacquard used punched cards to weave coloured patterns.")
+    fused = [(english, 0.9), (_row("memory", MEMORY), 0.5)]
+    assert by_roots(fused, ROOTS_QUESTION, "English", "Portuguese", 2.0, 30) == fused
+    no_roots = [(_row("loom", LOOM), 0.9), (_row("memory", MEMORY), 0.5)]
+    assert by_roots(no_roots, "Who?", "English", "Portuguese", 2.0, 30) == no_roots
 
 
 def test_fusion_puts_both_rankings_on_one_scale_and_keeps_the_keyword_order() -> None:

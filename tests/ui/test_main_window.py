@@ -79,6 +79,7 @@ def test_add_a_folder_ask_and_open_a_cited_page(
     answer = blocker.args[0]
     assert streamed[0] and answer.text.startswith(streamed[0].strip()[:1])
     assert waits == [f"Reading the {len(answer.sources)} sources found…"]
+    assert window.reading_sources_text(1) == "Reading the source found…"
     assert "Reading the" not in window.chat.transcript.toPlainText()  # the answer took its place
     assert window.sources.list.count() == len(answer.sources) >= 1
     marks = {n: "cited" if answer.is_cited(n) else "not cited" for n in (1, 2)}
