@@ -260,8 +260,17 @@ def embedder_languages(embedder: Embedder) -> str | None:
     languages = getattr(embedder, "languages", None)
     if isinstance(languages, str):
         return languages
-    spec = _spec_of(embedder)
-    return spec.languages if spec else None
+    return model_languages(embedder.name)
+
+
+def model_languages(name: str) -> str | None:
+    """The languages the named embedding model was trained on, as its spec words them;
+    None for a model Arquivo does not list (a folder the user imported). Reads no
+    model: the app asks it of every collection it lists."""
+    try:
+        return find_embedding_spec(name).languages
+    except ModelError:
+        return None
 
 
 def embedder_min_similarity(embedder: Embedder, default: float) -> float:

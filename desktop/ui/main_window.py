@@ -36,10 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.catalog import Collection
-from desktop.core.embedding import find_embedding_spec
-from desktop.core.retrieval import knows_language
+from desktop.core.retrieval import knows_language, model_languages
 from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
-from desktop.errors import ArquivoError, ModelError
+from desktop.errors import ArquivoError
 from desktop.paths import choose_data_dir
 from desktop.services.adapters import (
     WITH,
@@ -314,11 +313,9 @@ class MainWindow(QMainWindow):
         self._index(collection, None)
 
     def _unknown_language(self, collection: Collection) -> str:
-        """The collection's language when its embedding model was not trained on it."""
-        try:  # the model's spec says it: nothing is loaded on the GUI thread
-            languages = find_embedding_spec(collection.embedding_model).languages
-        except ModelError:
-            return ""
+        """The collection's language when its embedding model was not trained on it
+        (read from the model's spec: nothing is loaded on the GUI thread)."""
+        languages = model_languages(collection.embedding_model)
         return "" if knows_language(languages, collection.language) else collection.language
 
     def _model_state(self, model: str) -> str:
