@@ -25,8 +25,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from desktop.core.cognates import spellings
 from desktop.core.types import Hit, Source, Support
-from desktop.core.words import PREFIX_CHARS, STOP_WORDS, WORD, content_words, fold_word, stems
+from desktop.core.words import (
+    PREFIX_CHARS,
+    STOP_WORDS,
+    WORD,
+    content_words,
+    fold_word,
+    stem_list,
+    stems,
+)
 
 # A sentence ends at . ! ? … (with closing quotes or brackets) followed by space; a blank
 # line or a line that starts a list item also ends one. Single line breaks are wrapping.
@@ -191,17 +200,41 @@ class Coverage:
         return (self.passage + self.sentence) / 2
 
 
-def coverage(question: str, texts: Sequence[str], language: str) -> Coverage:
-    """The question's words (stemmed in `language`) found in `texts`, per passage and sentence."""
-    wanted = stems(content_words(question), language)
+def _question_stems(question: str, language: str, asked_in: str | None) -> list[set[str]]:
+    """Each of the question's words as the stems (in `language`) that count as it:
+    its own, and for a question in another language its respellings
+    (`cognates.spellings`: "organizations" is held by "organizações")."""
+    words = sorted(content_words(question))
+    own = stem_list(words, language)
+    if asked_in is None or asked_in == language:
+        return [{stem} for stem in dict.fromkeys(own)]
+    wanted: dict[str, set[str]] = {}
+    for word, stem in zip(words, own, strict=True):
+        others = [fold_word(w) for w in spellings(word, asked_in, language)]
+        wanted.setdefault(stem, {stem}).update(stem_list(others, language))
+    return list(wanted.values())
+
+
+def coverage(
+    question: str, texts: Sequence[str], language: str, asked_in: str | None = None
+) -> Coverage:
+    """The question's words (stemmed in `language`) found in `texts`, per passage and
+    sentence; a question asked in another language (`asked_in`) counts its words'
+    respellings too."""
+    wanted = _question_stems(question, language, asked_in)
     if not wanted:
         return Coverage(0.0, 0.0)
+
+    def held_in(text: str) -> int:
+        found = stems(content_words(text), language)
+        return sum(1 for forms in wanted if not forms.isdisjoint(found))
+
     passage = sentence = 0
     for text in texts:
-        held = len(wanted & stems(content_words(text), language))
+        held = held_in(text)
         passage = max(passage, held)
         if held <= sentence:
             continue  # none of its sentences can hold more than the whole passage
         for piece in split_sentences(text):
-            sentence = max(sentence, len(wanted & stems(content_words(piece.text), language)))
+            sentence = max(sentence, held_in(piece.text))
     return Coverage(passage / len(wanted), sentence / len(wanted))

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.catalog import Collection
+from desktop.core.cognates import respelled
 from desktop.core.embedding import FastEmbedEmbedder, Vector, find_embedding_spec, load_embedder
 from desktop.core.retrieval import (
     RetrievalConfig,
@@ -101,7 +102,7 @@ def collection(ws: Workspace, name: str) -> Collection:
     return ws.catalog.get_collection(name)
 
 
-def retriever(ws: Workspace, embedder: object, **config: float) -> Retriever:
+def retriever(ws: Workspace, embedder: object, **config: float | bool) -> Retriever:
     return Retriever(embedder, ws.store, ws.catalog, RetrievalConfig(**config))  # type: ignore[arg-type]
 
 
@@ -163,6 +164,19 @@ def test_too_few_keyword_matches_are_continued_by_the_vectors(
     assert not result.relevant  # but no keyword and an untrusted cosine: not on topic
 
 
+def test_the_keyword_index_finds_portuguese_passages_by_an_english_questions_respellings(
+    indexed: Workspace,
+) -> None:
+    """The Portuguese index stems before it folds accents: the respellings keep
+    theirs ("documentos", "acadêmica" found through "documents", "academic")."""
+    table = table_of(collection(indexed, "pt"))
+    question = "Which documents does the academic office ask for?"
+    assert indexed.store.text_search(table, question, 4) == []
+    extra = respelled(question, "English", "Portuguese")
+    found = indexed.store.text_search(table, f"{question} {' '.join(extra)}", 4)
+    assert [h.text.split("\n")[0] for h in found] == ["Matrícula"]
+
+
 def test_an_english_question_sharing_a_name_with_portuguese_passages_is_answered(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:
@@ -185,12 +199,17 @@ def test_an_english_question_sharing_roots_and_meaning_with_portuguese_is_answer
 ) -> None:
     """No word in common, but roots ("documents", "documentos"; "academic",
     "acadêmica") and a cosine near enough: the passages reach the model. A shared
-    root far in meaning ("restaurant" in Paris) does not."""
+    root far in meaning ("restaurant" in Paris) does not. Respelled the Portuguese
+    way, two of the question's five words are in the passage: that lets it through
+    on its own."""
     pt = collection(indexed, "pt")
     asked = "Which documents are needed for enrollment at the academic office?"
+    unspelled = retriever(indexed, embedder, respell_across_languages=False).search(pt, asked, 3)
+    assert unspelled.hits[0].path.endswith("matricula.txt")
+    assert unspelled.keyword_coverage == 0 and unspelled.relevant
     found = retriever(indexed, embedder).search(pt, asked, 3)
     assert found.hits[0].path.endswith("matricula.txt")
-    assert found.keyword_coverage == 0 and found.relevant
+    assert found.keyword_coverage == 0.4 and found.relevant
     unrelated = retriever(indexed, embedder).search(
         pt, "Which restaurant in Paris has three Michelin stars?", 3
     )

@@ -43,12 +43,14 @@ SLICE = DATA_DIR / "faquad-slice"
 ARQUIVO_FLOOR = 0.895
 BM25_SLICE = 0.901  # bm25s is deterministic: a drift means the reference changed
 # The same slice asked in English (tests/data/faquad-slice/english, 26 questions
-# translated by hand), bge-small-en: 0.645 with the head re-ordered by the question's
-# roots (BM25 0.228, bare dense 0.563; 2026-11-28 10:50 UTC); 0.540 before (the same once
+# translated by hand), bge-small-en: 0.668 with its words respelled the Portuguese way
+# for the keyword index (`cognates`; 2026-11-28 11:55 UTC), 0.645 without, with the head
+# re-ordered by the question's roots (BM25 0.228, bare dense 0.563; 2026-11-28 10:50
+# UTC); 0.540 before (the same once
 # fusion read scores instead of ranks); 0.466 while the vectors did not vote for
 # Portuguese passages (they only followed the keyword matches, which an English
 # question finds by accident).
-ENGLISH_FLOOR = 0.61
+ENGLISH_FLOOR = 0.65
 MARGIN = 0.02
 
 
@@ -250,7 +252,8 @@ def test_english_questions_over_portuguese_are_found_by_meaning(
 ) -> None:
     """The English model's ranking votes for the Portuguese passages when the question
     is clearly English, and those holding its roots ("memory", "memória") go first:
-    its words can hardly be in them, its names, numbers and roots can."""
+    its words can hardly be in them, its names, numbers, roots and respellings
+    ("organizations", "organizações") can."""
     assert english_report.queries == 26
     assert english_report.method(ARQUIVO).ndcg >= ENGLISH_FLOOR
     assert english_report.method(ARQUIVO).ndcg >= 2 * english_report.method(BM25).ndcg

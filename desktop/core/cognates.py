@@ -1,0 +1,231 @@
+"""A question's words spelled the other language's way: English and Portuguese.
+
+An English question over Portuguese documents shares few words with them, and an
+English-only embedding model cannot bridge the two, so the keyword index is left
+with names and numbers. Yet much of the vocabulary of reports, regulations and
+science is the same Latin word in both, spelled by regular rules: "organization"
+and "organização", "activity" and "atividade", "pedagogy" and "pedagogia",
+"mathematical" and "matemático". Respelling each of the question's words by those
+rules, and searching the respelled words beside the question's own, lets the
+keyword index (which stems in the collection's language) find them.
+
+The rules are the textbook correspondences of English and Portuguese spelling
+(suffixes such as -tion/-ção, -ity/-idade, -ical/-ico; ph/f, th/t, y/i, doubled
+consonants), written here because no package carries them. A respelling that is
+not a word of the other language costs nothing: the index holds no such word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from desktop.core.words import STOP_WORDS, fold_word
+
+# English ending -> Portuguese ending, longest first: the first that fits is used.
+_ENGLISH_TO_PORTUGUESE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("izations", ("izações",)),
+    ("ization", ("ização",)),
+    ("ations", ("ações",)),
+    ("ation", ("ação",)),
+    ("ctions", ("ções",)),
+    ("ction", ("ção",)),
+    ("tions", ("ções",)),
+    ("tion", ("ção",)),
+    ("ssions", ("ssões",)),
+    ("ssion", ("ssão",)),
+    ("sions", ("sões",)),
+    ("sion", ("são",)),
+    ("ities", ("idades",)),
+    ("ity", ("idade",)),
+    ("ically", ("icamente",)),
+    ("icals", ("icos", "icas")),
+    ("ical", ("ico", "ica")),
+    ("ics", ("ica",)),
+    ("ic", ("ico", "ica")),
+    ("ments", ("mentos",)),
+    ("ment", ("mento",)),
+    ("ances", ("âncias",)),
+    ("ance", ("ância",)),
+    ("ancy", ("ância",)),
+    ("ences", ("ências",)),
+    ("ence", ("ência",)),
+    ("ency", ("ência",)),
+    ("ables", ("áveis",)),
+    ("able", ("ável",)),
+    ("ibles", ("íveis",)),
+    ("ible", ("ível",)),
+    ("aries", ("ários",)),
+    ("ary", ("ário", "ária")),
+    ("ories", ("órios",)),
+    ("ory", ("ório", "ória")),
+    ("ous", ("oso", "osa")),
+    ("ives", ("ivos",)),
+    ("ive", ("ivo", "iva")),
+    ("isms", ("ismos",)),
+    ("ism", ("ismo",)),
+    ("ists", ("istas",)),
+    ("ist", ("ista",)),
+    ("ures", ("uras",)),
+    ("ure", ("ura",)),
+    ("logies", ("logias",)),
+    ("logy", ("logia",)),
+    ("phies", ("fias",)),
+    ("phy", ("fia",)),
+    ("gies", ("gias",)),
+    ("gy", ("gia",)),
+    ("mies", ("mias",)),
+    ("my", ("mia",)),
+    ("tries", ("trias",)),
+    ("try", ("tria",)),
+    ("ums", ("os",)),
+    ("um", ("o",)),
+    ("ly", ("mente",)),
+    ("ated", ("ado", "ada")),
+    ("ized", ("izado", "izada")),
+)
+
+# Portuguese ending -> English ending, the same correspondences read the other way.
+_PORTUGUESE_TO_ENGLISH_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("izações", ("izations",)),
+    ("ização", ("ization",)),
+    ("ações", ("ations",)),
+    ("ação", ("ation",)),
+    ("ções", ("tions", "ctions")),
+    ("ção", ("tion", "ction")),
+    ("ssões", ("ssions",)),
+    ("ssão", ("ssion",)),
+    ("sões", ("sions",)),
+    ("são", ("sion",)),
+    ("idades", ("ities",)),
+    ("idade", ("ity",)),
+    ("icamente", ("ically",)),
+    ("mente", ("ly",)),
+    ("mentos", ("ments",)),
+    ("mento", ("ment",)),
+    ("âncias", ("ances",)),
+    ("ância", ("ance",)),
+    ("ências", ("ences",)),
+    ("ência", ("ence",)),
+    ("áveis", ("ables",)),
+    ("ável", ("able",)),
+    ("íveis", ("ibles",)),
+    ("ível", ("ible",)),
+    ("ários", ("aries",)),
+    ("ário", ("ary",)),
+    ("órios", ("ories",)),
+    ("ório", ("ory",)),
+    ("osos", ("ous",)),
+    ("oso", ("ous",)),
+    ("osas", ("ous",)),
+    ("osa", ("ous",)),
+    ("ivos", ("ives",)),
+    ("ivo", ("ive",)),
+    ("ivas", ("ives",)),
+    ("iva", ("ive",)),
+    ("ismos", ("isms",)),
+    ("ismo", ("ism",)),
+    ("istas", ("ists",)),
+    ("ista", ("ist",)),
+    ("logias", ("logies",)),
+    ("logia", ("logy",)),
+    ("fias", ("phies",)),
+    ("fia", ("phy",)),
+    ("icos", ("ics",)),
+    ("ico", ("ic",)),
+    ("icas", ("ics",)),
+    ("ica", ("ic",)),
+    ("uras", ("ures",)),
+    ("ura", ("ure",)),
+)
+
+_FOLDED_PORTUGUESE_ENDINGS = tuple(
+    (fold_word(old), new) for old, new in _PORTUGUESE_TO_ENGLISH_ENDINGS
+)
+
+_DOUBLED = re.compile(r"([bcdfglmnpt])\1")  # Portuguese keeps only rr and ss doubled
+_S_CLUSTER = re.compile(r"^s(?=[cpqt])")  # "study" -> "estudo", "special" -> "especial"
+_ES_CLUSTER = re.compile(r"^es(?=[cpqt])")
+_MIN_LETTERS = 4  # shorter words are mostly function words, or too ambiguous to respell
+
+
+def _endings(word: str, endings: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    """`word` with the first of `endings` that fits replaced by each of its
+    counterparts (Portuguese tells "o" from "a" where English has one ending)."""
+    for old, new in endings:
+        if word.endswith(old) and len(word) > len(old) + 1:
+            return [word[: -len(old)] + ending for ending in new]
+    return [word]
+
+
+def portuguese_spellings(word: str) -> set[str]:
+    """How an English word would likely be spelled in Portuguese ("instructions" ->
+    "instruções"; "projects" -> "projects", "projets"; "philosophy" -> "filosofia").
+
+    The word itself is not included. "ct" and "pt" are kept and simplified both:
+    Brazil writes "projeto" and "otimização", Portugal and Brazil alike "ficção".
+    """
+    word = word.lower()
+    if len(word) < _MIN_LETTERS or not word.isalpha() or not word.isascii():
+        return set()
+    spellings = set()
+    for respelled in _endings(word, _ENGLISH_TO_PORTUGUESE_ENDINGS):
+        respelled = respelled.replace("ph", "f").replace("th", "t").replace("y", "i")
+        respelled = _DOUBLED.sub(r"\1", respelled)
+        respelled = _S_CLUSTER.sub("es", respelled)
+        spellings |= {respelled, respelled.replace("ct", "t"), respelled.replace("pt", "t")}
+    spellings.discard(word)
+    return spellings
+
+
+def english_spellings(word: str) -> set[str]:
+    """How a Portuguese word would likely be spelled in English ("organização" ->
+    "organization", "atividades" -> "ativities", "estudo" -> "studo").
+
+    Only endings and a leading "es" change: what Portuguese simplified (ph, th,
+    doubled consonants, a dropped c) cannot be told back from the word alone, and
+    the keyword index's English stemmer meets the rest halfway. The word itself is
+    not included.
+    """
+    word = fold_word(word)  # English has no accents: the endings are matched folded
+    if len(word) < _MIN_LETTERS or not word.isalpha():
+        return set()
+    spellings = {_ES_CLUSTER.sub("s", w) for w in _endings(word, _FOLDED_PORTUGUESE_ENDINGS)}
+    spellings.discard(word)
+    return spellings
+
+
+_SPELLERS = {
+    ("English", "Portuguese"): portuguese_spellings,
+    ("Portuguese", "English"): english_spellings,
+}
+
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers and names cross as they are
+
+
+def spellings(word: str, asked_in: str, searched_in: str) -> set[str]:
+    """`word` of a question in `asked_in` respelled for text in `searched_in`
+    (nothing for the same language, or a pair without rules)."""
+    speller = _SPELLERS.get((asked_in, searched_in))
+    return set() if speller is None else speller(word)
+
+
+def respelled(question: str, asked_in: str, searched_in: str) -> list[str]:
+    """The words of a question in `asked_in`, respelled for a keyword index in
+    `searched_in`, in the question's order, each once; none for another pair of
+    languages.
+
+    The words keep their accents (the index stems before it folds them: it finds
+    "organização" for "organização" but not for "organizacao"), and stop words
+    are left out.
+    """
+    speller = _SPELLERS.get((asked_in, searched_in))
+    if speller is None:
+        return []
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(question.lower()):
+        if fold_word(word) in STOP_WORDS:
+            continue
+        for spelling in sorted(speller(word)):
+            seen.setdefault(spelling, None)
+    return list(seen)

@@ -1,0 +1,71 @@
+"""Respelling a question's words across English and Portuguese (`cognates`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.core.cognates import english_spellings, portuguese_spellings, respelled, spellings
+
+
+@pytest.mark.parametrize(
+    ("english", "portuguese"),
+    [
+        ("organizations", "organizações"),
+        ("instructions", "instruções"),
+        ("inclusion", "inclusão"),
+        ("flexibility", "flexibilidade"),
+        ("activities", "atividades"),  # Brazil drops the c of "ct"...
+        ("activities", "actividades"),  # ...Portugal keeps it in some words
+        ("optimization", "otimização"),
+        ("mathematical", "matematico"),  # th -> t; the index folds the accent after stemming
+        ("philosophy", "filosofia"),
+        ("pedagogy", "pedagogia"),
+        ("history", "história"),
+        ("laboratory", "laboratório"),
+        ("community", "comunidade"),
+        ("innovations", "inovações"),
+        ("special", "especial"),
+        ("indispensable", "indispensável"),
+        ("curriculum", "curriculo"),
+        ("systems", "sistems"),  # a stem the Portuguese stemmer shares with "sistemas"
+    ],
+)
+def test_english_words_are_respelled_the_portuguese_way(english: str, portuguese: str) -> None:
+    assert portuguese in portuguese_spellings(english)
+
+
+@pytest.mark.parametrize(
+    ("portuguese", "english"),
+    [
+        ("organização", "organization"),
+        ("organizacao", "organization"),  # typed without accents
+        ("seleção", "selection"),
+        ("instruções", "instructions"),
+        ("possível", "possible"),
+        ("universidades", "universities"),
+        ("biologia", "biology"),
+        ("científico", "cientific"),  # only the ending changes (and no accent)
+        ("estudo", "studo"),
+    ],
+)
+def test_portuguese_words_are_respelled_the_english_way(portuguese: str, english: str) -> None:
+    assert english in english_spellings(portuguese)
+
+
+def test_short_words_and_words_that_stay_the_same_give_nothing() -> None:
+    assert portuguese_spellings("cat") == set()
+    assert portuguese_spellings("model") == set()  # "modelo" stems to "model" anyway
+    assert portuguese_spellings("2019") == set()
+    assert english_spellings("Corumbá") == set()
+
+
+def test_a_question_is_respelled_word_by_word_in_order_without_stop_words() -> None:
+    question = "Which organizations teach philosophy? Which organizations?"
+    assert respelled(question, "English", "Portuguese") == ["organizações", "filosofia"]
+
+
+def test_only_english_and_portuguese_across_each_other_are_respelled() -> None:
+    assert respelled("organizations", "English", "English") == []
+    assert respelled("organização", "Portuguese", "Portuguese") == []
+    assert respelled("organizations", "English", "German") == []
+    assert spellings("organizations", "English", "Portuguese") == {"organizações"}
