@@ -25,7 +25,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.core.cognates import spellings
+from desktop.core.cognates import respelled, spellings
+from desktop.core.language import question_language
 from desktop.core.types import Hit, Source, Support
 from desktop.core.words import (
     PREFIX_CHARS,
@@ -159,11 +160,25 @@ def best_support(
     return None if found is None else found[1]
 
 
+_OTHER_LANGUAGE = {"English": "Portuguese", "Portuguese": "English"}
+
+
+def _respelled_terms(question: str) -> set[str]:
+    """The question's words respelled the other language's way (`cognates`), as
+    `terms`: the sources of an English question may be Portuguese, and the other
+    way round."""
+    asked_in = question_language(question)
+    other = _OTHER_LANGUAGE.get(asked_in or "")
+    if asked_in is None or other is None:
+        return set()
+    return terms(" ".join(respelled(question, asked_in, other)))
+
+
 def _best_support(
     question: str, answer: str, used: Sequence[Source]
 ) -> tuple[tuple[float, ...], Support] | None:
     """The best sentence of `used` with its sort key (question words first)."""
-    wanted = terms(question)
+    wanted = terms(question) | _respelled_terms(question)
     said = terms(answer) - wanted
     best: tuple[tuple[float, ...], Support] | None = None
     for rank, source in enumerate(used):

@@ -82,6 +82,15 @@ def test_the_portuguese_sentence_is_found_across_accents_and_word_forms() -> Non
     assert found is not None and found.text.startswith("A Informática")
 
 
+def test_an_english_questions_sentence_is_found_in_portuguese_by_its_respelled_words() -> None:
+    text = (
+        "O restaurante abre às onze horas. A universidade oferece cursos de filosofia "
+        "e pedagogia desde 1970."
+    )
+    found = best_sentence(text, "Since when are there philosophy courses?")
+    assert found is not None and found.text.startswith("A universidade")  # "filosofia"
+
+
 def test_support_comes_from_the_cited_sources_and_all_when_none_is_cited() -> None:
     sources = [
         _source(1, "The budget was 48,000 euros. The roof was repaired."),
@@ -122,6 +131,12 @@ def test_coverage_counts_stemmed_words_per_passage_and_per_sentence() -> None:
     assert coverage(question, [together], "Portuguese") == Coverage(1.0, 1.0)
     assert coverage(question, [spread, together], "Portuguese").score == 1.0
     assert coverage(question, ["Uma universidade."], "Portuguese").passage == 0.25  # stemmed
+    # asked in English, a word respelled the Portuguese way counts as the word
+    english = "Which organizations offer philosophy courses?"
+    text = ["As organizações oferecem cursos de filosofia."]
+    assert coverage(english, text, "Portuguese").passage == 0.0
+    # "organizações" and "filosofia" (not "offer" nor "courses": other words in Portuguese)
+    assert coverage(english, text, "Portuguese", "English").passage == 0.5
     # a language Snowball does not know falls back to word prefixes
     assert coverage("zebras run", ["a zebra ran"], "Klingon") == Coverage(0.5, 0.5)
     assert coverage("is it?", ["anything"], "English") == Coverage(0.0, 0.0)
