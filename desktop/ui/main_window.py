@@ -538,7 +538,11 @@ class MainWindow(QMainWindow):
             self._on_adapters_in_use(event)
         elif isinstance(event, SideEvent):
             inner = event.event
-            if isinstance(inner, AnswerDelta):
+            if isinstance(inner, SourcesFound) and inner.sources:
+                self.compare.show_step(event.side, self.reading_sources_text(len(inner.sources)))
+            elif isinstance(inner, DocumentStep):
+                self.compare.show_step(event.side, self.document_step_text(inner))
+            elif isinstance(inner, AnswerDelta):
                 self.compare.append(event.side, inner.text)
             elif isinstance(inner, Answer):
                 self.compare.finish(event.side, inner.text)

@@ -169,9 +169,16 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
     window._on_scope_changed(["legal"])
     assert "good.gguf ×0.8" in window.compare.adapters_label.text()
     llama = window.ws.assistant.llm.llama  # type: ignore[attr-defined]
+    steps: list[tuple[str, str]] = []  # what each side's pane says before its first words
+    show_step = window.compare.show_step
+    window.compare.show_step = lambda side, text: (  # type: ignore[method-assign]
+        steps.append((side, text)), show_step(side, text)
+    )
     with qtbot.waitSignal(window.compare_done, timeout=ANSWER_TIMEOUT) as done:
         window.ask("Who leads the facilities team?")
     comparison = done.args[0]
+    reading = window.reading_sources_text(len(comparison.without.sources))
+    assert steps == [(WITHOUT, reading), (WITH, reading)]
     assert isinstance(comparison, Comparison)
     assert comparison.adapters[0].origin == "collection legal"
     assert window.compare.text(WITHOUT) == comparison.without.text

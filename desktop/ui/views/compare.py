@@ -77,6 +77,13 @@ class CompareView(QWidget):
             self._texts[side] = ""
             self.panes[side].setMarkdown("…")
 
+    def show_step(self, side: str, text: str) -> None:
+        """What one side waits for before its first words ("Reading the 6 sources
+        found…"); its answer replaces it. The side without the adapter answers first,
+        so the other waits a whole answer, then reads its sources again."""
+        if not self._texts[side]:
+            self.panes[side].setMarkdown(f"*{text}*")
+
     def append(self, side: str, text: str) -> None:
         self._texts[side] += text
         self.panes[side].setMarkdown(self._texts[side])
