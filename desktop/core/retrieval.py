@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from desktop.core.accents import accented_words
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.cognates import respelled
 from desktop.core.embedding import Embedder, EmbeddingModelSpec, Vector, find_embedding_spec
@@ -127,6 +128,10 @@ class RetrievalConfig:
     # questions about its Portuguese passages 0.439 -> 0.498, SciFact's 30 claims in
     # Portuguese 0.322 -> 0.342; questions within one language are untouched.
     respell_across_languages: bool = True
+    # Over a Portuguese keyword index, a word typed without accents is also asked with
+    # the accent its ending usually takes (`accents`: "informacao" -> "informação"),
+    # which the index's stemmer needs.
+    restore_accents: bool = True
     root_candidates: int = 30
     # Across languages, the share of the question's words (`support.Coverage.score`)
     # that lets the passages through whatever the cosine: "When was the Higher
@@ -507,12 +512,17 @@ class Retriever:
         )
 
     def _keyword_query(self, collection: Collection, query: str, asked_in: str | None) -> str:
-        """What the keyword index is asked: the question, and across languages its
-        words respelled the collection language's way as well (`cognates`)."""
-        if not self.config.respell_across_languages or asked_in is None:
-            return query
-        extra = respelled(query, asked_in, collection.language)
-        return f"{query} {' '.join(extra)}" if extra else query
+        """What the keyword index is asked: the question; over a Portuguese index, its
+        words typed without accents with their likely accents as well (`accents`);
+        across languages, its words respelled the collection language's way as well
+        (`cognates`)."""
+        cfg = self.config
+        extra: list[str] = []
+        if cfg.restore_accents and collection.language == "Portuguese":
+            extra += accented_words(query)
+        if cfg.respell_across_languages and asked_in is not None:
+            extra += respelled(query, asked_in, collection.language)
+        return " ".join([query, *extra]) if extra else query
 
     def _by_roots(
         self,

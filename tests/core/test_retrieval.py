@@ -177,6 +177,20 @@ def test_the_keyword_index_finds_portuguese_passages_by_an_english_questions_res
     assert [h.text.split("\n")[0] for h in found] == ["Matrícula"]
 
 
+def test_a_portuguese_question_typed_without_accents_finds_the_accented_passage(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """The index stems "renováveis" before folding it: typed "renovaveis", the word
+    only matches once the query carries its accented form too."""
+    pt = collection(indexed, "pt")
+    question = "Sao renovaveis?"
+    assert indexed.store.text_search(table_of(pt), question, 4) == []
+    found = retriever(indexed, embedder).search(pt, question, 3)
+    assert found.hits[0].path.endswith("biblioteca.txt") and not found.hits[0].filler
+    plain = retriever(indexed, embedder, restore_accents=False).search(pt, question, 3)
+    assert all(h.filler for h in plain.hits)  # only the vectors' guesses
+
+
 def test_an_english_question_sharing_a_name_with_portuguese_passages_is_answered(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:
