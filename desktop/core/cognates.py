@@ -12,7 +12,10 @@ keyword index (which stems in the collection's language) find them.
 The rules are the textbook correspondences of English and Portuguese spelling
 (suffixes such as -tion/-ção, -ity/-idade, -ical/-ico; ph/f, th/t, y/i, doubled
 consonants), written here because no package carries them. A respelling that is
-not a word of the other language costs nothing: the index holds no such word.
+not a word of the other language mostly costs nothing, the index holding no such
+word; but the index stems, so a wrong one can meet a real word's stem ("july" as
+"jumente" would meet "jumento"): rules that misfire on common words are left out
+("-ly" is respelled only on adverbs), and so are words too short to tell apart.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ _ENGLISH_TO_PORTUGUESE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ization", ("ização",)),
     ("ations", ("ações",)),
     ("ation", ("ação",)),
-    ("ctions", ("ções",)),
-    ("ction", ("ção",)),
+    ("ctions", ("cções", "ções")),  # Portugal keeps the c of "ficção", Brazil too there
+    ("ction", ("cção", "ção")),
     ("tions", ("ções",)),
     ("tion", ("ção",)),
     ("ssions", ("ssões",)),
@@ -79,12 +82,16 @@ _ENGLISH_TO_PORTUGUESE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("try", ("tria",)),
     ("ums", ("os",)),
     ("um", ("o",)),
-    ("ly", ("mente",)),
+    ("ally", ("almente",)),  # adverbs only: "family", "july", "apply" end in -ly too
+    ("ously", ("osamente",)),
+    ("ively", ("ivamente",)),
+    ("ently", ("entemente",)),
     ("ated", ("ado", "ada")),
     ("ized", ("izado", "izada")),
 )
 
-# Portuguese ending -> English ending, the same correspondences read the other way.
+# Portuguese ending -> English ending: most of the correspondences above read the other
+# way (those that lose a letter, -ical/-ico, or cannot be told apart, -al, are left).
 _PORTUGUESE_TO_ENGLISH_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("izações", ("izations",)),
     ("ização", ("ization",)),
@@ -136,6 +143,16 @@ _PORTUGUESE_TO_ENGLISH_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ica", ("ic",)),
     ("uras", ("ures",)),
     ("ura", ("ure",)),
+    ("órias", ("ories",)),  # história, memória
+    ("ória", ("ory",)),
+    ("árias", ("aries",)),
+    ("ária", ("ary",)),
+    ("gias", ("gies",)),  # energia, tecnologia
+    ("gia", ("gy",)),
+    ("mias", ("mies",)),  # economia, academia
+    ("mia", ("my",)),
+    ("trias", ("tries",)),
+    ("tria", ("try",)),
 )
 
 _FOLDED_PORTUGUESE_ENDINGS = tuple(
@@ -143,8 +160,16 @@ _FOLDED_PORTUGUESE_ENDINGS = tuple(
 )
 
 _DOUBLED = re.compile(r"([bcdfglmnpt])\1")  # Portuguese keeps only rr and ss doubled
-_S_CLUSTER = re.compile(r"^s(?=[cpqt])")  # "study" -> "estudo", "special" -> "especial"
+# "study" -> "estudo", "special" -> "especial"; but "science" -> "ciência"
+_S_CLUSTER = re.compile(r"^s(?=c[^ei]|[pqt])")
+_SC_SOFT = re.compile(r"^sc(?=[ei])")
 _ES_CLUSTER = re.compile(r"^es(?=[cpqt])")
+_INNER_Y = re.compile(r"(?<=.)y")  # "system" -> "sistema"; a leading y ("year") stays
+# Forms of "estar" and "este", too common to respell: "esteve" would become "steve".
+_KEEP_ES = frozenset(
+    "estar estou esta estas este estes estao esteve estive estava estavam estiveram "
+    "esteja estejam estivesse estivessem estando estado estados".split()
+)
 _MIN_LETTERS = 4  # shorter words are mostly function words, or too ambiguous to respell
 
 
@@ -152,14 +177,15 @@ def _endings(word: str, endings: tuple[tuple[str, tuple[str, ...]], ...]) -> lis
     """`word` with the first of `endings` that fits replaced by each of its
     counterparts (Portuguese tells "o" from "a" where English has one ending)."""
     for old, new in endings:
-        if word.endswith(old) and len(word) > len(old) + 1:
+        if word.endswith(old) and len(word) > len(old):
             return [word[: -len(old)] + ending for ending in new]
     return [word]
 
 
 def portuguese_spellings(word: str) -> set[str]:
     """How an English word would likely be spelled in Portuguese ("instructions" ->
-    "instruções"; "projects" -> "projects", "projets"; "philosophy" -> "filosofia").
+    "instruções"; "projects" -> "projets"; "philosophy" -> "filosofia"; "study" ->
+    "estudi", which the Portuguese stemmer takes to "estud", as it does "estudo").
 
     The word itself is not included. "ct" and "pt" are kept and simplified both:
     Brazil writes "projeto" and "otimização", Portugal and Brazil alike "ficção".
@@ -167,14 +193,14 @@ def portuguese_spellings(word: str) -> set[str]:
     word = word.lower()
     if len(word) < _MIN_LETTERS or not word.isalpha() or not word.isascii():
         return set()
-    spellings = set()
-    for respelled in _endings(word, _ENGLISH_TO_PORTUGUESE_ENDINGS):
-        respelled = respelled.replace("ph", "f").replace("th", "t").replace("y", "i")
-        respelled = _DOUBLED.sub(r"\1", respelled)
-        respelled = _S_CLUSTER.sub("es", respelled)
-        spellings |= {respelled, respelled.replace("ct", "t"), respelled.replace("pt", "t")}
-    spellings.discard(word)
-    return spellings
+    forms = set()
+    for form in _endings(word, _ENGLISH_TO_PORTUGUESE_ENDINGS):
+        form = _INNER_Y.sub("i", form.replace("ph", "f").replace("th", "t"))
+        form = _DOUBLED.sub(r"\1", form)
+        form = _SC_SOFT.sub("c", _S_CLUSTER.sub("es", form))
+        forms |= {form, form.replace("ct", "t"), form.replace("pt", "t")}
+    forms.discard(word)
+    return forms
 
 
 def english_spellings(word: str) -> set[str]:
@@ -189,9 +215,11 @@ def english_spellings(word: str) -> set[str]:
     word = fold_word(word)  # English has no accents: the endings are matched folded
     if len(word) < _MIN_LETTERS or not word.isalpha():
         return set()
-    spellings = {_ES_CLUSTER.sub("s", w) for w in _endings(word, _FOLDED_PORTUGUESE_ENDINGS)}
-    spellings.discard(word)
-    return spellings
+    forms = set(_endings(word, _FOLDED_PORTUGUESE_ENDINGS))
+    if word not in _KEEP_ES:
+        forms = {_ES_CLUSTER.sub("s", form) for form in forms}
+    forms.discard(word)
+    return forms
 
 
 _SPELLERS = {

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.core.cognates import respelled, spellings
-from desktop.core.language import question_language
+from desktop.core.language import passage_language, question_language
 from desktop.core.types import Hit, Source, Support
 from desktop.core.words import (
     PREFIX_CHARS,
@@ -163,29 +163,35 @@ def best_support(
 _OTHER_LANGUAGE = {"English": "Portuguese", "Portuguese": "English"}
 
 
-def _respelled_terms(question: str) -> set[str]:
-    """The question's words respelled the other language's way (`cognates`), as
-    `terms`: the sources of an English question may be Portuguese, and the other
-    way round."""
+def _respelled_terms(question: str) -> tuple[str | None, set[str]]:
+    """The question's language and its words respelled the other language's way
+    (`cognates`), as `terms`: the sources of an English question may be
+    Portuguese, and the other way round."""
     asked_in = question_language(question)
     other = _OTHER_LANGUAGE.get(asked_in or "")
     if asked_in is None or other is None:
-        return set()
-    return terms(" ".join(respelled(question, asked_in, other)))
+        return asked_in, set()
+    return asked_in, terms(" ".join(respelled(question, asked_in, other)))
 
 
 def _best_support(
     question: str, answer: str, used: Sequence[Source]
 ) -> tuple[tuple[float, ...], Support] | None:
     """The best sentence of `used` with its sort key (question words first)."""
-    wanted = terms(question) | _respelled_terms(question)
+    wanted = terms(question)
+    asked_in, respelled_terms = _respelled_terms(question)
     said = terms(answer) - wanted
     best: tuple[tuple[float, ...], Support] | None = None
     for rank, source in enumerate(used):
+        # respellings only for a source in the other language: in the question's own,
+        # "special" respelled "especial" would count "especially" as a question word
+        wanted_here, said_here = wanted, said
+        if respelled_terms and passage_language(source.hit.text, asked_in or "") != asked_in:
+            wanted_here, said_here = wanted | respelled_terms, said - respelled_terms
         for sentence in split_sentences(source.hit.text):
             words = terms(sentence.text)
-            on_question = len(words & wanted)
-            on_answer = len(words & said)
+            on_question = len(words & wanted_here)
+            on_answer = len(words & said_here)
             if not on_question and not on_answer:
                 continue
             key = (on_question, on_answer, -rank, -len(sentence.text))
@@ -215,6 +221,9 @@ class Coverage:
         return (self.passage + self.sentence) / 2
 
 
+_MIN_STEM = 4
+
+
 def _question_stems(question: str, language: str, asked_in: str | None) -> list[set[str]]:
     """Each of the question's words as the stems (in `language`) that count as it:
     its own, and for a question in another language its respellings
@@ -225,8 +234,9 @@ def _question_stems(question: str, language: str, asked_in: str | None) -> list[
         return [{stem} for stem in dict.fromkeys(own)]
     wanted: dict[str, set[str]] = {}
     for word, stem in zip(words, own, strict=True):
-        others = [fold_word(w) for w in spellings(word, asked_in, language)]
-        wanted.setdefault(stem, {stem}).update(stem_list(others, language))
+        others = stem_list([fold_word(w) for w in spellings(word, asked_in, language)], language)
+        # a stem of two or three letters ("created" as "creado": "cre") is in too many words
+        wanted.setdefault(stem, {stem}).update(o for o in others if len(o) >= _MIN_STEM)
     return list(wanted.values())
 
 

@@ -28,6 +28,10 @@ from desktop.core.cognates import english_spellings, portuguese_spellings, respe
         ("indispensable", "indispensável"),
         ("curriculum", "curriculo"),
         ("systems", "sistems"),  # a stem the Portuguese stemmer shares with "sistemas"
+        ("action", "ação"),
+        ("fiction", "ficção"),
+        ("science", "ciência"),
+        ("generally", "generalmente"),
     ],
 )
 def test_english_words_are_respelled_the_portuguese_way(english: str, portuguese: str) -> None:
@@ -46,10 +50,20 @@ def test_english_words_are_respelled_the_portuguese_way(english: str, portuguese
         ("biologia", "biology"),
         ("científico", "cientific"),  # only the ending changes (and no accent)
         ("estudo", "studo"),
+        ("história", "history"),
+        ("energia", "energy"),
     ],
 )
 def test_portuguese_words_are_respelled_the_english_way(portuguese: str, english: str) -> None:
     assert english in english_spellings(portuguese)
+
+
+def test_rules_that_would_misfire_on_common_words_do_not_apply() -> None:
+    assert portuguese_spellings("family") == {"famili"}  # not "famimente"
+    assert "jumente" not in portuguese_spellings("july")  # the stem of "jumento"
+    assert portuguese_spellings("year") == set()  # a leading y stays
+    assert english_spellings("esteve") == set()  # not "steve"
+    assert english_spellings("estar") == set()
 
 
 def test_short_words_and_words_that_stay_the_same_give_nothing() -> None:

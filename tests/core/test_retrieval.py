@@ -29,6 +29,7 @@ from desktop.core.retrieval import (
     spread_over_files,
 )
 from desktop.core.store import StoredHit
+from desktop.core.support import coverage
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
 from desktop.services.workspace import Workspace
@@ -189,6 +190,27 @@ def test_a_portuguese_question_typed_without_accents_finds_the_accented_passage(
     assert found.hits[0].path.endswith("biblioteca.txt") and not found.hits[0].filler
     plain = retriever(indexed, embedder, restore_accents=False).search(pt, question, 3)
     assert all(h.filler for h in plain.hits)  # only the vectors' guesses
+
+
+def test_a_portuguese_question_over_english_text_counts_no_respellings_in_the_gate(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """The English model cannot read a Portuguese question, so the gate lets it through
+    on any word it shares with the passages; respelled words ("organização" as
+    "organization") are in too many English texts to count there."""
+    folder = indexed.paths.home / "minutes"
+    folder.mkdir()
+    (folder / "minutes.txt").write_text(
+        "Minutes\n\nThe organization's board approved the budget in March.", encoding="utf-8"
+    )
+    list(indexed.indexer.index([folder], "minutes"))
+    minutes = collection(indexed, "minutes")
+    question = "A organização aprovou o orçamento?"
+    found = retriever(indexed, embedder).search(minutes, question, 3)
+    assert found.hits[0].path.endswith("minutes.txt")  # the keyword index found it
+    texts = [h.text for h in found.hits]
+    assert coverage(question, texts, "English", "Portuguese").passage > 0  # would count
+    assert found.keyword_coverage == 0 and not found.relevant
 
 
 def test_an_english_question_sharing_a_name_with_portuguese_passages_is_answered(

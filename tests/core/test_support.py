@@ -91,6 +91,14 @@ def test_an_english_questions_sentence_is_found_in_portuguese_by_its_respelled_w
     assert found is not None and found.text.startswith("A universidade")  # "filosofia"
 
 
+def test_respellings_count_only_in_a_source_of_the_other_language() -> None:
+    """Respelled, "special" is "especial": in an English source that would make
+    "Especially" a question word."""
+    text = "The study began in 1980. Especially in 1990 the estate grew."
+    found = best_sentence(text, "When did the study of the special estate begin?")
+    assert found is not None and found.text == "The study began in 1980."
+
+
 def test_support_comes_from_the_cited_sources_and_all_when_none_is_cited() -> None:
     sources = [
         _source(1, "The budget was 48,000 euros. The roof was repaired."),

@@ -179,6 +179,9 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
     comparison = done.args[0]
     reading = window.reading_sources_text(len(comparison.without.sources))
     assert steps == [(WITHOUT, reading), (WITH, reading)]
+    assert "Reading" not in window.compare.panes[WITH].toPlainText()  # the answer took its place
+    window.compare.show_step(WITH, "Reading part 1 of 3…")  # late: the answer stays
+    assert "Reading part" not in window.compare.panes[WITH].toPlainText()
     assert isinstance(comparison, Comparison)
     assert comparison.adapters[0].origin == "collection legal"
     assert window.compare.text(WITHOUT) == comparison.without.text

@@ -7,6 +7,7 @@ chat keeps the answer with the adapter.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
@@ -82,7 +83,7 @@ class CompareView(QWidget):
         found…"); its answer replaces it. The side without the adapter answers first,
         so the other waits a whole answer, then reads its sources again."""
         if not self._texts[side]:
-            self.panes[side].setMarkdown(f"*{text}*")
+            self.panes[side].setHtml(f"<i>{html.escape(text)}</i>")
 
     def append(self, side: str, text: str) -> None:
         self._texts[side] += text
