@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from desktop.core.words import STOP_WORDS, fold_word
+from desktop.core.words import STOP_WORDS, content_words, fold_word, stems
 
 # English ending -> Portuguese ending, longest first: the first that fits is used.
 _ENGLISH_TO_PORTUGUESE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -222,6 +222,8 @@ def english_spellings(word: str) -> set[str]:
     return forms
 
 
+OTHER_LANGUAGE = {"English": "Portuguese", "Portuguese": "English"}
+
 _SPELLERS = {
     ("English", "Portuguese"): portuguese_spellings,
     ("Portuguese", "English"): english_spellings,
@@ -257,3 +259,21 @@ def respelled(question: str, asked_in: str, searched_in: str) -> list[str]:
         for spelling in sorted(speller(word)):
             seen.setdefault(spelling, None)
     return list(seen)
+
+
+def keyword_respellings(question: str, asked_in: str, index_language: str) -> list[str]:
+    """What a keyword index stemmed in `index_language` is asked beside a question in
+    `asked_in`: its words spelled the other language's way, whatever the index's
+    language, since a collection may hold passages of both (an English question about
+    the Portuguese files of a collection detected as English). Respellings whose stem
+    is one of the question's own are left out: "family" respelled "famili" is its own
+    English stem, and would count the word twice."""
+    other = OTHER_LANGUAGE.get(asked_in)
+    if other is None:
+        return []
+    own = stems(content_words(question), index_language)
+    return [
+        form
+        for form in respelled(question, asked_in, other)
+        if own.isdisjoint(stems([fold_word(form)], index_language))
+    ]

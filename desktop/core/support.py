@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.core.cognates import respelled, spellings
+from desktop.core.cognates import OTHER_LANGUAGE, respelled, spellings
 from desktop.core.language import passage_language, question_language
 from desktop.core.types import Hit, Source, Support
 from desktop.core.words import (
@@ -160,15 +160,12 @@ def best_support(
     return None if found is None else found[1]
 
 
-_OTHER_LANGUAGE = {"English": "Portuguese", "Portuguese": "English"}
-
-
 def _respelled_terms(question: str) -> tuple[str | None, set[str]]:
     """The question's language and its words respelled the other language's way
     (`cognates`), as `terms`: the sources of an English question may be
     Portuguese, and the other way round."""
     asked_in = question_language(question)
-    other = _OTHER_LANGUAGE.get(asked_in or "")
+    other = OTHER_LANGUAGE.get(asked_in or "")
     if asked_in is None or other is None:
         return asked_in, set()
     return asked_in, terms(" ".join(respelled(question, asked_in, other)))

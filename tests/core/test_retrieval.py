@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.catalog import Collection
-from desktop.core.cognates import respelled
+from desktop.core.cognates import keyword_respellings, respelled
 from desktop.core.embedding import FastEmbedEmbedder, Vector, find_embedding_spec, load_embedder
 from desktop.core.retrieval import (
     RetrievalConfig,
@@ -190,6 +190,37 @@ def test_a_portuguese_question_typed_without_accents_finds_the_accented_passage(
     assert found.hits[0].path.endswith("biblioteca.txt") and not found.hits[0].filler
     plain = retriever(indexed, embedder, restore_accents=False).search(pt, question, 3)
     assert all(h.filler for h in plain.hits)  # only the vectors' guesses
+
+
+def test_an_english_question_finds_a_portuguese_file_of_an_english_collection_by_respellings(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """A collection detected as English may still hold Portuguese files: its keyword
+    index is asked the question's words respelled the Portuguese way too."""
+    folder = indexed.paths.home / "household"
+    folder.mkdir()
+    notes = (
+        "Notes\n\nThe house is quiet in the winter. The children walk to the school by "
+        "the river, and the neighbours meet on Sunday for a long lunch in the garden."
+    )
+    files = {**ENGLISH, "notes.txt": notes, "curso.txt": "Curso\n\nO curso de filosofia "
+             "oferece disciplinas de lógica e de ética aos sábados."}  # fmt: skip
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    list(indexed.indexer.index([folder], "household"))
+    mixed = collection(indexed, "household")
+    assert mixed.language == "English"
+    question = "Which philosophy classes are there?"
+    table = table_of(mixed)
+    assert indexed.store.text_search(table, question, 4) == []
+    extra = keyword_respellings(question, "English", "English")
+    assert "filosofia" in extra
+    found_by_keywords = indexed.store.text_search(table, f"{question} {' '.join(extra)}", 4)
+    assert found_by_keywords[0].text.startswith("Curso")
+    found = retriever(indexed, embedder).search(mixed, question, 3)
+    plain = retriever(indexed, embedder, respell_across_languages=False).search(mixed, question, 3)
+    assert found.hits[0].path.endswith("curso.txt")
+    assert found.hits[0].score > plain.hits[0].score  # the keywords vote for it too
 
 
 def test_a_portuguese_question_over_english_text_counts_no_respellings_in_the_gate(
