@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from desktop.core.words import index_stems
+
 # Unaccented ending -> accented ending, longest first: the first that fits is used.
 _ACCENTED_ENDINGS: tuple[tuple[str, str], ...] = (
     ("coes", "ções"),
@@ -24,7 +26,6 @@ _ACCENTED_ENDINGS: tuple[tuple[str, str], ...] = (
     ("sao", "são"),
     ("oes", "ões"),
     ("aes", "ães"),
-    ("aos", "ãos"),
     ("ao", "ão"),
     ("iveis", "íveis"),
     ("ivel", "ível"),
@@ -67,10 +68,14 @@ def accented(word: str) -> str | None:
 
 
 def accented_words(question: str) -> list[str]:
-    """The accented forms of the question's unaccented words, in order, each once."""
+    """The accented forms of the question's unaccented words, in order, each once;
+    not those the index stems as it does the word typed ("ciencia" and "ciência"
+    both meet "cienc"): those would only count the word twice."""
     found: dict[str, None] = {}
     for word in _WORD.findall(question):
         form = accented(word)
-        if form is not None:
+        if form is not None and index_stems([form], "Portuguese") != index_stems(
+            [word], "Portuguese"
+        ):
             found.setdefault(form, None)
     return list(found)

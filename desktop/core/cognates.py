@@ -21,8 +21,9 @@ word; but the index stems, so a wrong one can meet a real word's stem ("july" as
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from desktop.core.words import STOP_WORDS, content_words, fold_word, stems
+from desktop.core.words import STOP_WORDS, fold_word, index_stems
 
 # English ending -> Portuguese ending, longest first: the first that fits is used.
 _ENGLISH_TO_PORTUGUESE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -182,19 +183,24 @@ def _endings(word: str, endings: tuple[tuple[str, tuple[str, ...]], ...]) -> lis
     return [word]
 
 
-def portuguese_spellings(word: str) -> set[str]:
+def portuguese_spellings(word: str, endings_only: bool = False) -> set[str]:
     """How an English word would likely be spelled in Portuguese ("instructions" ->
     "instruções"; "projects" -> "projets"; "philosophy" -> "filosofia"; "study" ->
     "estudi", which the Portuguese stemmer takes to "estud", as it does "estudo").
 
     The word itself is not included. "ct" and "pt" are kept and simplified both:
     Brazil writes "projeto" and "otimização", Portugal and Brazil alike "ficção".
+    `endings_only`: nothing unless an ending changed; the letters alone often make
+    another English word ("three" -> "tree", "fact" -> "fat").
     """
     word = word.lower()
     if len(word) < _MIN_LETTERS or not word.isalpha() or not word.isascii():
         return set()
+    bases = _endings(word, _ENGLISH_TO_PORTUGUESE_ENDINGS)
+    if endings_only and bases == [word]:
+        return set()
     forms = set()
-    for form in _endings(word, _ENGLISH_TO_PORTUGUESE_ENDINGS):
+    for form in bases:
         form = _INNER_Y.sub("i", form.replace("ph", "f").replace("th", "t"))
         form = _DOUBLED.sub(r"\1", form)
         form = _SC_SOFT.sub("c", _S_CLUSTER.sub("es", form))
@@ -203,19 +209,22 @@ def portuguese_spellings(word: str) -> set[str]:
     return forms
 
 
-def english_spellings(word: str) -> set[str]:
+def english_spellings(word: str, endings_only: bool = False) -> set[str]:
     """How a Portuguese word would likely be spelled in English ("organização" ->
     "organization", "atividades" -> "ativities", "estudo" -> "studo").
 
     Only endings and a leading "es" change: what Portuguese simplified (ph, th,
     doubled consonants, a dropped c) cannot be told back from the word alone, and
     the keyword index's English stemmer meets the rest halfway. The word itself is
-    not included.
+    not included; `endings_only`: nothing unless an ending changed.
     """
     word = fold_word(word)  # English has no accents: the endings are matched folded
     if len(word) < _MIN_LETTERS or not word.isalpha():
         return set()
-    forms = set(_endings(word, _FOLDED_PORTUGUESE_ENDINGS))
+    bases = _endings(word, _FOLDED_PORTUGUESE_ENDINGS)
+    if endings_only and bases == [word]:
+        return set()
+    forms = set(bases)
     if word not in _KEEP_ES:
         forms = {_ES_CLUSTER.sub("s", form) for form in forms}
     forms.discard(word)
@@ -224,7 +233,7 @@ def english_spellings(word: str) -> set[str]:
 
 OTHER_LANGUAGE = {"English": "Portuguese", "Portuguese": "English"}
 
-_SPELLERS = {
+_SPELLERS: dict[tuple[str, str], Callable[[str, bool], set[str]]] = {
     ("English", "Portuguese"): portuguese_spellings,
     ("Portuguese", "English"): english_spellings,
 }
@@ -237,17 +246,19 @@ def spellings(word: str, asked_in: str, searched_in: str) -> set[str]:
     """`word` of a question in `asked_in` respelled for text in `searched_in`
     (nothing for the same language, or a pair without rules)."""
     speller = _SPELLERS.get((asked_in, searched_in))
-    return set() if speller is None else speller(word)
+    return set() if speller is None else speller(word, False)
 
 
-def respelled(question: str, asked_in: str, searched_in: str) -> list[str]:
+def respelled(
+    question: str, asked_in: str, searched_in: str, endings_only: bool = False
+) -> list[str]:
     """The words of a question in `asked_in`, respelled for a keyword index in
     `searched_in`, in the question's order, each once; none for another pair of
     languages.
 
     The words keep their accents (the index stems before it folds them: it finds
     "organização" for "organização" but not for "organizacao"), and stop words
-    are left out.
+    are left out. `endings_only`: only the words whose ending changed.
     """
     speller = _SPELLERS.get((asked_in, searched_in))
     if speller is None:
@@ -256,7 +267,7 @@ def respelled(question: str, asked_in: str, searched_in: str) -> list[str]:
     for word in _WORD.findall(question.lower()):
         if fold_word(word) in STOP_WORDS:
             continue
-        for spelling in sorted(speller(word)):
+        for spelling in sorted(speller(word, endings_only)):
             seen.setdefault(spelling, None)
     return list(seen)
 
@@ -265,15 +276,22 @@ def keyword_respellings(question: str, asked_in: str, index_language: str) -> li
     """What a keyword index stemmed in `index_language` is asked beside a question in
     `asked_in`: its words spelled the other language's way, whatever the index's
     language, since a collection may hold passages of both (an English question about
-    the Portuguese files of a collection detected as English). Respellings whose stem
-    is one of the question's own are left out: "family" respelled "famili" is its own
-    English stem, and would count the word twice."""
+    the Portuguese files of a collection detected as English).
+
+    Over an index in the question's own language, only the words whose ending changed
+    go: a respelling by letters alone is often another word of the question's own
+    language ("three" -> "tree", "fact" -> "fat", "special" -> "especial", which meets
+    "especially"). Respellings whose index stem is one of the question's own are left
+    out: "family" respelled "famili" is its own English stem, and would count the word
+    twice."""
     other = OTHER_LANGUAGE.get(asked_in)
     if other is None:
         return []
-    own = stems(content_words(question), index_language)
+    words = [w for w in _WORD.findall(question.lower()) if fold_word(w) not in STOP_WORDS]
+    own = index_stems(words, index_language)
+    endings_only = index_language == asked_in
     return [
         form
-        for form in respelled(question, asked_in, other)
-        if own.isdisjoint(stems([fold_word(form)], index_language))
+        for form in respelled(question, asked_in, other, endings_only)
+        if own.isdisjoint(index_stems([form], index_language))
     ]

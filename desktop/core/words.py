@@ -109,6 +109,13 @@ def stem_list(words: list[str], language: str) -> list[str]:
     return list(stemmer.stem_words(words))  # type: ignore[attr-defined]
 
 
+def index_stems(words: Iterable[str], language: str) -> set[str]:
+    """Stems as the keyword index makes them: stemmed with their accents, then folded
+    ("informação" -> "inform", while "informacao" stays "informaca"). `stems` folds
+    first, which suits comparing texts with each other, not guessing the index."""
+    return {fold_word(stem) for stem in stem_list([w.lower() for w in words], language)}
+
+
 def roots(words: Iterable[str]) -> set[str]:
     """The first `ROOT_CHARS` letters of the folded `words` that have as many.
 

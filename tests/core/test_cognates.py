@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.cognates import english_spellings, portuguese_spellings, respelled, spellings
+from desktop.core.cognates import (
+    english_spellings,
+    keyword_respellings,
+    portuguese_spellings,
+    respelled,
+    spellings,
+)
 
 
 @pytest.mark.parametrize(
@@ -83,3 +89,20 @@ def test_only_english_and_portuguese_across_each_other_are_respelled() -> None:
     assert respelled("organização", "Portuguese", "Portuguese") == []
     assert respelled("organizations", "English", "German") == []
     assert spellings("organizations", "English", "Portuguese") == {"organizações"}
+
+
+def test_over_an_index_in_the_questions_own_language_only_changed_endings_are_asked() -> None:
+    """Letters alone often make another word of the question's language ("three" as
+    "tree", "fact" as "fat"); a changed ending seldom does."""
+    asked = keyword_respellings("statins in three trials and mortality", "English", "English")
+    assert asked == ["mortalidade"]
+    assert "fat" not in keyword_respellings("what fact about dietary fat", "English", "English")
+    across = keyword_respellings("statins in three trials", "English", "Portuguese")
+    assert "tree" in across  # across languages, changed letters count too ("three": "tres")
+
+
+def test_respellings_the_index_stems_like_the_questions_own_words_are_left_out() -> None:
+    # "documento" respelled "document" is stemmed "document" by the Portuguese index too
+    assert "document" in respelled("O documento", "Portuguese", "English", endings_only=True)
+    assert keyword_respellings("O documento", "Portuguese", "Portuguese") == []
+    assert keyword_respellings("O documento", "Portuguese", "English") == ["document"]

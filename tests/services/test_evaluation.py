@@ -44,7 +44,7 @@ ARQUIVO_FLOOR = 0.895
 BM25_SLICE = 0.901  # bm25s is deterministic: a drift means the reference changed
 # The same slice asked in English (tests/data/faquad-slice/english, 26 questions
 # translated by hand), bge-small-en: 0.682 with its words respelled the Portuguese way
-# for the keyword index (`cognates`; 2026-11-28 11:55 UTC), 0.645 without, with the head
+# for the keyword index (`cognates`; 2026-11-28 12:10 UTC), 0.645 without, with the head
 # re-ordered by the question's roots (BM25 0.228, bare dense 0.563; 2026-11-28 10:50
 # UTC); 0.540 before (the same once
 # fusion read scores instead of ranks); 0.466 while the vectors did not vote for

@@ -16,6 +16,7 @@ from desktop.core.types import Answer
 from desktop.services.adapters import WITH, WITHOUT, Comparison, set_collection_adapter
 from desktop.settings import AdapterSetting, load_settings, save_settings
 from desktop.ui.main_window import AdaptersInUse, MainWindow
+from desktop.ui.views.compare import CompareView
 from tests.adapters_helpers import truncate, write_lora
 from tests.helpers import ENGLISH_PAGES, make_pdf
 from tests.ui.conftest import WindowFactory
@@ -224,3 +225,15 @@ def test_a_collection_gets_its_own_adapter_in_the_app(
         view.clear_adapter_button.click()
     assert window.ws.catalog.adapter(window.ws.catalog.get_collection("legal")) is None
     assert not view.clear_adapter_button.isVisibleTo(view)
+
+
+def test_a_compare_pane_shows_its_step_as_text_until_the_answer(qtbot: QtBot) -> None:
+    """A step names a file: its characters are shown as they are, never as markup."""
+    view = CompareView()
+    qtbot.addWidget(view)
+    view.start(())
+    view.show_step(WITHOUT, "Reading <b>*notes*</b>.pdf: part 1 of 2…")
+    assert view.panes[WITHOUT].toPlainText() == "Reading <b>*notes*</b>.pdf: part 1 of 2…"
+    view.append(WITHOUT, "The answer.")
+    view.show_step(WITHOUT, "Reading the 6 sources found…")  # late: the answer stays
+    assert view.panes[WITHOUT].toPlainText().strip() == "The answer."
