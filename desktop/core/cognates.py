@@ -242,6 +242,11 @@ _SPELLERS: dict[tuple[str, str], Callable[[str, bool], set[str]]] = {
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # letters only: numbers and names cross as they are
 
 
+def _question_words(question: str) -> list[str]:
+    """The question's words that can be respelled: letters only, no stop words."""
+    return [w for w in _WORD.findall(question.lower()) if fold_word(w) not in STOP_WORDS]
+
+
 def spellings(word: str, asked_in: str, searched_in: str) -> set[str]:
     """`word` of a question in `asked_in` respelled for text in `searched_in`
     (nothing for the same language, or a pair without rules)."""
@@ -264,9 +269,7 @@ def respelled(
     if speller is None:
         return []
     seen: dict[str, None] = {}
-    for word in _WORD.findall(question.lower()):
-        if fold_word(word) in STOP_WORDS:
-            continue
+    for word in _question_words(question):
         for spelling in sorted(speller(word, endings_only)):
             seen.setdefault(spelling, None)
     return list(seen)
@@ -287,8 +290,7 @@ def keyword_respellings(question: str, asked_in: str, index_language: str) -> li
     other = OTHER_LANGUAGE.get(asked_in)
     if other is None:
         return []
-    words = [w for w in _WORD.findall(question.lower()) if fold_word(w) not in STOP_WORDS]
-    own = index_stems(words, index_language)
+    own = index_stems(_question_words(question), index_language)
     endings_only = index_language == asked_in
     return [
         form

@@ -120,6 +120,7 @@ class RetrievalConfig:
     # already vote across languages (30 SciFact claims asked in Portuguese, replayed:
     # 0.322 without, 0.319 at 2).
     across_languages_root_weight: float = 2.0
+    root_candidates: int = 30
     # A question in English (or Portuguese) also asks the keyword index for its words
     # respelled the other language's way (`cognates.keyword_respellings`:
     # "organizations" -> "organizações"), and across languages the gate counts them
@@ -134,7 +135,6 @@ class RetrievalConfig:
     # the accent its ending usually takes (`accents`: "informacao" -> "informação"),
     # which the index's stemmer needs.
     restore_accents: bool = True
-    root_candidates: int = 30
     # Across languages, the share of the question's words (`support.Coverage.score`)
     # that lets the passages through whatever the cosine: "When was the Higher
     # Institute of Pedagogy in Corumbá created?" holds 0.4 of them in its Portuguese
