@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core import retrieval
 from desktop.core.catalog import Collection
 from desktop.core.cognates import keyword_respellings, respelled
 from desktop.core.embedding import FastEmbedEmbedder, Vector, find_embedding_spec, load_embedder
@@ -306,12 +307,19 @@ def test_an_english_question_holding_several_names_of_a_portuguese_passage_is_an
 
 
 def test_the_cosine_does_not_vouch_for_a_portuguese_passage(
-    indexed: Workspace, embedder: FastEmbedEmbedder
+    indexed: Workspace, embedder: FastEmbedEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An off-topic Portuguese question: MiniLM's cosine is high, the keywords are absent."""
+    """An off-topic Portuguese question: the English model's cosine passes a low
+    threshold, the keywords are absent.
+
+    The model's spec sets its own threshold (0.52 for bge-small), which this
+    question's cosine meets on some CPUs and not on others (0.5195 here, the
+    int8 kernels differ), so the test's threshold is put in force instead.
+    """
+    monkeypatch.setattr(retrieval, "embedder_min_similarity", lambda _embedder, default: default)
     pt = collection(indexed, "pt")
     question = "Qual é a altitude média das montanhas do Tibete?"
-    low = 0.1  # MiniLM gives this question and unrelated Portuguese passages about 0.17
+    low = 0.1  # the cosines of this question and unrelated Portuguese passages are higher
     foreign = retriever(indexed, embedder, foreign_vector_weight=0.5, min_similarity=low)
     result = foreign.search(pt, question, 3)
     assert result.best_similarity >= low  # the cosine alone would call this relevant
