@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from desktop.core.bridge import UniversalSentenceEncoder
 from desktop.core.catalog import Catalog, Collection
 from desktop.core.embedding import (
     Embedder,
@@ -136,10 +137,15 @@ class Workspace:
         )  # fmt: skip
 
     @cached_property
+    def bridge(self) -> UniversalSentenceEncoder:
+        """The model that re-reads passages across languages (loaded on first use)."""
+        return UniversalSentenceEncoder()
+
+    @cached_property
     def retriever(self) -> Retriever:
         return Retriever(
             self.embedder, self.store, self.catalog, reranker=self.reranker,
-            embedder_for=self.embedder_for,
+            embedder_for=self.embedder_for, bridge=self.bridge,
         )  # fmt: skip
 
     @cached_property
