@@ -44,6 +44,7 @@ class Settings:
     sources: int = 6
     max_file_mb: int = 200
     ocr_languages: str = "por+eng"
+    bridge_languages: bool = True
     ui_language: str = ""
     lora_adapters: tuple[AdapterSetting, ...] = ()
 
@@ -99,6 +100,10 @@ FIELD_HELP: dict[str, str] = {
     "max_file_mb": "Files larger than this many megabytes are skipped.",
     "ocr_languages": "Languages of scanned PDF pages, read with OCR when Tesseract is "
     'installed: Tesseract codes joined by "+" ("" turns OCR off).',
+    "bridge_languages": "Re-read the best passages of a question asked in another language than "
+    "its documents' (English and Portuguese, say) with a small model that knows both, when the "
+    "embedding model does not (the Universal Sentence Encoder: about 115 MB more memory once "
+    "loaded; false: roots and respelled words only).",
     "ui_language": 'Language of the desktop app: "" (the system\'s), "en" or "pt_BR".',
     "lora_adapters": "LoRA adapters on top of the chat model, each a table "
     "`{path, scale, enabled}` (a collection's own adapter, if it has one, replaces them).",

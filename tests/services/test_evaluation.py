@@ -9,7 +9,6 @@ time, so that run leaves it out; the CLI test runs it on a tiny corpus.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 from collections.abc import Iterator
@@ -19,7 +18,6 @@ import pytest
 
 from desktop.cli.evaluate import add_eval_parser, cmd_eval, report_table
 from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.retrieval import Retriever
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.beir import QueryScores, load_dataset, mean_scores, score_run
@@ -278,22 +276,26 @@ def test_the_bridge_puts_the_paragraph_an_english_question_means_first(
     slice_workspace: Workspace, slice_report: EvalReport
 ) -> None:
     """Keywords, vectors and roots find these paragraphs, but not first; the bridge
-    model (USE multilingual), which reads both languages, puts them first."""
+    model (USE multilingual), which reads both languages, puts them first. The
+    `bridge_languages` setting turns it off."""
     slice_collection = slice_workspace.catalog.get_collection(f"eval-{slice_report.dataset}")
-    bridged = slice_workspace.retriever
-    assert bridged.config.across_languages_meaning_weight > 0
-    unbridged = Retriever(
-        slice_workspace.embedder, slice_workspace.store, slice_workspace.catalog,
-        dataclasses.replace(bridged.config, across_languages_meaning_weight=0.0),
-        bridge=slice_workspace.bridge,
-    )  # fmt: skip
 
-    def first(retriever: Retriever, question: str) -> str:
-        return Path(retriever.search(slice_collection, question, 5).hits[0].path).name
+    def firsts() -> list[str]:
+        retriever = slice_workspace.retriever
+        return [
+            Path(retriever.search(slice_collection, question, 5).hits[0].path).name
+            for question in BRIDGED
+        ]
 
-    for question, paragraph in BRIDGED.items():
-        assert first(unbridged, question) != paragraph, question
-        assert first(bridged, question) == paragraph, question
+    assert slice_workspace.settings.bridge_languages
+    assert firsts() == list(BRIDGED.values())
+    settings = slice_workspace.settings
+    slice_workspace.update_settings(settings.replace(bridge_languages=False))
+    try:
+        unbridged = firsts()
+    finally:
+        slice_workspace.update_settings(settings)
+    assert all(got != wanted for got, wanted in zip(unbridged, BRIDGED.values(), strict=True))
 
 
 # The command, on a tiny corpus: both references, a temporary data folder
