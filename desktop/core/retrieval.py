@@ -549,19 +549,24 @@ class Retriever:
         fused: list[tuple[StoredHit, float]],
     ) -> list[tuple[StoredHit, float]]:
         """Across languages the model cannot bridge, the fused head re-ordered by the
-        question's roots each passage holds (`across_languages_root_weight`), then
-        by what the bridge model reads in them (`across_languages_meaning_weight`).
+        question's roots each passage holds (`across_languages_root_weight`; only
+        where the model does not know the collection's language), then by what the
+        bridge model reads in them (`across_languages_meaning_weight`; also where it
+        does not know the question's).
 
         Both only when none of the head's passages is in the question's language: in
         a bilingual collection those are what it is about as often as not.
         """
         cfg = self.config
-        if asked_in is None or asked_in == collection.language or self.knows_language(collection):
+        if asked_in is None or asked_in == collection.language:
+            return fused
+        knows_passages = self.knows_language(collection)
+        if knows_passages and self.knows_language(collection, asked_in):
             return fused
         depth, default = cfg.root_candidates, collection.language
         if any(passage_language(row.text, default) == asked_in for row, _ in fused[:depth]):
             return fused
-        if cfg.across_languages_root_weight > 0:
+        if cfg.across_languages_root_weight > 0 and not knows_passages:
             weight = cfg.across_languages_root_weight
             fused = by_roots(fused, query, asked_in, default, weight, depth)
         if self._bridge is not None and cfg.across_languages_meaning_weight > 0:

@@ -306,6 +306,52 @@ def test_an_english_question_holding_several_names_of_a_portuguese_passage_is_an
     assert found.relevant
 
 
+# Eight short English passages on unrelated subjects, for questions asked in Portuguese
+OFFICE = {
+    "boiler.txt": "Boiler maintenance\n\nThe boiler in the basement must be serviced every "
+    "autumn by a licensed technician, who checks the pressure valve and cleans the burner.",
+    "budget.txt": "Budget\n\nThe annual budget sets aside forty thousand dollars for new "
+    "laboratory equipment and twelve thousand for travel to conferences.",
+    "vaccine.txt": "Vaccination\n\nChildren receive the measles vaccine at twelve months and "
+    "a second dose before they start school.",
+    "garden.txt": "Community garden\n\nVolunteers water the vegetable beds on weekends; "
+    "tomatoes and beans grow best in the sunny corner near the fence.",
+    "library.txt": "Library rules\n\nStudents may borrow up to five books for two weeks and "
+    "renew them online unless another reader has reserved them.",
+    "flood.txt": "Flood insurance\n\nThe policy covers damage caused by rising rivers, but not "
+    "water that leaks through the roof during a storm.",
+    "sleep.txt": "Sleep study\n\nAdults who slept fewer than six hours a night had higher "
+    "blood pressure after five years than those who slept seven or eight.",
+    "train.txt": "Commuter trains\n\nThe morning train to the city leaves every fifteen "
+    "minutes from platform two and stops at four stations.",
+}
+
+
+def test_the_bridge_reads_a_portuguese_question_over_english_passages(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
+    """The English model cannot read the question, and the keywords share none of its
+    words with the passages: the budget passage comes third (0.32 against 0.60). The
+    bridge model reads both languages (cosine 0.37 with it, under 0.07 with the rest)
+    and puts it first."""
+    folder = indexed.paths.home / "office"
+    folder.mkdir()
+    for name, text in OFFICE.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    list(indexed.indexer.index([folder], "office"))
+    office = collection(indexed, "office")
+    assert office.language == "English"
+    question = "Quanto dinheiro o orçamento reserva para equipamentos?"
+
+    def first(weight: float) -> str:
+        config = RetrievalConfig(across_languages_meaning_weight=weight)
+        bridged = Retriever(embedder, indexed.store, indexed.catalog, config, bridge=indexed.bridge)
+        return Path(bridged.search(office, question, 3).hits[0].path).name
+
+    assert first(0.0) != "budget.txt"
+    assert first(1.0) == "budget.txt"
+
+
 def test_the_cosine_does_not_vouch_for_a_portuguese_passage(
     indexed: Workspace, embedder: FastEmbedEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
