@@ -9,6 +9,7 @@ time, so that run leaves it out; the CLI test runs it on a tiny corpus.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ import pytest
 
 from desktop.cli.evaluate import add_eval_parser, cmd_eval, report_table
 from desktop.core.embedding import FastEmbedEmbedder
+from desktop.core.retrieval import Retriever
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.beir import QueryScores, load_dataset, mean_scores, score_run
@@ -296,6 +298,26 @@ def test_the_bridge_puts_the_paragraph_an_english_question_means_first(
     finally:
         slice_workspace.update_settings(settings)
     assert all(got != wanted for got, wanted in zip(unbridged, BRIDGED.values(), strict=True))
+
+
+def test_the_bridge_refuses_a_question_that_only_shares_words_across_languages(
+    slice_workspace: Workspace, slice_report: EvalReport
+) -> None:
+    """A medical claim over the slice's university and computing paragraphs: a shared
+    root and the English model's cosine (0.63) let it through; the bridge model finds
+    no paragraph near it in meaning (0.10 at best, under 0.175) and it is refused,
+    while the slice's own questions in English are still answered."""
+    slice_collection = slice_workspace.catalog.get_collection(f"eval-{slice_report.dataset}")
+    retriever = slice_workspace.retriever
+    claim = "Monitoring of patients after surgery reduces complications."
+    assert not retriever.search(slice_collection, claim, 12).relevant
+    assert all(retriever.search(slice_collection, q, 12).relevant for q in BRIDGED)
+    no_veto = dataclasses.replace(retriever.config, across_languages_min_meaning=0.0)
+    unvetoed = Retriever(
+        slice_workspace.embedder, slice_workspace.store, slice_workspace.catalog, no_veto,
+        bridge=slice_workspace.bridge,
+    )  # fmt: skip
+    assert unvetoed.search(slice_collection, claim, 12).relevant
 
 
 # The command, on a tiny corpus: both references, a temporary data folder
