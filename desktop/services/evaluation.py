@@ -375,6 +375,7 @@ def evaluate(
     retrieval["chunks_per_query"] = depth
     retrieval["embedder_knows_language"] = workspace.retriever.knows_language(collection)
     retrieval["vector_weight_used"] = workspace.retriever.vector_weight(collection)
+    retrieval["bridge_languages"] = workspace.settings.bridge_languages
     report = EvalReport(
         dataset=dataset.name,
         dataset_dir=str(dataset_dir.resolve()),

@@ -172,6 +172,8 @@ class Workspace:
             stale += ["reranker", "retriever"]
         if old.bridge_languages != settings.bridge_languages:
             stale += ["retriever"]
+            if not settings.bridge_languages:
+                stale += ["bridge"]  # its 115 MB go with it
         if old.embedding_model != settings.embedding_model and self._shared_embedder is None:
             if "embedder" in self.__dict__:  # still the model of the collections made with it
                 self._embedders[old.embedding_model] = self.__dict__["embedder"]

@@ -36,12 +36,35 @@ def test_the_encoder_reads_an_english_question_in_portuguese_passages(
 
 
 def test_the_encoder_remembers_only_the_latest_passages(use: UniversalSentenceEncoder) -> None:
-    """Vectors are kept by chunk id, at most `remembered` of them; the same text asked
-    again under a kept id is not read again, and scores the same."""
+    """Vectors are kept by chunk id and text, at most `remembered` of them: a kept one is
+    not read again; the same id with another text (a page read again with OCR) is."""
     first = use.similarities(QUESTION, [("a", MEMORY), ("b", LOOM), ("c", PROCESSOR)])
     assert len(use._vectors) == 2  # "b" and "c", the latest
-    again = use.similarities(QUESTION, [("c", PROCESSOR)])
+    model = use._model
+    read: list[object] = []
+
+    def encode(texts: object) -> object:
+        read.append(texts)
+        return type(model).encode(model, texts)
+
+    model.encode = encode
+    try:
+        again = use.similarities(QUESTION, [("c", PROCESSOR)])
+        assert read == [QUESTION]  # only the question
+        changed = use.similarities(QUESTION, [("c", MEMORY)])
+        assert read[1] == [MEMORY]
+    finally:
+        del model.encode
     assert again == pytest.approx(first[2:], abs=1e-6)
+    assert changed == pytest.approx(first[:1], abs=1e-6)
+
+
+def test_a_question_of_a_whole_page_is_read_from_its_start(use: UniversalSentenceEncoder) -> None:
+    long_question = QUESTION + " " + "lorem ipsum dolor " * 2000
+    (closeness,) = use.similarities(long_question, [("memory", MEMORY)])
+    (short,) = use.similarities(QUESTION + " " + "lorem ipsum dolor " * 110, [("memory", MEMORY)])
+    assert -1.0 <= closeness <= 1.0
+    assert closeness == pytest.approx(short, abs=0.05)
 
 
 def test_meaning_puts_the_passage_about_the_question_first_and_keeps_the_scores(
@@ -66,6 +89,20 @@ class BrokenBridge:
 
     def similarities(self, query: str, passages: Sequence[tuple[str, str]]) -> list[float]:
         raise ModelError("use", "its weights do not load")
+
+
+def test_text_the_model_cannot_read_is_a_model_error() -> None:
+    """Whatever numpy or the tokenizer raise comes out as a `ModelError`, which search
+    catches (an error path no real text produced: the model is made to fail)."""
+    encoder = UniversalSentenceEncoder()
+    encoder.similarities(QUESTION, [("memory", MEMORY)])
+
+    def fail(texts: object) -> object:
+        raise MemoryError("no memory left")
+
+    encoder._model.encode = fail
+    with pytest.raises(ModelError, match="cannot read the text"):
+        encoder.similarities(QUESTION, [("loom", LOOM)])
 
 
 def test_a_bridge_that_cannot_load_leaves_the_order_as_it_was() -> None:

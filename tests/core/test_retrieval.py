@@ -105,7 +105,10 @@ def collection(ws: Workspace, name: str) -> Collection:
 
 
 def retriever(ws: Workspace, embedder: object, **config: float | bool) -> Retriever:
-    return Retriever(embedder, ws.store, ws.catalog, RetrievalConfig(**config))  # type: ignore[arg-type]
+    """A retriever with `config`, and the bridge across languages as the app has it."""
+    return Retriever(
+        embedder, ws.store, ws.catalog, RetrievalConfig(**config), bridge=ws.bridge  # type: ignore[arg-type]
+    )
 
 
 def test_a_model_knows_the_languages_it_lists() -> None:
@@ -335,7 +338,7 @@ def test_the_bridge_reads_a_portuguese_question_over_english_passages(
     bridge model reads both languages (cosine 0.37 with it, under 0.07 with the rest)
     and puts it first."""
     folder = indexed.paths.home / "office"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)
     for name, text in OFFICE.items():
         (folder / name).write_text(text, encoding="utf-8")
     list(indexed.indexer.index([folder], "office"))
