@@ -104,6 +104,14 @@ def collection(ws: Workspace, name: str) -> Collection:
     return ws.catalog.get_collection(name)
 
 
+def index_files(ws: Workspace, folder: Path, files: dict[str, str]) -> Collection:
+    """The files written into `folder` and indexed as a collection named after it."""
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    list(ws.indexer.index([folder], folder.name))
+    return collection(ws, folder.name)
+
+
 def retriever(ws: Workspace, embedder: object, **config: float | bool) -> Retriever:
     """A retriever with `config`, and the bridge across languages as the app has it."""
     return Retriever(
@@ -209,10 +217,7 @@ def test_an_english_question_finds_a_portuguese_file_of_an_english_collection_by
     )
     files = {**ENGLISH, "notes.txt": notes, "curso.txt": "Curso\n\nO curso de filosofia "
              "oferece disciplinas de lógica e de ética aos sábados."}  # fmt: skip
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    list(indexed.indexer.index([folder], "household"))
-    mixed = collection(indexed, "household")
+    mixed = index_files(indexed, folder, files)
     assert mixed.language == "English"
     question = "Which philosophy classes are there?"
     table = table_of(mixed)
@@ -235,11 +240,10 @@ def test_a_portuguese_question_over_english_text_counts_no_respellings_in_the_ga
     "organization") are in too many English texts to count there."""
     folder = indexed.paths.home / "minutes"
     folder.mkdir()
-    (folder / "minutes.txt").write_text(
-        "Minutes\n\nThe organization's board approved the budget in March.", encoding="utf-8"
-    )
-    list(indexed.indexer.index([folder], "minutes"))
-    minutes = collection(indexed, "minutes")
+    minutes = index_files(
+        indexed, folder,
+        {"minutes.txt": "Minutes\n\nThe organization's board approved the budget in March."},
+    )  # fmt: skip
     question = "A organização aprovou o orçamento?"
     found = retriever(indexed, embedder).search(minutes, question, 3)
     assert found.hits[0].path.endswith("minutes.txt")  # the keyword index found it
@@ -339,10 +343,7 @@ def test_the_bridge_reads_a_portuguese_question_over_english_passages(
     and puts it first."""
     folder = indexed.paths.home / "office"
     folder.mkdir(exist_ok=True)
-    for name, text in OFFICE.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    list(indexed.indexer.index([folder], "office"))
-    office = collection(indexed, "office")
+    office = index_files(indexed, folder, OFFICE)
     assert office.language == "English"
     question = "Quanto dinheiro o orçamento reserva para equipamentos?"
 
@@ -434,10 +435,7 @@ def mixed(indexed: Workspace) -> Collection:
     """One collection holding the Portuguese and the English files: detected Portuguese."""
     folder = indexed.paths.home / "mixed"
     folder.mkdir()
-    for file_name, text in {**PORTUGUESE, **ENGLISH}.items():
-        (folder / file_name).write_text(text, encoding="utf-8")
-    list(indexed.indexer.index([folder], "mixed"))
-    found = collection(indexed, "mixed")
+    found = index_files(indexed, folder, {**PORTUGUESE, **ENGLISH})
     assert found.language == "Portuguese"
     return found
 
