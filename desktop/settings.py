@@ -40,6 +40,7 @@ class Settings:
     gpu_layers: int = -1
     context_size: int = 4096
     temperature: float = 0.2
+    repeat_penalty: float = 1.1
     max_answer_tokens: int = 512
     sources: int = 6
     max_file_mb: int = 200
@@ -54,6 +55,7 @@ class Settings:
             ("gpu_layers", self.gpu_layers >= -1, "must be -1 (automatic), 0 or a positive number"),
             ("context_size", 512 <= self.context_size <= 1_048_576, "must be 512 or more"),
             ("temperature", 0.0 <= self.temperature <= 2.0, "must be between 0 and 2"),
+            ("repeat_penalty", 1.0 <= self.repeat_penalty <= 2.0, "must be between 1 and 2"),
             ("max_answer_tokens", self.max_answer_tokens > 0, "must be positive"),
             ("sources", 1 <= self.sources <= 50, "must be between 1 and 50"),
             ("max_file_mb", self.max_file_mb > 0, "must be positive"),
@@ -95,6 +97,9 @@ FIELD_HELP: dict[str, str] = {
     "0: CPU only).",
     "context_size": "Model context in tokens: prompt, sources and answer together.",
     "temperature": "Sampling temperature (0: always the most likely token).",
+    "repeat_penalty": "How much the model is held back from repeating the words it just "
+    "wrote (llama.cpp's repetition penalty over the last 64 tokens; 1.0: not at all). A small "
+    "model otherwise often loops on a phrase until the answer's length runs out.",
     "max_answer_tokens": "Longest answer, in tokens.",
     "sources": "Most passages given to the model for one question.",
     "max_file_mb": "Files larger than this many megabytes are skipped.",

@@ -306,8 +306,13 @@ class LlamaCppLLM:
         seed: int = 0,
         chat_format: str | None = None,
         adapters: Sequence[tuple[Path, float]] = (),
+        repeat_penalty: float = 1.1,
     ) -> None:
-        """`context_size` is a cap; `adapters` are (file, scale) pairs, checked before loading."""
+        """`context_size` is a cap; `adapters` are (file, scale) pairs, checked before loading.
+
+        `repeat_penalty` (llama.cpp's, over the last 64 tokens; 1.0: off, which is
+        llama-cpp-python's default) can change between answers: set the attribute.
+        """
         from desktop.core.adapters import AdapterSet, check_adapter_against
 
         header = read_gguf(path)
@@ -349,6 +354,7 @@ class LlamaCppLLM:
         self._path = path
         self._info = info
         self._header = header
+        self.repeat_penalty = repeat_penalty
         self._adapters = AdapterSet(self._llama, header)
         try:
             for adapter, scale in adapters:
@@ -455,6 +461,7 @@ class LlamaCppLLM:
             messages=list(messages),
             max_tokens=max_tokens,
             temperature=temperature,
+            repeat_penalty=self.repeat_penalty,
             stream=True,
         )
         try:

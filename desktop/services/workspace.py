@@ -123,6 +123,7 @@ class Workspace:
             context_size=s.context_size,
             threads=s.threads,
             gpu_layers=s.gpu_layers,
+            repeat_penalty=s.repeat_penalty,
         )
 
     @cached_property
@@ -167,6 +168,8 @@ class Workspace:
                 close()  # frees the old model's memory before the new one loads
             self._loaded_llm = None
             self._chat_model = None
+        if isinstance(self._loaded_llm, LlamaCppLLM):  # a sampling setting: no reload
+            self._loaded_llm.repeat_penalty = settings.repeat_penalty
         stale = ["assistant", "indexer"]
         if old.reranker != settings.reranker:
             stale += ["reranker", "retriever"]

@@ -181,3 +181,23 @@ def test_a_model_without_a_chat_template_falls_back_to_chatml(
 def test_the_model_own_template_is_used(llm: LlamaCppLLM) -> None:
     assert llm.chat_format == "chat_template.default"
     assert llm.context_size == 2048
+
+
+def test_the_repetition_penalty_reaches_the_model(llm: LlamaCppLLM) -> None:
+    """Asked to continue "la la la…", the tiny model writes nothing else until its token
+    limit; held back from repeating itself, it stops and writes something else. The
+    penalty changes between answers, without reloading the model."""
+    messages = [{"role": "user", "content": "Continue this song: la la la la la la la la la la"}]
+
+    def longest_run_word_count(penalty: float) -> int:
+        llm.repeat_penalty = penalty
+        words = "".join(llm.stream_chat(messages, max_tokens=60, temperature=0.0))
+        counted = words.lower().replace(",", " ").split()
+        return max((counted.count(w) for w in set(counted)), default=0)
+
+    default = llm.repeat_penalty
+    try:
+        assert longest_run_word_count(1.0) >= 40  # 60 "la" on 2026-11-28
+        assert longest_run_word_count(1.3) <= 20  # 4
+    finally:
+        llm.repeat_penalty = default
