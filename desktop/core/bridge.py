@@ -72,6 +72,8 @@ class UniversalSentenceEncoder:
         self._failure: str | None = None
         # by chunk id and text: one file's chunk may be read again otherwise (OCR)
         self._vectors: OrderedDict[tuple[str, int], np.ndarray] = OrderedDict()
+        # one search asks twice (the head's order, then the gate): the question once
+        self._question: tuple[str, np.ndarray] | None = None
         self._lock = threading.Lock()
 
     def _loaded(self) -> Any:
@@ -97,8 +99,7 @@ class UniversalSentenceEncoder:
                     vectors = model.encode([text for _, text in unread])
                     for (key, _), vector in zip(unread, vectors, strict=True):
                         self._vectors[key] = vector.copy()  # not a view that keeps the batch
-                # a pasted page of a question reads as well from its start
-                question = model.encode(query[:MAX_QUESTION_CHARS])
+                question = self._question_vector(model, query[:MAX_QUESTION_CHARS])
             except Exception as exc:  # numpy or the tokenizer, on odd input
                 raise ModelError(USE_PACKAGE, f"cannot read the text ({exc})") from exc
             for key in keys:
@@ -107,6 +108,12 @@ class UniversalSentenceEncoder:
             while len(self._vectors) > self._remembered:
                 self._vectors.popitem(last=False)
             return closeness
+
+    def _question_vector(self, model: Any, query: str) -> np.ndarray:
+        """The question's vector; a pasted page of a question reads as well from its start."""
+        if self._question is None or self._question[0] != query:
+            self._question = (query, model.encode(query))
+        return self._question[1]
 
 
 def _load_use() -> Any:

@@ -30,7 +30,7 @@ re-read by a small model that knows both languages (`bridge.by_meaning`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.core.accents import accented_words
@@ -345,26 +345,33 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def holds_language(texts: Iterable[str], language: str, default_language: str) -> bool:
+    """Whether any of the passages `texts` is written in `language` (one without marks
+    either way is in `default_language`, its collection's).
+
+    The head of a question's ranking is re-ordered across languages (`by_roots`,
+    `bridge.by_meaning`) only when none of it is in the question's language: in a
+    bilingual collection the passages in the question's own language are what it is
+    about as often as not (roots there cost the bilingual set's English claims 0.896
+    -> 0.862, and its English questions about Portuguese passages 0.439 -> 0.386).
+    """
+    return any(passage_language(text, default_language) == language for text in texts)
+
+
 def by_roots(
     fused: list[tuple[StoredHit, float]],
     query: str,
-    asked_in: str,
-    default_language: str,
     weight: float,
     depth: int,
 ) -> list[tuple[StoredHit, float]]:
     """The first `depth` passages re-ordered by score + `weight` x the best score x the
-    share of the question's roots each holds, when none of them is in `asked_in`.
+    share of the question's roots each holds (for a head none of which is in the
+    question's language: `holds_language`).
 
-    Only then: in a bilingual collection the passages in the question's own language
-    are what it is about as often as not (roots there cost the bilingual set's English
-    claims 0.896 -> 0.862, and its English questions about Portuguese passages 0.439
-    -> 0.386). The scores that travel on are the head's own, handed out again in the
-    new order, so that `search_many` still compares collections on one scale.
+    The scores that travel on are the head's own, handed out again in the new order,
+    so that `search_many` still compares collections on one scale.
     """
     head, rest = fused[:depth], fused[depth:]
-    if any(passage_language(row.text, default_language) == asked_in for row, _ in head):
-        return fused
     wanted = roots(content_words(query))
     best = max((score for _, score in head), default=0.0)
     if not wanted or best <= 0:
@@ -418,10 +425,9 @@ class VectorVotes:
     def keywords_found(self, text_hits: Sequence[StoredHit]) -> None:
         """Passages in the question's own language among the keyword matches end the
         extra weight across languages of a model that knows both."""
-        asked_in, default = self.asked_in, self._collection.language
-        if asked_in is not None and any(
-            passage_language(h.text, default) == asked_in for h in text_hits
-        ):
+        asked_in = self.asked_in
+        texts = (h.text for h in text_hits)
+        if asked_in is not None and holds_language(texts, asked_in, self._collection.language):
             self._boost_across = False
             self._by_language.clear()
 
@@ -575,15 +581,16 @@ class Retriever:
         knows_passages = self.knows_language(collection)
         if knows_passages and self.knows_language(collection, asked_in):
             return fused
-        depth, default = cfg.root_candidates, collection.language
-        if any(passage_language(row.text, default) == asked_in for row, _ in fused[:depth]):
+        by_root = cfg.across_languages_root_weight > 0 and not knows_passages
+        bridge = self._bridge if cfg.across_languages_meaning_weight > 0 else None
+        depth = cfg.root_candidates
+        head = (row.text for row, _ in fused[:depth])
+        if not (by_root or bridge) or holds_language(head, asked_in, collection.language):
             return fused
-        if cfg.across_languages_root_weight > 0 and not knows_passages:
-            weight = cfg.across_languages_root_weight
-            fused = by_roots(fused, query, asked_in, default, weight, depth)
-        if self._bridge is not None and cfg.across_languages_meaning_weight > 0:
-            weight = cfg.across_languages_meaning_weight
-            fused = by_meaning(fused, query, self._bridge, depth, weight)
+        if by_root:
+            fused = by_roots(fused, query, cfg.across_languages_root_weight, depth)
+        if bridge is not None:
+            fused = by_meaning(fused, query, bridge, depth, cfg.across_languages_meaning_weight)
         return fused
 
     def _crosses_languages(
@@ -624,7 +631,9 @@ class Retriever:
         shared = held > 0 or any(wanted & roots(content_words(h.text)) for h in hits)
         return shared and best_similarity >= threshold
 
-    def _far_in_meaning(self, query: str, collection: Collection, hits: Sequence[Hit]) -> bool:
+    def _far_in_meaning(
+        self, query: str, asked_in: str | None, collection: Collection, hits: Sequence[Hit]
+    ) -> bool:
         """Whether the bridge model finds every passage far from the question in meaning
         (`across_languages_min_meaning`), once `_crosses_languages` let them through:
         words shared across languages (names, numbers, roots) also turn up in passages
@@ -634,8 +643,8 @@ class Retriever:
         bridge, floor = self._bridge, self.config.across_languages_min_meaning
         if bridge is None or floor <= 0 or not hits:
             return False
-        asked_in = question_language(query)
-        if any(passage_language(h.text, collection.language) == asked_in for h in hits):
+        texts = (h.text for h in hits)
+        if asked_in is None or holds_language(texts, asked_in, collection.language):
             return False
         try:
             closeness = bridge.similarities(query, [(h.chunk_id, h.text) for h in hits])
@@ -797,7 +806,7 @@ class Retriever:
             or held >= cfg.min_keyword_coverage
             or (
                 self._crosses_languages(query, collection, hits, held, best_similarity)
-                and not self._far_in_meaning(query, collection, hits)
+                and not self._far_in_meaning(query, votes_of.asked_in, collection, hits)
             )
         )
         return SearchResult(

@@ -37,7 +37,8 @@ def test_the_encoder_reads_an_english_question_in_portuguese_passages(
 
 def test_the_encoder_remembers_only_the_latest_passages(use: UniversalSentenceEncoder) -> None:
     """Vectors are kept by chunk id and text, at most `remembered` of them: a kept one is
-    not read again; the same id with another text (a page read again with OCR) is."""
+    not read again; the same id with another text (a page read again with OCR) is. The
+    last question is kept too: one search asks for the head, then for the gate."""
     first = use.similarities(QUESTION, [("a", MEMORY), ("b", LOOM), ("c", PROCESSOR)])
     assert len(use._vectors) == 2  # "b" and "c", the latest
     model = use._model
@@ -50,9 +51,11 @@ def test_the_encoder_remembers_only_the_latest_passages(use: UniversalSentenceEn
     model.encode = encode
     try:
         again = use.similarities(QUESTION, [("c", PROCESSOR)])
-        assert read == [QUESTION]  # only the question
+        assert read == []  # the passage, and the question just asked, are remembered
         changed = use.similarities(QUESTION, [("c", MEMORY)])
-        assert read[1] == [MEMORY]
+        assert read == [[MEMORY]]
+        use.similarities(LOOM, [("c", MEMORY)])
+        assert read == [[MEMORY], LOOM]  # another question is read
     finally:
         del model.encode
     assert again == pytest.approx(first[2:], abs=1e-6)

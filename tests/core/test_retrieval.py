@@ -26,6 +26,7 @@ from desktop.core.retrieval import (
     convex_fuse,
     crowded,
     embedder_min_similarity,
+    holds_language,
     knows_language,
     spread_over_files,
 )
@@ -594,21 +595,32 @@ def test_roots_put_the_passage_sharing_them_first_across_languages() -> None:
     and "computador" share their first six letters, and the passage holding them goes
     first; the scores stay the head's own, on the scale of every other collection."""
     fused = [(_row("loom", LOOM), 0.9), (_row("memory", MEMORY), 0.5), (_row("x", LOOM), 0.2)]
-    ordered = by_roots(fused, ROOTS_QUESTION, "English", "Portuguese", 2.0, 30)
+    assert not holds_language([row.text for row, _ in fused], "English", "Portuguese")
+    ordered = by_roots(fused, ROOTS_QUESTION, 2.0, 30)
     assert [row.chunk_id for row, _ in ordered] == ["memory", "loom", "x"]
     assert [score for _, score in ordered] == [0.9, 0.5, 0.2]
     # beyond the head, nothing moves
-    assert by_roots(fused, ROOTS_QUESTION, "English", "Portuguese", 2.0, 1) == fused
+    assert by_roots(fused, ROOTS_QUESTION, 2.0, 1) == fused
 
 
-def test_roots_leave_a_head_with_passages_in_the_question_language_alone() -> None:
+def test_roots_leave_a_head_with_passages_in_the_question_language_alone(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
     """In a bilingual collection the English passages may be what an English question is
-    about: roots then cost more than they bring (measured on the bilingual set)."""
+    about: roots (and the bridge) then cost more than they bring (measured on the
+    bilingual set). Without one, the same head is re-ordered."""
+    pt = collection(indexed, "pt")
+    across = retriever(indexed, embedder)._across_languages
     english = _row("en", "The loom of Jacquard used punched cards to weave coloured patterns.")
-    fused = [(english, 0.9), (_row("memory", MEMORY), 0.5)]
-    assert by_roots(fused, ROOTS_QUESTION, "English", "Portuguese", 2.0, 30) == fused
+    fused = [(english, 0.9), (_row("loom", LOOM), 0.6), (_row("memory", MEMORY), 0.5)]
+    assert holds_language([row.text for row, _ in fused], "English", "Portuguese")
+    assert across(pt, ROOTS_QUESTION, "English", fused) == fused
+    portuguese = fused[1:]
+    assert [row.chunk_id for row, _ in across(pt, ROOTS_QUESTION, "English", portuguese)] == [
+        "memory", "loom",
+    ]  # fmt: skip
     no_roots = [(_row("loom", LOOM), 0.9), (_row("memory", MEMORY), 0.5)]
-    assert by_roots(no_roots, "Who?", "English", "Portuguese", 2.0, 30) == no_roots
+    assert by_roots(no_roots, "Who?", 2.0, 30) == no_roots
 
 
 def test_fusion_puts_both_rankings_on_one_scale_and_keeps_the_keyword_order() -> None:
