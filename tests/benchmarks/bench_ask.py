@@ -8,9 +8,10 @@ Goals, with the same model and prompt (model loading excluded):
 One `LlamaCppLLM` is loaded and shared: the assistant uses it, and the bare side
 calls its `.llama` (`create_chat_completion(stream=True)`) with the messages
 `build_messages` makes from the very sources the assistant chose, the same
-`max_tokens` and temperature 0 (greedy; the model's seed is fixed at 0), so both
-sides generate the same tokens. The KV cache is reset before every call, so
-neither side reuses the other's prompt. The order alternates per repeat.
+`max_tokens`, temperature 0 (greedy; the model's seed is fixed at 0) and the
+assistant's repetition penalty, so both sides generate the same tokens. The KV cache
+is reset before every call, so neither side reuses the other's prompt. The order
+alternates per repeat.
 
 Tokens/s is (tokens - 1) / (last piece - first piece), with tokens counted by
 re-tokenising the streamed text, the same way for both sides.
@@ -142,7 +143,11 @@ def run_bare(llm: Any, messages: list[dict[str, str]], max_tokens: int) -> dict[
     llama.reset()
     clock = Clock()
     stream = llama.create_chat_completion(
-        messages=messages, max_tokens=max_tokens, temperature=0.0, stream=True
+        messages=messages,
+        max_tokens=max_tokens,
+        temperature=0.0,
+        repeat_penalty=llm.repeat_penalty,  # as `ask` samples, or the tokens differ
+        stream=True,
     )
     for part in stream:
         text = part["choices"][0]["delta"].get("content")
