@@ -48,6 +48,7 @@ class Workspace:
         self._shared_embedder = embedder
         self._shared_llm = llm
         self._loaded_llm: LLM | None = None
+        self._loaded_llm_key: tuple[object, ...] = ()  # the settings it was loaded with
         self._embedders: dict[str, Embedder] = {}  # collections' own models, by name
 
     @cached_property
@@ -109,22 +110,32 @@ class Workspace:
         return self._chat_model or resolve_model_path(self.paths.models, self.settings.chat_model)
 
     def load_llm(self) -> LLM:
-        """The chat model, loaded once (and again after its settings change)."""
+        """The chat model, loaded once, and again once its settings have changed.
+
+        The old model is closed here, by whoever asks for the model next (in the
+        app: a job of the model's lane), never by `update_settings`: an answer
+        may still be reading it, and closing a model under a running generation
+        crashes llama.cpp.
+        """
         if self._shared_llm is not None:
             return self._shared_llm
+        settings, path = self.settings, self.chat_model_path
+        key = (path, settings.context_size, settings.threads, settings.gpu_layers)
+        if self._loaded_llm is not None and key != self._loaded_llm_key:
+            stale, self._loaded_llm = self._loaded_llm, None
+            close = getattr(stale, "close", None)
+            if close is not None:
+                close()  # frees the old model's memory before the new one loads
         if self._loaded_llm is None:
-            self._loaded_llm = self._make_llm()
+            self._loaded_llm = LlamaCppLLM(
+                path,
+                context_size=settings.context_size,
+                threads=settings.threads,
+                gpu_layers=settings.gpu_layers,
+                repeat_penalty=settings.repeat_penalty,
+            )
+            self._loaded_llm_key = key
         return self._loaded_llm
-
-    def _make_llm(self) -> LLM:
-        s = self.settings
-        return LlamaCppLLM(
-            self.chat_model_path,
-            context_size=s.context_size,
-            threads=s.threads,
-            gpu_layers=s.gpu_layers,
-            repeat_penalty=s.repeat_penalty,
-        )
 
     @cached_property
     def indexer(self) -> Indexer:
@@ -159,15 +170,12 @@ class Workspace:
         return Assistant(self.catalog, self.retriever, self.load_llm, options, store=self.store)
 
     def update_settings(self, settings: Settings) -> None:
-        """Use new settings; the chat model reloads only if its own settings changed."""
+        """Use new settings; the chat model reloads only if its own settings changed,
+        when it is next asked for (`load_llm`)."""
         old, self.settings = self.settings, settings
         model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
         if any(getattr(old, k) != getattr(settings, k) for k in model_keys):
-            close = getattr(self._loaded_llm, "close", None)
-            if close is not None:
-                close()  # frees the old model's memory before the new one loads
-            self._loaded_llm = None
-            self._chat_model = None
+            self._chat_model = None  # the settings' model now, not the one given at start
         if isinstance(self._loaded_llm, LlamaCppLLM):  # a sampling setting: no reload
             self._loaded_llm.repeat_penalty = settings.repeat_penalty
         stale = ["assistant", "indexer"]
