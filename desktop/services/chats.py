@@ -162,6 +162,11 @@ class ChatStore:
                 (json.dumps(list(collections)), chat_id),
             )
 
+    def exists(self, chat_id: int) -> bool:
+        with self._lock:
+            row = self._db.execute("SELECT 1 FROM chats WHERE id = ?", (chat_id,)).fetchone()
+        return row is not None
+
     def delete(self, chat_id: int) -> None:
         with self._lock:
             self._db.execute("DELETE FROM chats WHERE id = ?", (chat_id,))

@@ -102,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workspace = Workspace(paths, settings)
     chats = ChatStore(paths.home / "chats.sqlite3")
     window = MainWindow(workspace, chats, watch=not args.smoke)
+    window.closed.connect(app.quit)  # after its jobs have ended, even if it was hidden first
     window.show()
     if args.smoke:
         folder, question, out = args.smoke

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -60,7 +60,7 @@ from desktop.services.chats import (
 )
 from desktop.services.watcher import FolderWatcher
 from desktop.services.workspace import Workspace
-from desktop.settings import AdapterSetting, save_settings
+from desktop.settings import AdapterSetting, Settings, save_settings
 from desktop.ui.dialogs.settings import SettingsDialog
 from desktop.ui.errors import describe
 from desktop.ui.views.chat import ChatView
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
     """Arquivo's window. Signals let tests and the smoke mode follow the work."""
 
     indexing_done = Signal(str)  # collection
+    folder_removed = Signal(str)  # collection
     answer_done = Signal(object)  # Answer, or None when stopped or failed
     model_ready = Signal()
     adapters_applied = Signal(object)  # AdaptersInUse
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
     compare_done = Signal(object)  # Comparison, or None when stopped or failed
     source_opened = Signal(str, object)  # path, page
     error_shown = Signal(str)
+    closed = Signal()  # the window has closed, its jobs all ended: the app may quit
     _changes_seen = Signal(str)  # from the watcher's thread
 
     def __init__(
@@ -133,6 +135,9 @@ class MainWindow(QMainWindow):
         self._chat_id: int | None = None
         self._question = ""
         self._answer: Answer | None = None
+        self._answering: int | None = None  # the chat whose answer is being written
+        self._partial: list[str] = []  # what the answer has written so far
+        self._live_sources: list[ChatSource] = []  # the sources of the answer being written
         self._summaries: dict[str, IndexSummary] = {}
         self._reindex_queued: set[str] = set()
         self._model_loaded = False
@@ -230,7 +235,7 @@ class MainWindow(QMainWindow):
         self.chat.question_submitted.connect(self.ask)
         self.chat.stop_requested.connect(self.stop_answer)
         self.chat.regenerate_requested.connect(self.regenerate)
-        self.chat.citation_clicked.connect(self.sources.select)
+        self.chat.citation_clicked.connect(self.show_citation)
         self.chat.collections_changed.connect(self._on_scope_changed)
         self.sources.open_requested.connect(self.open_source)
         self.chat_list.chat_selected.connect(self.show_chat)
@@ -341,13 +346,22 @@ class MainWindow(QMainWindow):
         )
 
     def remove_folder(self, collection: str, folder: str) -> None:
-        try:
-            self.ws.indexer.remove(collection, Path(folder))
-        except Exception as exc:
-            self.show_error(exc)
+        """Forget a folder's files, in the collection's lane: an index run still going
+        is stopped first, or it would record files of the folder after the removal."""
+        self.runner.cancel(index_lane(collection))
         if self.watcher is not None:
             self.watcher.unwatch_collection(collection)
-        self.refresh_collections(select=collection)
+
+        def run(_cancel: Any) -> None:
+            self.ws.indexer.remove(collection, Path(folder))
+
+        def done() -> None:
+            self.refresh_collections(select=collection)
+            self.folder_removed.emit(collection)
+
+        self.runner.submit(
+            index_lane(collection), Job(run, on_failed=self.show_error, on_finished=done)
+        )
 
     def _index(self, collection: str, paths: list[Path] | None) -> None:
         def run(cancel: Any) -> Any:
@@ -367,7 +381,7 @@ class MainWindow(QMainWindow):
 
     def _on_index_event(self, collection: str, event: object) -> None:
         if isinstance(event, Progress):
-            self.collections.show_progress(event)
+            self.collections.show_progress(event, collection)
         elif isinstance(event, FileSkipped):
             self.collections.add_skipped(event)
         elif isinstance(event, IndexSummary):
@@ -375,7 +389,7 @@ class MainWindow(QMainWindow):
 
     def _on_index_finished(self, collection: str) -> None:
         summary = self._summaries.pop(collection, None)
-        self.collections.indexing_finished(summary)
+        self.collections.indexing_finished(collection, summary)
         if collection in self._new_collections and summary is not None:
             self._new_collections.remove(collection)
         self.refresh_collections(select=collection)
@@ -484,7 +498,7 @@ class MainWindow(QMainWindow):
         self._chat_id = None
         self.chat.show_messages([])
         self.sources.show_sources([], "")
-        self.chat.set_busy(self.runner.is_busy(MODEL_LANE) and self._question != "")
+        self.chat.set_busy(self._answering is not None)
         self.refresh_chats()
         self.chat.input.setFocus()
 
@@ -507,6 +521,9 @@ class MainWindow(QMainWindow):
         self._question = question
         self._answer = None
         self._comparison = None
+        self._answering = self._chat_id
+        self._partial = []
+        self._live_sources = []
         if comparing:
             self.compare.start(choices)
         self.chat.start_answer(question)
@@ -558,17 +575,26 @@ class MainWindow(QMainWindow):
         elif isinstance(value, Answer):
             self._on_answer(value)
 
+    def _answer_on_screen(self) -> bool:
+        """Whether the chat being answered is the one shown (the user may open another)."""
+        return self._answering is not None and self._answering == self._chat_id
+
     def _on_answer_event(self, event: object) -> None:
+        """Kept for the chat being answered; shown only while that chat is on screen."""
+        on_screen = self._answer_on_screen()
         if isinstance(event, SourcesFound):
-            chat_sources = [
+            self._live_sources = [
                 ChatSource(s.n, s.hit.path, s.hit.page, s.hit.text, s.hit.paths) for s in event.sources
             ]
-            self.sources.show_sources(chat_sources, self._question)
-            if event.sources:
-                self.chat.show_step(self.reading_sources_text(len(event.sources)))
+            if on_screen:
+                self.sources.show_sources(self._live_sources, self._question)
+                if event.sources:
+                    self.chat.show_step(self.reading_sources_text(len(event.sources)))
         elif isinstance(event, AnswerDelta):
-            self.chat.append_delta(event.text)
-        elif isinstance(event, DocumentStep):
+            self._partial.append(event.text)
+            if on_screen:
+                self.chat.append_delta(event.text)
+        elif isinstance(event, DocumentStep) and on_screen:
             self.chat.show_step(self.document_step_text(event))
 
     def reading_sources_text(self, count: int) -> str:
@@ -596,17 +622,22 @@ class MainWindow(QMainWindow):
             self.speed_label.setText(self.tr("{speed:.1f} tokens/s").format(speed=answer.timings.tokens_per_s))
 
     def _on_answer_finished(self, chat_id: int, comparing: bool = False) -> None:
+        """Keep the answer (or what was written of it) in its chat, which may no longer
+        be the one on screen, or may have been deleted meanwhile."""
+        on_screen = self._answer_on_screen()
+        self._answering = None
         answer = self._answer
+        partial = "".join(self._partial)
         if answer is not None:
-            message = ChatMessage("assistant", answer.text, sources_of(answer))
-            self.chats.add_message(chat_id, message)
-            self.chat.finish_answer(message)
-            self.sources.show_sources(message.sources, self._question)
+            message: ChatMessage | None = ChatMessage("assistant", answer.text, sources_of(answer))
         else:
-            self.chat.finish_answer(None)
-            partial = self.chat.last_answer()
-            if partial:
-                self.chats.add_message(chat_id, ChatMessage("assistant", partial))
+            message = ChatMessage("assistant", partial + " …") if partial.strip() else None
+        if message is not None and self.chats.exists(chat_id):
+            self.chats.add_message(chat_id, message)
+        if on_screen:
+            self.chat.finish_answer(message if answer is not None else None)
+            if message is not None and answer is not None:
+                self.sources.show_sources(message.sources, self._question)
         self.chat.set_busy(False)
         self.refresh_chats()
         self.answer_done.emit(answer)
@@ -645,7 +676,17 @@ class MainWindow(QMainWindow):
         answers = [m for m in messages if m.role == "assistant"]
         questions = [m.text for m in messages if m.role == "user"]
         self.sources.show_sources(answers[-1].sources if answers else [], questions[-1] if questions else "")
-        self.chat.set_busy(False)
+        if self._answer_on_screen():  # back to the chat being answered: its answer so far
+            self.chat.resume_answer("".join(self._partial))
+            self.sources.show_sources(self._live_sources, self._question)
+        self.chat.set_busy(self._answering is not None)
+
+    def show_citation(self, message: int, n: int) -> None:
+        """Source [n] of the answer at `message` in the chat: each answer cites its own."""
+        cited = self.chat.message_at(message)
+        if cited is not None and cited.role == "assistant":
+            self.sources.show_sources(cited.sources, self.chat.question_before(message))
+        self.sources.select(n)
 
     def rename_chat(self, chat_id: int, title: str | None = None) -> None:
         if title is None:
@@ -662,6 +703,8 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(self, self.tr("Delete chat"), self.tr("Delete this chat and its answers?"))
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        if chat_id == self._answering:
+            self.stop_answer()  # its answer has nowhere to go
         self.chats.delete(chat_id)
         if self._chat_id == chat_id:
             self.new_chat()
@@ -717,6 +760,17 @@ class MainWindow(QMainWindow):
         if new is None:
             return
         old = self.ws.settings
+        self.use_settings(new)
+        if dialog.chosen_data_dir() != self.ws.paths.home:
+            choose_data_dir(dialog.chosen_data_dir())
+            self.show_notice(self.tr("Arquivo will use the new data folder after a restart."))
+        elif new.ui_language != old.ui_language:
+            self.show_notice(self.tr("The new language applies after a restart."))
+
+    def use_settings(self, new: Settings) -> None:
+        """Save and apply `new`; a changed chat model loads in the model's lane, after an
+        answer still being written with the old one (which stays open until then)."""
+        old = self.ws.settings
         save_settings(new, self.ws.paths.config)
         self.ws.update_settings(new)
         model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
@@ -724,11 +778,6 @@ class MainWindow(QMainWindow):
             self.load_model()  # the adapters follow once it is loaded
         else:
             self.apply_adapters()
-        if dialog.chosen_data_dir() != self.ws.paths.home:
-            choose_data_dir(dialog.chosen_data_dir())
-            self.show_notice(self.tr("Arquivo will use the new data folder after a restart."))
-        elif new.ui_language != old.ui_language:
-            self.show_notice(self.tr("The new language applies after a restart."))
 
     # Messages
 
@@ -758,8 +807,20 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Stop every job, and close once they have ended.
+
+        Some work cannot stop at once (a model loading, or reading a long prompt
+        on a CPU: seconds, minutes for a large model). The window hides and the
+        event loop keeps running until it ends; blocking here would freeze the
+        window, and quitting under a running thread would abort the process.
+        """
         if self.watcher is not None:
             self.watcher.stop()
         self.runner.cancel_all()
-        self.runner.wait_all()
+        if self.runner.any_busy():
+            self.hide()
+            self.runner.idle.connect(self.close, Qt.ConnectionType.SingleShotConnection)
+            event.ignore()
+            return
         super().closeEvent(event)
+        self.closed.emit()

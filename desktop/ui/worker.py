@@ -113,6 +113,7 @@ class JobRunner(QObject):
     """One queue and at most one running thread per lane."""
 
     busy_changed = Signal(str, bool)  # lane, busy
+    idle = Signal()  # the last running job of all lanes has ended
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -127,18 +128,32 @@ class JobRunner(QObject):
     def is_busy(self, lane: str) -> bool:
         return lane in self._running
 
+    def any_busy(self) -> bool:
+        return bool(self._running)
+
     def cancel(self, lane: str) -> None:
-        """Drop the lane's queued jobs, then ask the running one to stop."""
-        self._queues.get(lane, deque()).clear()
+        """Drop the lane's queued jobs, then ask the running one to stop.
+
+        A dropped job still gets its `on_finished`, as a cancelled one does: the
+        window re-enables what it disabled for it there.
+        """
+        queue = self._queues.get(lane, deque())
+        dropped = list(queue)
+        queue.clear()
         if lane in self._running:
             self._running[lane][0].cancel.cancel()
+        for job in dropped:
+            job.cancel.cancel()
+            if job.on_finished:
+                job.on_finished()
 
     def cancel_all(self) -> None:
         for lane in list(self._queues):
             self.cancel(lane)
 
     def wait_all(self, timeout_ms: int = 30_000) -> None:
-        """Before quitting: let running jobs (asked to cancel) end their threads."""
+        """Block until running jobs end their threads: only for short jobs (a file
+        header read), as the GUI thread waits."""
         for _, thread, worker, _ in list(self._running.values()):
             worker.finished.connect(thread.quit)
             thread.quit()
@@ -170,8 +185,12 @@ class JobRunner(QObject):
         worker.deleteLater()
         thread.deleteLater()
         relay.deleteLater()
-        if job.on_finished:
-            job.on_finished()
-        if not self._queues.get(lane):
-            self.busy_changed.emit(lane, False)
-        self._start_next(lane)
+        try:
+            if job.on_finished:
+                job.on_finished()
+        finally:  # a failing callback must not stall the jobs queued behind it
+            if not self._queues.get(lane):
+                self.busy_changed.emit(lane, False)
+            self._start_next(lane)
+            if not self._running:
+                self.idle.emit()

@@ -16,52 +16,52 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="77" />
+        <location filename="../../desktop/ui/views/chat.py" line="80" />
         <source>Ask a question about your documents (Enter sends, Shift+Enter for a new line)</source>
         <translation>Pergunte algo sobre seus documentos (Enter envia, Shift+Enter quebra a linha)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="80" />
+        <location filename="../../desktop/ui/views/chat.py" line="83" />
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="81" />
+        <location filename="../../desktop/ui/views/chat.py" line="84" />
         <source>Stop</source>
         <translation>Parar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="82" />
+        <location filename="../../desktop/ui/views/chat.py" line="85" />
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="83" />
+        <location filename="../../desktop/ui/views/chat.py" line="86" />
         <source>Regenerate</source>
         <translation>Gerar de novo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="132" />
+        <location filename="../../desktop/ui/views/chat.py" line="135" />
         <source>no collection</source>
         <translation>nenhuma coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="133" />
+        <location filename="../../desktop/ui/views/chat.py" line="136" />
         <source>Searching: {names}</source>
         <translation>Buscando em: {names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="199" />
+        <location filename="../../desktop/ui/views/chat.py" line="215" />
         <source>You</source>
         <translation>Você</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="199" />
+        <location filename="../../desktop/ui/views/chat.py" line="215" />
         <source>Arquivo</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="216" />
+        <location filename="../../desktop/ui/views/chat.py" line="234" />
         <source>Supporting sentence</source>
         <translation>Frase de apoio</translation>
     </message>
@@ -192,37 +192,37 @@
         <translation>{name} está em {language}, língua em que seu modelo de embeddings, {model}, não foi treinado: perguntas em {language} são encontradas pelas palavras, perguntas em outra língua bem menos (por nomes e radicais em comum). Um modelo multilíngue ({multilingual}) encontra trechos pelo sentido nas duas: escolha-o nas Configurações e reindexe a coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="214" />
+        <location filename="../../desktop/ui/views/collections.py" line="215" />
         <source>Indexing {name}…</source>
         <translation>Indexando {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="228" />
+        <location filename="../../desktop/ui/views/collections.py" line="230" />
         <source>, {time} left</source>
         <translation>, faltam {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="232" />
+        <location filename="../../desktop/ui/views/collections.py" line="234" />
         <source>Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}</source>
         <translation>Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="237" />
+        <location filename="../../desktop/ui/views/collections.py" line="239" />
         <source>{file}: reading scanned page {n} of {total}</source>
         <translation>{file}: lendo a página digitalizada {n} de {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="254" />
-        <source>Indexing stopped.</source>
-        <translation>Indexação interrompida.</translation>
+        <location filename="../../desktop/ui/views/collections.py" line="259" />
+        <source>Indexing {name} stopped.</source>
+        <translation>Indexação de {name} interrompida.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="257" />
+        <location filename="../../desktop/ui/views/collections.py" line="262" />
         <source>{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).</source>
         <translation>{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="300" />
+        <location filename="../../desktop/ui/views/collections.py" line="304" />
         <source>Adapter: {file} (scale {scale:g})</source>
         <translation>Adaptador: {file} (escala {scale:g})</translation>
     </message>
@@ -230,37 +230,37 @@
 <context>
     <name>CompareView</name>
     <message>
-        <location filename="../../desktop/ui/views/compare.py" line="31" />
+        <location filename="../../desktop/ui/views/compare.py" line="32" />
         <source>Compare with/without adapter</source>
         <translation>Comparar com/sem adaptador</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/compare.py" line="63" />
+        <location filename="../../desktop/ui/views/compare.py" line="64" />
         <source>Adapter: none</source>
         <translation>Adaptador: nenhum</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/compare.py" line="64" />
+        <location filename="../../desktop/ui/views/compare.py" line="65" />
         <source>none</source>
         <translation>nenhum</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/compare.py" line="67" />
+        <location filename="../../desktop/ui/views/compare.py" line="68" />
         <source>Adapter: {names}</source>
         <translation>Adaptador: {names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/compare.py" line="69" />
+        <location filename="../../desktop/ui/views/compare.py" line="70" />
         <source>(switched in {ms:.2f} ms)</source>
         <translation>(trocado em {ms:.2f} ms)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/compare.py" line="71" />
+        <location filename="../../desktop/ui/views/compare.py" line="72" />
         <source>&lt;b&gt;Without adapter&lt;/b&gt;</source>
         <translation>&lt;b&gt;Sem adaptador&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/compare.py" line="72" />
+        <location filename="../../desktop/ui/views/compare.py" line="73" />
         <source>&lt;b&gt;With adapter&lt;/b&gt; ({names})</source>
         <translation>&lt;b&gt;Com adaptador&lt;/b&gt; ({names})</translation>
     </message>
@@ -268,172 +268,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="177" />
+        <location filename="../../desktop/ui/main_window.py" line="180" />
         <source>Model: not loaded</source>
         <translation>Modelo: não carregado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="196" />
+        <location filename="../../desktop/ui/main_window.py" line="199" />
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="197" />
+        <location filename="../../desktop/ui/main_window.py" line="200" />
         <source>New chat</source>
         <translation>Nova conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="200" />
+        <location filename="../../desktop/ui/main_window.py" line="203" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="204" />
+        <location filename="../../desktop/ui/main_window.py" line="207" />
         <source>Settings…</source>
         <translation>Configurações…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="207" />
+        <location filename="../../desktop/ui/main_window.py" line="210" />
         <source>Stop answer</source>
         <translation>Parar resposta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="210" />
+        <location filename="../../desktop/ui/main_window.py" line="213" />
         <source>Quit</source>
         <translation>Sair</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="280" />
+        <location filename="../../desktop/ui/main_window.py" line="283" />
         <source>Index: {chunks} chunks, {size:.1f} MB</source>
         <translation>Índice: {chunks} trechos, {size:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="286" />
+        <location filename="../../desktop/ui/main_window.py" line="289" />
         <source>Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.</source>
         <translation>Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="293" />
+        <location filename="../../desktop/ui/main_window.py" line="296" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="293" />
+        <location filename="../../desktop/ui/main_window.py" line="296" />
         <source>Name:</source>
         <translation>Nome:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="302" />
+        <location filename="../../desktop/ui/main_window.py" line="305" />
         <source>Add a folder to {name}</source>
         <translation>Adicionar uma pasta a {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="391" />
+        <location filename="../../desktop/ui/main_window.py" line="401" />
         <source>Model: loading…</source>
         <translation>Modelo: carregando…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="402" />
+        <location filename="../../desktop/ui/main_window.py" line="412" />
         <source>Model: {name} ({device})</source>
         <translation>Modelo: {name} ({device})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412" />
+        <location filename="../../desktop/ui/main_window.py" line="422" />
         <source>Choose a LoRA adapter for {name}</source>
         <translation>Escolha um adaptador LoRA para {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="413" />
+        <location filename="../../desktop/ui/main_window.py" line="423" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="430" />
+        <location filename="../../desktop/ui/main_window.py" line="440" />
         <source>{name} now answers with the adapter {file}</source>
         <translation>{name} agora responde com o adaptador {file}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="481" />
+        <location filename="../../desktop/ui/main_window.py" line="491" />
         <source>Model: not usable</source>
         <translation>Modelo: inutilizável</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="498" />
+        <location filename="../../desktop/ui/main_window.py" line="508" />
         <source>Choose at least one collection to search.</source>
         <translation>Escolha pelo menos uma coleção para buscar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="500" />
+        <location filename="../../desktop/ui/main_window.py" line="510" />
         <source>There are no documents yet: add a folder first.</source>
         <translation>Ainda não há documentos: adicione uma pasta primeiro.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="505" />
+        <location filename="../../desktop/ui/main_window.py" line="515" />
         <source>There is no adapter to compare with: add one in the settings, or give the collection one.</source>
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="578" />
+        <location filename="../../desktop/ui/main_window.py" line="604" />
         <source>Reading the source found…</source>
         <translation>Lendo a fonte encontrada…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="579" />
+        <location filename="../../desktop/ui/main_window.py" line="605" />
         <source>Reading the {n} sources found…</source>
         <translation>Lendo as {n} fontes encontradas…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="585" />
+        <location filename="../../desktop/ui/main_window.py" line="611" />
         <source>Reading {file}: part {n} of {total}…</source>
         <translation>Lendo {file}: parte {n} de {total}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="588" />
+        <location filename="../../desktop/ui/main_window.py" line="614" />
         <source>Read {file} ({total} parts): writing the answer…</source>
         <translation>{file} lido ({total} partes): escrevendo a resposta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="595" />
+        <location filename="../../desktop/ui/main_window.py" line="621" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="652" />
+        <location filename="../../desktop/ui/main_window.py" line="693" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="652" />
+        <location filename="../../desktop/ui/main_window.py" line="693" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="661" />
+        <location filename="../../desktop/ui/main_window.py" line="702" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="661" />
+        <location filename="../../desktop/ui/main_window.py" line="702" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="672" />
+        <location filename="../../desktop/ui/main_window.py" line="715" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="672" />
+        <location filename="../../desktop/ui/main_window.py" line="715" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="728" />
+        <location filename="../../desktop/ui/main_window.py" line="771" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="730" />
+        <location filename="../../desktop/ui/main_window.py" line="773" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>

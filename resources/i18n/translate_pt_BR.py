@@ -53,7 +53,7 @@ PT_BR = {
     ", {time} left": ", faltam {time}",
     "Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}":
         "Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}",
-    "Indexing stopped.": "Indexação interrompida.",
+    "Indexing {name} stopped.": "Indexação de {name} interrompida.",
     "{file}: reading scanned page {n} of {total}": "{file}: lendo a página digitalizada {n} de {total}",
     "Reading the source found…": "Lendo a fonte encontrada…",
     "Reading the {n} sources found…": "Lendo as {n} fontes encontradas…",

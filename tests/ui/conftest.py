@@ -45,14 +45,15 @@ def make_window(
         window = MainWindow(
             ws, chats, watch=watch, open_file=lambda path, page: opened.append((path, page))
         )
-        qtbot.addWidget(window)
-        window.show()
+        window.show()  # not qtbot.addWidget: it would delete the window under running jobs
         qtbot.waitSignal(window.model_ready, timeout=60_000).wait() if shared_llm else None
         made.append((window, ws, chats))
         return window
 
     yield make
     for window, ws, chats in made:
-        window.close()
+        window.close()  # hides it until its jobs have ended
+        qtbot.waitUntil(lambda w=window: not w.runner.any_busy(), timeout=120_000)
+        window.deleteLater()
         chats.close()
         ws.close()

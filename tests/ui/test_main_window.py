@@ -300,7 +300,8 @@ def test_dropping_a_folder_indexes_it_and_a_folder_can_be_removed(
         window.dropEvent(drop)
     stats = window.ws.catalog.stats(window.ws.catalog.get_collection("default"))
     assert stats.files == 2 and stats.roots == (str(docs),)
-    window.remove_folder("default", str(docs))
+    with qtbot.waitSignal(window.folder_removed, timeout=INDEX_TIMEOUT):
+        window.remove_folder("default", str(docs))  # in the collection's lane
     stats = window.ws.catalog.stats(window.ws.catalog.get_collection("default"))
     assert stats.files == 0 and stats.roots == ()
     assert window.ws.assistant.search("default", "maintenance budget", 3).hits == ()
@@ -329,8 +330,8 @@ def test_a_scanned_book_shows_which_page_ocr_reads(
     shown: list[str] = []
     show = window.collections.show_progress
 
-    def record(event: Progress) -> None:
-        show(event)
+    def record(event: Progress, collection: str = "") -> None:
+        show(event, collection)
         shown.append(window.collections.status.text())
 
     window.collections.show_progress = record  # type: ignore[method-assign]

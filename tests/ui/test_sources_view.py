@@ -63,10 +63,10 @@ def test_the_transcript_quotes_the_supporting_sentence_with_a_link(qtbot: QtBot)
         ]
     )
     markdown = view.markdown()
-    assert "> *Supporting sentence* [\\[2\\]](cite:2): “The budget was 48,000 euros.”" in markdown
+    assert "> *Supporting sentence* [\\[2\\]](cite:1:2): “The budget was 48,000 euros.”" in markdown
     assert (
         "Supporting sentence [2]: “The budget was 48,000 euros.”" in view.transcript.toPlainText()
     )
     with qtbot.waitSignal(view.citation_clicked) as clicked:
-        view._on_anchor(QUrl("cite:2"))
-    assert clicked.args == [2]
+        view._on_anchor(QUrl("cite:1:2"))  # the answer at index 1 of the chat, its [2]
+    assert clicked.args == [1, 2]

@@ -30,9 +30,12 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
 
-def link_citations(markdown: str) -> str:
-    """Turn [n] into links the transcript can catch (cite:n)."""
-    return _CITATION.sub(lambda m: f"[\\[{m.group(1)}\\]](cite:{m.group(1)})", markdown)
+def link_citations(markdown: str, message: int) -> str:
+    """Turn [n] into links the transcript can catch (cite:<message>:<n>): the
+    message's index in the chat says whose sources [n] is, as each answer has its own."""
+    return _CITATION.sub(
+        lambda m: f"[\\[{m.group(1)}\\]](cite:{message}:{m.group(1)})", markdown
+    )
 
 
 class MessageEdit(QPlainTextEdit):
@@ -54,7 +57,7 @@ class ChatView(QWidget):
     question_submitted = Signal(str)
     stop_requested = Signal()
     regenerate_requested = Signal()
-    citation_clicked = Signal(int)
+    citation_clicked = Signal(int, int)  # the answer's index in the chat, n
     collections_changed = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -170,6 +173,19 @@ class ChatView(QWidget):
         self._render_timer.stop()
         self._render()
 
+    def resume_answer(self, text: str) -> None:
+        """Show the answer being written again, as far as it has come (the chat was
+        left and opened again while it ran)."""
+        self._streaming = text
+        self._render()
+
+    def message_at(self, index: int) -> ChatMessage | None:
+        return self._messages[index] if 0 <= index < len(self._messages) else None
+
+    def question_before(self, index: int) -> str:
+        questions = [m.text for m in self._messages[:index] if m.role == "user"]
+        return questions[-1] if questions else ""
+
     def last_answer(self) -> str:
         answers = [m.text for m in self._messages if m.role == "assistant"]
         return answers[-1] if answers else ""
@@ -198,24 +214,27 @@ class ChatView(QWidget):
         """The conversation as Markdown, with citations as links."""
         you, arquivo = self.tr("You"), self.tr("Arquivo")
         parts = []
-        for message in self._messages:
+        for index, message in enumerate(self._messages):
             if message.role == "user":
                 parts.append(f"**{you}:** {message.text}")
             else:
-                parts.append(f"**{arquivo}:** " + link_citations(message.text) + self._support(message))
+                text = link_citations(message.text, index)
+                parts.append(f"**{arquivo}:** " + text + self._support(message, index))
         if self._streaming is not None:
             waiting = f"*{escape_markdown(self._step)}*" if self._step else "…"
-            parts.append(f"**{arquivo}:** " + (link_citations(self._streaming) or waiting))
+            streaming = link_citations(self._streaming, len(self._messages))
+            parts.append(f"**{arquivo}:** " + (streaming or waiting))
         return "\n\n---\n\n".join(parts)
 
-    def _support(self, message: ChatMessage) -> str:
+    def _support(self, message: ChatMessage, index: int) -> str:
         """The answer's supporting sentence as a Markdown quote that links to its source."""
         for source in message.sources:
             sentence = " ".join(source.support_sentence.split())
             if sentence:
                 label = self.tr("Supporting sentence")
                 quoted = escape_markdown(sentence)
-                return f"\n\n> *{label}* [\\[{source.n}\\]](cite:{source.n}): “{quoted}”"
+                link = f"[\\[{source.n}\\]](cite:{index}:{source.n})"
+                return f"\n\n> *{label}* {link}: “{quoted}”"
         return ""
 
     def _render(self) -> None:
@@ -233,4 +252,5 @@ class ChatView(QWidget):
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == "cite":
-            self.citation_clicked.emit(int(url.path()))
+            message, _, n = url.path().rpartition(":")
+            self.citation_clicked.emit(int(message or len(self._messages)), int(n))

@@ -109,7 +109,7 @@ class CollectionsView(QWidget):
         self.skipped.setObjectName("skippedFiles")
         self.skipped_label.setVisible(False)
         self.skipped.setVisible(False)
-        self._indexing: str | None = None
+        self._indexing: list[str] = []  # collections being indexed, side by side
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -189,7 +189,7 @@ class CollectionsView(QWidget):
         self.model_note.setText(note.format(name=row.name, model=row.embedding_model))
         self.model_note.setVisible(True)
         self.model_button.setVisible(True)
-        self.model_button.setEnabled(self._indexing is None)
+        self.model_button.setEnabled(not self._indexing)
 
     def _unknown_language_note(self, row: CollectionRow) -> str:
         """Why a collection in a language its model does not know searches worse."""
@@ -210,7 +210,8 @@ class CollectionsView(QWidget):
         return None if item is None else item.data(0, Qt.ItemDataRole.UserRole + 1)
 
     def indexing_started(self, collection: str) -> None:
-        self._indexing = collection
+        if collection not in self._indexing:
+            self._indexing.append(collection)
         self.status.setText(self.tr("Indexing {name}…").format(name=collection))
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
@@ -220,7 +221,8 @@ class CollectionsView(QWidget):
         self.skipped.setVisible(False)
         self.skipped_label.setVisible(False)
 
-    def show_progress(self, event: Progress) -> None:
+    def show_progress(self, event: Progress, collection: str = "") -> None:
+        """One bar for all: it follows the collection whose progress came last."""
         if event.files_total:
             self.progress.setRange(0, event.files_total)
             self.progress.setValue(event.files_done)
@@ -230,7 +232,7 @@ class CollectionsView(QWidget):
             else ""
         )
         text = self.tr("Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}").format(
-            name=self._indexing or "", done=event.files_done, total=event.files_total,
+            name=collection, done=event.files_done, total=event.files_total,
             chunks=event.chunks_done, rate=event.chunks_per_s, eta=eta)  # fmt: skip
         if event.ocr_page is not None:  # a scanned book takes minutes: say where it is
             n, total = event.ocr_page
@@ -246,12 +248,15 @@ class CollectionsView(QWidget):
         self.skipped.setVisible(True)
         self.skipped_label.setVisible(True)
 
-    def indexing_finished(self, summary: IndexSummary | None) -> None:
-        self.progress.setVisible(False)
-        self.cancel_button.setVisible(False)
-        self.model_button.setEnabled(True)
+    def indexing_finished(self, collection: str, summary: IndexSummary | None) -> None:
+        if collection in self._indexing:
+            self._indexing.remove(collection)
+        if not self._indexing:  # another collection still indexing keeps its bar and Cancel
+            self.progress.setVisible(False)
+            self.cancel_button.setVisible(False)
+            self.model_button.setEnabled(True)
         if summary is None:
-            self.status.setText(self.tr("Indexing stopped."))
+            self.status.setText(self.tr("Indexing {name} stopped.").format(name=collection))
         else:
             self.status.setText(
                 self.tr("{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).").format(
@@ -259,7 +264,6 @@ class CollectionsView(QWidget):
                     unchanged=summary.files_unchanged, removed=summary.files_removed,
                     skipped=len(summary.files_skipped), seconds=summary.seconds)
             )  # fmt: skip
-        self._indexing = None
 
     # What the user asks
 
@@ -314,5 +318,5 @@ class CollectionsView(QWidget):
             self.clear_adapter_requested.emit(name)
 
     def _on_cancel(self) -> None:
-        if self._indexing:
-            self.cancel_requested.emit(self._indexing)
+        for collection in list(self._indexing):  # one Cancel stops every run in progress
+            self.cancel_requested.emit(collection)

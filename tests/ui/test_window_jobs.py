@@ -1,0 +1,185 @@
+"""The window while its jobs run: settings, chats, folders and quitting under a running job."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from pytestqt.qtbot import QtBot
+
+from desktop.core.llm import LlamaCppLLM
+from desktop.services.chats import ChatMessage, ChatSource
+from desktop.ui.main_window import MODEL_LANE, MainWindow, index_lane
+from desktop.ui.views.collections import CollectionsView
+from desktop.ui.worker import Job, JobRunner
+from tests.helpers import ENGLISH_PAGES, make_pdf
+from tests.ui.conftest import WindowFactory
+
+INDEX_TIMEOUT = 120_000
+ANSWER_TIMEOUT = 180_000
+LONG_QUESTION = "Describe the report, the budget and the staff in detail."
+
+
+def indexed_window(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, **kw: bool
+) -> MainWindow:
+    make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
+    window = make_window(**kw)
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.add_folder("default", tmp_path / "docs")
+    return window
+
+
+def start_answer(qtbot: QtBot, window: MainWindow, question: str = LONG_QUESTION) -> int:
+    """Ask, and return once the first words are written; the chat's id."""
+    window.ask(question)
+    qtbot.waitUntil(lambda: bool(window._partial), timeout=ANSWER_TIMEOUT)
+    assert window._chat_id is not None
+    return window._chat_id
+
+
+def test_changing_the_model_settings_during_an_answer_waits_for_it(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = indexed_window(qtbot, make_window, tmp_path, shared_llm=False)
+    qtbot.waitUntil(lambda: window._model_loaded, timeout=60_000)
+    old = window.ws.load_llm()
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
+        start_answer(qtbot, window)
+        # closing the model under the answer crashed llama.cpp (a segfault)
+        window.use_settings(window.ws.settings.replace(threads=1))
+    assert answered.args[0] is not None and answered.args[0].text
+    qtbot.waitSignal(window.model_ready, timeout=60_000).wait()
+    new = window.ws.load_llm()
+    assert isinstance(new, LlamaCppLLM) and new is not old and new.llama.n_threads == 1
+    assert "SmolLM2" in window.model_label.text()
+
+
+def test_an_answer_stays_in_its_chat_when_another_is_opened(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = indexed_window(qtbot, make_window, tmp_path)
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
+        asked_in = start_answer(qtbot, window)
+        window.new_chat()
+        assert window.chat.transcript.toPlainText() == ""
+        assert not window.chat.send_button.isEnabled()  # one answer at a time
+        assert window.sources.list.count() == 0
+    answer = answered.args[0]
+    assert window.chat.transcript.toPlainText() == ""  # not written into the new chat
+    assert window.chat.send_button.isEnabled()
+    stored = window.chats.messages(asked_in)
+    assert [m.role for m in stored] == ["user", "assistant"] and stored[1].text == answer.text
+
+    # back to a chat while its answer runs: the answer so far, then the whole one
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
+        asked_in = start_answer(qtbot, window, "Who leads the facilities team?")
+        window.new_chat()
+        window.show_chat(asked_in)
+        assert window._partial[0] in window.chat.transcript.toPlainText()
+    assert answered.args[0].text.split()[-1] in window.chat.transcript.toPlainText()
+
+
+def test_deleting_the_chat_being_answered_stops_it(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = indexed_window(qtbot, make_window, tmp_path)
+    shown: list[str] = []
+    window.error_shown.connect(shown.append)
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
+        chat_id = start_answer(qtbot, window)
+        window.delete_chat(chat_id, confirm=False)
+    assert answered.args == [None] and shown == []  # no "FOREIGN KEY constraint failed"
+    assert not window.chats.exists(chat_id)
+    assert window.chat.send_button.isEnabled() and not window.runner.is_busy(MODEL_LANE)
+
+
+def test_each_answer_s_citations_open_its_own_sources(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    chat = window.chats.create("two answers", ["default"])
+    for question, path in (("First?", "/docs/first.pdf"), ("Second?", "/docs/second.pdf")):
+        window.chats.add_message(chat.id, ChatMessage("user", question))
+        source = ChatSource(1, path, 9, "Some text.", (path,))
+        window.chats.add_message(chat.id, ChatMessage("assistant", "It says so [1].", (source,)))
+    window.show_chat(chat.id)
+    assert "cite:1:1" in window.chat.markdown() and "cite:3:1" in window.chat.markdown()
+    with qtbot.waitSignal(window.source_opened) as opened:
+        window.chat.transcript.anchorClicked.emit(QUrl("cite:1:1"))  # the first answer's [1]
+        window.sources.open_button.click()
+    assert opened.args == ["/docs/first.pdf", 9]
+    with qtbot.waitSignal(window.source_opened) as opened:
+        window.chat.transcript.anchorClicked.emit(QUrl("cite:3:1"))
+        window.sources.open_button.click()
+    assert opened.args == ["/docs/second.pdf", 9]
+
+
+def test_a_folder_removed_while_it_indexes_leaves_nothing_behind(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    for i in range(20):
+        make_pdf(tmp_path / "big" / f"doc{i}.pdf", [f"Filler document {i}. " * 80] * 4)
+    window = make_window()
+    window.add_folder("archive", tmp_path / "big")
+    qtbot.waitUntil(lambda: window.collections.progress.maximum() == 20, timeout=INDEX_TIMEOUT)
+    with qtbot.waitSignal(window.folder_removed, timeout=INDEX_TIMEOUT):
+        window.remove_folder("archive", str(tmp_path / "big"))
+    stats = window.ws.catalog.stats(window.ws.catalog.get_collection("archive"))
+    assert stats.files == 0 and stats.roots == ()
+    assert window.ws.assistant.search("archive", "filler document", 3).hits == ()
+    assert not window.runner.is_busy(index_lane("archive"))
+
+
+def test_two_collections_indexing_keep_the_bar_until_both_end(qtbot: QtBot) -> None:
+    view = CollectionsView()
+    qtbot.addWidget(view)
+    view.show()
+    view.indexing_started("notes")
+    view.indexing_started("books")
+    view.indexing_finished("notes", None)
+    assert view.progress.isVisible() and view.cancel_button.isVisible()
+    cancelled: list[str] = []
+    view.cancel_requested.connect(cancelled.append)
+    view.cancel_button.click()
+    assert cancelled == ["books"]
+    view.indexing_finished("books", None)
+    assert not view.progress.isVisible() and view.status.text() == "Indexing books stopped."
+
+
+def test_a_cancelled_lane_tells_its_queued_jobs_and_goes_on(qtbot: QtBot) -> None:
+    runner = JobRunner()
+    release = threading.Event()
+    finished: list[str] = []
+    blocked = Job(lambda _c: release.wait(10), on_finished=lambda: finished.append("a"))
+    runner.submit("lane", blocked)
+    runner.submit("lane", Job(lambda _c: None, on_finished=lambda: finished.append("b")))
+    runner.cancel("lane")
+    assert finished == ["b"]  # dropped, but told: the window re-enables what it disabled
+    release.set()
+    qtbot.waitUntil(lambda: not runner.any_busy(), timeout=10_000)
+    assert finished == ["b", "a"]
+
+    def fails() -> None:
+        raise RuntimeError("a callback's bug")
+
+    with qtbot.capture_exceptions() as raised:
+        runner.submit("lane", Job(lambda _c: None, on_finished=fails))
+        runner.submit("lane", Job(lambda _c: None, on_finished=lambda: finished.append("c")))
+        qtbot.waitUntil(lambda: finished[-1] == "c", timeout=10_000)  # the queue went on
+    assert len(raised) == 1
+
+
+def test_closing_during_work_that_cannot_stop_hides_then_closes(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    window.runner.submit("index:slow", Job(lambda _cancel: time.sleep(2)))  # never checks
+    started = time.perf_counter()
+    with qtbot.waitSignal(window.closed, timeout=10_000):
+        window.close()
+        assert time.perf_counter() - started < 0.5  # the GUI thread is not blocked
+        assert not window.isVisible() and window.runner.any_busy()
+    assert not window.runner.any_busy()
