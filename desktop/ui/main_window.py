@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
             self._summaries[collection] = event
 
     def _on_index_finished(self, collection: str) -> None:
+        self._reindex_queued.discard(collection)  # also when the run was dropped unstarted
         summary = self._summaries.pop(collection, None)
         self.collections.indexing_finished(collection, summary)
         if collection in self._new_collections and summary is not None:

@@ -183,3 +183,17 @@ def test_closing_during_work_that_cannot_stop_hides_then_closes(
         assert time.perf_counter() - started < 0.5  # the GUI thread is not blocked
         assert not window.isVisible() and window.runner.any_busy()
     assert not window.runner.any_busy()
+
+
+def test_a_re_index_dropped_by_cancel_does_not_block_the_next(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    for i in range(20):
+        make_pdf(tmp_path / "big" / f"doc{i}.pdf", [f"Filler document {i}. " * 80] * 4)
+    window = make_window()
+    window.add_folder("archive", tmp_path / "big")
+    window.reindex("archive")  # queued behind the run, as the folder watcher does
+    window.collections.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.runner.is_busy(index_lane("archive")), timeout=60_000)
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.reindex("archive")  # was ignored for the rest of the session
