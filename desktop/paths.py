@@ -43,6 +43,11 @@ class AppPaths:
         return self.home / "logs"
 
     @property
+    def own_folders(self) -> tuple[Path, ...]:
+        """Folders Arquivo writes or reads for itself, never the user's documents."""
+        return (self.home, self.models)
+
+    @property
     def cache(self) -> Path:
         return self.home / "cache"
 

@@ -15,6 +15,7 @@ import hashlib
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -141,6 +142,18 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
 )
 
 
+class _ThreadConnection:
+    """A thread's connection, kept in its thread-local slot.
+
+    Python drops the slot when the thread ends, and a finalizer then closes the
+    connection. Whether a thread is alive cannot tell it: a QThread is a
+    "dummy" thread to Python, alive for ever, and the UI starts one per job.
+    """
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+
 class Catalog:
     """Bookkeeping of collections, folders, files and contents in one SQLite file."""
 
@@ -150,7 +163,7 @@ class Catalog:
         # One connection per thread: the app reads while an indexing thread writes,
         # and SQLite in WAL mode lets readers and one writer work side by side.
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: set[sqlite3.Connection] = set()  # open ones, for close()
         self._lock = threading.Lock()
         self._migrate()
 
@@ -168,19 +181,28 @@ class Catalog:
 
     @property
     def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            db = self._connect()
-            self._local.db = db
+        held: _ThreadConnection | None = getattr(self._local, "held", None)
+        if held is None:
+            held = _ThreadConnection(self._connect())
             with self._lock:
-                self._connections.append(db)
-        return db
+                self._connections.add(held.db)
+            weakref.finalize(held, self._release, held.db)
+            self._local.held = held
+        return held.db
+
+    def _release(self, db: sqlite3.Connection) -> None:
+        """Close the connection of a thread that ended (or of a closed catalog)."""
+        with self._lock:
+            self._connections.discard(db)
+        db.close()
 
     def close(self) -> None:
         with self._lock:
-            for db in self._connections:
-                db.close()
+            connections = list(self._connections)
             self._connections.clear()
+        for db in connections:
+            db.close()
+        # Outside the lock: dropping the slots runs `_release`, which takes it.
         self._local = threading.local()
 
     @contextmanager

@@ -31,7 +31,8 @@ BROKEN_LINK = "broken symbolic link"
 LINK_LOOP = "symbolic link loop"
 BAD_FILE_NAME = "file name is not valid UTF-8"
 BAD_FOLDER_NAME = "folder name is not valid UTF-8"
-FOLDER_DENIED = "cannot read the folder (permission denied)"
+FOLDER_UNREADABLE = "cannot read the folder"
+FOLDER_DENIED = f"{FOLDER_UNREADABLE} (permission denied)"
 NOT_FOUND = "file or folder not found"
 
 
@@ -68,10 +69,14 @@ class _Frame:
 
 @dataclass
 class _Walk:
-    """State for one root: its real path, and every folder already entered."""
+    """State for one root: its real path, every folder already entered, what to leave out."""
 
     root_real: str
     visited: set[tuple[int, int]] = field(default_factory=set)
+    excluded: frozenset[str] = frozenset()
+
+    def excludes(self, path: str) -> bool:
+        return any(path == f or path.startswith(f + os.sep) for f in self.excluded)
 
 
 def display_path(path: str) -> str:
@@ -79,7 +84,7 @@ def display_path(path: str) -> str:
     return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
-def _is_utf8(name: str) -> bool:
+def is_utf8(name: str) -> bool:
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:  # surrogate escapes stand for undecodable bytes
@@ -145,7 +150,17 @@ def _list_folder(folder: str, rules: _IgnoreRules, state: _Walk) -> _Frame | Fil
 def _folder_reason(e: OSError) -> str:
     if isinstance(e, PermissionError):
         return FOLDER_DENIED
-    return f"cannot read the folder ({e.strerror or e})"
+    return f"{FOLDER_UNREADABLE} ({e.strerror or e})"
+
+
+def hides_files(skipped: FileSkipped) -> bool:
+    """Whether a skip is of a path whose files the walk could not see, not of one file.
+
+    A missing root (a drive unplugged), a broken link (to one), a folder that
+    cannot be listed: what was under them may still exist, and is not gone.
+    """
+    reason = skipped.reason
+    return reason in (NOT_FOUND, BROKEN_LINK) or reason.startswith(FOLDER_UNREADABLE)
 
 
 def _follow_link(entry: os.DirEntry[str], state: _Walk) -> tuple[str, bool] | FileSkipped:
@@ -162,11 +177,11 @@ def _follow_link(entry: os.DirEntry[str], state: _Walk) -> tuple[str, bool] | Fi
     return target, stat.S_ISDIR(info.st_mode)
 
 
-def _walk_root(
-    root: Path, include_hidden: bool, visited: set[tuple[int, int]]
-) -> Iterator[Path | FileSkipped]:
+def _walk_root(root: Path, include_hidden: bool, state: _Walk) -> Iterator[Path | FileSkipped]:
     top = os.fspath(root)
-    if not _is_utf8(top):
+    if state.excludes(top):
+        return
+    if not is_utf8(top):
         yield FileSkipped(display_path(top), BAD_FILE_NAME)
         return
     if not os.path.lexists(top):
@@ -178,7 +193,6 @@ def _walk_root(
     if not os.path.isdir(top):
         yield root  # a file the user chose: hidden or not, it is wanted
         return
-    state = _Walk(root_real=os.path.realpath(top), visited=visited)
     first = _list_folder(top, _IgnoreRules(), state)
     if isinstance(first, FileSkipped):
         yield first
@@ -213,9 +227,9 @@ def _walk_root(
             continue
         if is_link:
             is_folder = os.path.isdir(entry.path)
-        if frame.rules.ignores(entry.path, is_folder):
+        if frame.rules.ignores(entry.path, is_folder) or state.excludes(entry.path):
             continue
-        if not _is_utf8(entry.name):
+        if not is_utf8(entry.name):
             yield FileSkipped(
                 display_path(entry.path), BAD_FOLDER_NAME if is_folder else BAD_FILE_NAME
             )
@@ -243,7 +257,9 @@ def _walk_root(
         yield Path(entry.path)
 
 
-def walk(roots: Sequence[Path], *, include_hidden: bool = False) -> Iterator[Path | FileSkipped]:
+def walk(
+    roots: Sequence[Path], *, include_hidden: bool = False, exclude: Sequence[Path] = ()
+) -> Iterator[Path | FileSkipped]:
     """Yield every file under `roots`, depth first in name order, or why one is skipped.
 
     - A root may be a file; it is yielded as is.
@@ -254,8 +270,14 @@ def walk(roots: Sequence[Path], *, include_hidden: bool = False) -> Iterator[Pat
       folders reached through links are walked after the rest of the root.
     - `.arquivoignore` files (gitignore syntax) apply to their folder's subtree;
       what they match is dropped silently.
+    - Whatever lies in an `exclude` folder (Arquivo's own data folder) is dropped
+      silently: indexing it would index the log that indexing writes.
     - The walk uses its own stack: nesting depth is not limited by recursion.
     """
+    excluded = frozenset(
+        spelling for f in exclude for spelling in (os.path.abspath(f), os.path.realpath(f))
+    )
     visited: set[tuple[int, int]] = set()
     for root in roots:
-        yield from _walk_root(Path(root), include_hidden, visited)
+        state = _Walk(os.path.realpath(root), visited, excluded)
+        yield from _walk_root(Path(root), include_hidden, state)

@@ -27,7 +27,7 @@ from desktop.core.cancel import CancelToken
 from desktop.core.catalog import Catalog, Collection, FileRecord
 from desktop.core.chunking import chunk_document, context_title, embedding_text
 from desktop.core.embedding import Embedder
-from desktop.core.ingest import read_document
+from desktop.core.ingest import SUPPORTED_SUFFIXES, read_document
 from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.ingest.registry import format_size
 from desktop.core.language import collection_language
@@ -43,8 +43,14 @@ from desktop.core.types import (
     Progress,
     Section,
 )
-from desktop.core.walker import walk
-from desktop.errors import ArquivoError, Cancelled, CollectionModelError, UnreadableFileError
+from desktop.core.walker import display_path, hides_files, is_utf8, walk
+from desktop.errors import (
+    ArquivoError,
+    Cancelled,
+    CollectionModelError,
+    UnreadableFileError,
+    UnsupportedFileError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +62,7 @@ class IndexOptions:
     batch_chunks: int = 64  # chunks embedded per call: one progress step
     commit_chunks: int = 256  # chunks committed together: the most a kill can lose
     ocr: OcrOptions | None = None  # scanned PDF pages: None reads none
+    exclude: tuple[Path, ...] = ()  # folders never indexed: Arquivo's own data folder
 
 
 @dataclass
@@ -192,14 +199,10 @@ class Indexer:
     ) -> Iterator[IndexEvent]:
         """Index `paths` (or every folder the collection already has) and yield events."""
         cancel = cancel or CancelToken()
+        roots = None if paths is None else _checked_roots(paths)
         collection = self.open_collection(collection_name)
-        if paths is None:
+        if roots is None:
             roots = [Path(r) for r in self._catalog.roots(collection)]
-        else:
-            roots = [Path(os.path.abspath(p)) for p in paths]
-            missing = [str(p) for p in roots if not p.exists() and not p.is_symlink()]
-            if missing:
-                raise ArquivoError(f"no such file or folder: {', '.join(missing)}")
         lock = self._lock(collection)
         try:
             yield from self._run(collection, roots, cancel)
@@ -215,8 +218,10 @@ class Indexer:
             self._remove_orphans(collection, table)
         self._catalog.add_roots(collection, [str(r) for r in roots])
         counters = _Counters()
-        hidden = self.options.include_hidden
-        entries = [e for root in roots for e in walk([root], include_hidden=hidden)]
+        hidden, exclude = self.options.include_hidden, self.options.exclude
+        entries = [
+            e for root in roots for e in walk([root], include_hidden=hidden, exclude=exclude)
+        ]
         counters.files_total = sum(isinstance(e, Path) for e in entries)
         yield counters.progress()
         known: dict[str, FileRecord] = {}
@@ -250,6 +255,7 @@ class Indexer:
                 elif outcome == "reused":
                     counters.indexed += 1
                     yield FileIndexed(path, 0, reused=True)
+                # "new" files are counted and reported when their batch is committed
                 if sum(len(d.chunks) for d in pending.values()) >= self.options.commit_chunks:
                     yield from self._flush(collection, table, pending, counters, cancel)
                 continue
@@ -263,7 +269,7 @@ class Indexer:
             )
             table = table_of(collection)
             logger.info("collection %s is in %s", collection.name, collection.language)
-        gone_files = [p for p in known if p not in seen]
+        gone_files = _gone(known, seen, [e for e in entries if isinstance(e, FileSkipped)])
         if gone_files:
             gone = self._catalog.forget_files(collection, gone_files)
             self._store.delete_documents(table, sorted(gone))
@@ -302,7 +308,8 @@ class Indexer:
         """Decide what a file needs; read and chunk it when its content is new.
 
         A generator that returns the outcome ("unchanged", "reused", "new"): while
-        OCR reads a scanned PDF it yields a progress event per page.
+        OCR reads a scanned PDF it yields a progress event per page. A copy of a
+        content already pending is "new": it is committed (and reported) with it.
         """
         stat = path.stat()
         if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
@@ -310,6 +317,8 @@ class Indexer:
         if stat.st_size > self.options.max_file_bytes:  # checked before hashing a huge file
             limit = format_size(self.options.max_file_bytes)
             raise UnreadableFileError(path, f"larger than the {limit} limit")
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:  # a film is not read every run
+            raise UnsupportedFileError(path)
         try:
             doc_hash = content_hash(path)
         except OSError as exc:
@@ -320,7 +329,7 @@ class Indexer:
             return "unchanged"
         if doc_hash in pending:
             pending[doc_hash].files.append(record)
-            return "reused"
+            return "new"
         if self._catalog.has_document(collection, doc_hash):
             gone = self._catalog.record_files(collection, [record])
             self._store.delete_documents(table_of(collection), sorted(gone))
@@ -541,6 +550,41 @@ class Indexer:
             collection.name, embedder.name, counters.chunks, summary.seconds,
         )  # fmt: skip
         yield summary
+
+
+def _checked_roots(paths: Sequence[Path]) -> list[Path]:
+    """The files and folders to index, made absolute, or why they cannot be.
+
+    Checked before the catalog is touched: SQLite cannot store a name that is not
+    UTF-8, and would fail mid-run, leaving the collection marked as being indexed.
+    """
+    roots = [Path(os.path.abspath(p)) for p in paths]
+    for root in roots:
+        if not is_utf8(str(root)):
+            raise ArquivoError(
+                f"cannot index {display_path(str(root))}: its name is not valid UTF-8",
+                "rename it, or index the folders inside it",
+            )
+    missing = [str(p) for p in roots if not p.exists() and not p.is_symlink()]
+    if missing:
+        raise ArquivoError(f"no such file or folder: {', '.join(missing)}")
+    return roots
+
+
+def _gone(known: dict[str, FileRecord], seen: set[str], skipped: list[FileSkipped]) -> list[str]:
+    """Known files that this run did not find, less those it could not look for.
+
+    Files under a missing root (a drive unplugged) or a folder that cannot be
+    listed may still be there: they keep their chunks until they are seen
+    gone, or removed.
+    """
+    unseen = [s.path for s in skipped if hides_files(s)]
+    return [
+        path
+        for path in known
+        if path not in seen
+        and not any(path == u or path.startswith(u.rstrip(os.sep) + os.sep) for u in unseen)
+    ]
 
 
 def _stored_context(title: str, chunks: list[Chunk]) -> str:

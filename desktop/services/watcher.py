@@ -5,13 +5,18 @@ an editor's save dance) are folded into one notice per collection, sent
 `quiet_seconds` after the last event; the caller re-indexes that collection,
 which only touches what changed. Qt-free: the UI turns the callback into a
 signal.
+
+Arquivo's own data folder (log, catalog, models) may lie inside a watched
+folder: its writes are dropped (`ignore`), or each run's log lines would start
+the next run, for ever.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -28,20 +33,36 @@ class _Handler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return  # reads change nothing
+        if self._owner.ignores(event):
+            return
         path = str(event.src_path)
         if any(part.startswith(".") for part in Path(path).parts[-3:]):
             return  # hidden files and folders are never indexed
         self._owner.touched(self._collection)
 
 
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 class FolderWatcher:
-    """Calls `on_change(collection)` once a burst of changes has settled."""
+    """Calls `on_change(collection)` once a burst of changes has settled.
+
+    Events in the `ignore` folders are dropped (Arquivo's data folder).
+    """
 
     def __init__(
-        self, on_change: Callable[[str], None], quiet_seconds: float = 1.5
+        self,
+        on_change: Callable[[str], None],
+        quiet_seconds: float = 1.5,
+        *,
+        ignore: Sequence[Path] = (),
     ) -> None:
         self._on_change = on_change
         self._quiet = quiet_seconds
+        # Both spellings: events carry the watched folder's, which may or may not go
+        # through a symbolic link (/home -> /var/home).
+        self._ignored = {s for p in ignore for s in (os.path.abspath(p), os.path.realpath(p))}
         self._observer = Observer()
         self._observer.daemon = True
         self._timers: dict[str, threading.Timer] = {}
@@ -62,6 +83,25 @@ class FolderWatcher:
         if not self._started:
             self._observer.start()
             self._started = True
+
+    def ignores(self, event: FileSystemEvent) -> bool:
+        """Whether an event is only about the ignored folders.
+
+        A move counts when both its ends are inside them (a file moved out of the
+        data folder is news). watchdog adds "folder modified" for the parent of
+        every change; for the parents of an ignored folder that says nothing its
+        own event does not, and it would let the folder's creation through.
+        """
+        paths = [os.fsdecode(event.src_path)]
+        if event.dest_path:
+            paths.append(os.fsdecode(event.dest_path))
+        if all(any(_inside(p, folder) for folder in self._ignored) for p in paths):
+            return True
+        return (
+            event.is_directory
+            and event.event_type == "modified"
+            and any(_inside(folder, paths[0]) for folder in self._ignored)
+        )
 
     def unwatch_collection(self, collection: str) -> None:
         for key in [k for k in self._watches if k[0] == collection]:

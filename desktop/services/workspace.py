@@ -142,6 +142,7 @@ class Workspace:
         options = IndexOptions(
             max_file_bytes=self.settings.max_file_mb * 1024 * 1024,
             ocr=OcrOptions(self.settings.ocr_languages),
+            exclude=self.paths.own_folders,  # never index the log that indexing writes
         )
         return Indexer(
             self.catalog, self.store, self.embedder, self.paths.index, options,

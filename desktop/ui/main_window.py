@@ -187,7 +187,11 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self._connect_views()
-        self.watcher = FolderWatcher(self._changes_seen.emit) if watch else None
+        self.watcher = (
+            FolderWatcher(self._changes_seen.emit, ignore=workspace.paths.own_folders)
+            if watch
+            else None
+        )  # the data folder may lie in a watched one: its own writes are not changes
         self._changes_seen.connect(self.reindex)
 
         self.refresh_collections()

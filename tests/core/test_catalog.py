@@ -1,4 +1,12 @@
+import _thread
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from desktop.core.catalog import Catalog, FileRecord
 
@@ -56,3 +64,57 @@ def test_deleting_a_collection_deletes_its_rows(tmp_path: Path) -> None:
     catalog.delete_collection(c)
     again = catalog.create_collection("docs", "m", 4)
     assert catalog.stats(again).files == 0 and catalog.roots(again) == []
+
+
+def _open_handles(path: Path) -> int:
+    """How many of this process's open files are `path` (Linux)."""
+    target = os.path.realpath(path)
+    count = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # the one listing the folder, closed since
+            count += os.readlink(fd) == target
+    return count
+
+
+def _use_in_foreign_thread(catalog: Catalog) -> None:
+    """Like a QThread: a thread `threading` did not start, so thinks alive for ever."""
+    done = threading.Event()
+
+    def job() -> None:
+        catalog.collections()
+        done.set()
+
+    _thread.start_new_thread(job, ())
+    done.wait(10)
+
+
+def _use_in_new_threads(catalog: Catalog) -> None:
+    """One job in a Python thread, one in a foreign thread, each ended."""
+    thread = threading.Thread(target=catalog.collections)
+    thread.start()
+    thread.join()
+    _use_in_foreign_thread(catalog)
+
+
+def _eventually(check: Callable[[], bool], seconds: float = 10) -> bool:
+    """Whether `check` holds within `seconds`: a foreign thread ends after its job."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_threads_that_ended_leave_no_connection_open(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path)
+    path = tmp_path / "catalog.sqlite3"
+    for _ in range(20):  # one thread per job, as the UI runs them
+        _use_in_new_threads(catalog)
+    # SQLite keeps a closed connection's file open for reuse while others hold
+    # locks on it (closing it would drop theirs): a few, not one per thread.
+    assert _eventually(lambda: _open_handles(path) <= 4)
+    assert catalog.collections() == []
+    catalog.close()
+    assert _eventually(lambda: _open_handles(path) == 0)

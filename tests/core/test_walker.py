@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.core.types import FileSkipped
-from desktop.core.walker import walk
+from desktop.core.walker import FOLDER_DENIED, hides_files, walk
 
 NASTY = Path(__file__).resolve().parents[1] / "data" / "nasty"
 
@@ -220,3 +220,28 @@ def test_unreadable_folder(tmp_path: Path) -> None:
         locked.chmod(0o700)
     assert files == ["open.txt"]
     assert skipped == [("locked", "cannot read the folder (permission denied)")]
+
+
+def test_an_excluded_folder_is_left_out_silently(tmp_path: Path) -> None:
+    _touch(tmp_path / "notes.txt")
+    _touch(tmp_path / "Arquivo" / "logs" / "arquivo.log")
+    _touch(tmp_path / "Arquivo-old" / "kept.txt")  # a neighbour, not inside it
+
+    found = walk([tmp_path], exclude=[tmp_path / "Arquivo"])
+    files = [os.path.relpath(item, tmp_path) for item in found]
+
+    assert files == [os.path.join("Arquivo-old", "kept.txt"), "notes.txt"]
+    assert list(walk([tmp_path / "Arquivo"], exclude=[tmp_path / "Arquivo"])) == []
+
+
+@needs_symlinks
+def test_skips_that_hide_files_are_told_apart(tmp_path: Path) -> None:
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone")
+    _touch(tmp_path / ".hidden")
+    skipped = [s for s in walk([tmp_path, tmp_path / "unplugged"]) if isinstance(s, FileSkipped)]
+    assert [(Path(s.path).name, hides_files(s)) for s in skipped] == [
+        (".hidden", False),
+        ("dangling", True),
+        ("unplugged", True),
+    ]
+    assert hides_files(FileSkipped(str(tmp_path), FOLDER_DENIED))

@@ -197,3 +197,21 @@ def test_a_re_index_dropped_by_cancel_does_not_block_the_next(
     qtbot.waitUntil(lambda: not window.runner.is_busy(index_lane("archive")), timeout=60_000)
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
         window.reindex("archive")  # was ignored for the rest of the session
+
+
+def test_a_watched_folder_holding_the_data_folder_does_not_re_index_for_ever(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    make_pdf(tmp_path / "report.pdf", ENGLISH_PAGES)
+    window = make_window(watch=True)
+    assert window.ws.paths.home.is_relative_to(tmp_path)  # its catalog is written on each run
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.add_folder("default", tmp_path)
+    runs: list[str] = []
+    window.indexing_done.connect(runs.append)
+    window.ws.paths.logs.mkdir(parents=True, exist_ok=True)
+    (window.ws.paths.logs / "arquivo.log").write_text("INFO a log line\n")  # as the app logs
+    qtbot.wait(5_000)  # the watcher's quiet time is 1.5 s; each run writes the catalog
+    assert runs == []
+    files = window.ws.catalog.files_under(window.ws.catalog.get_collection("default"), "/")
+    assert list(files) == [str(tmp_path / "report.pdf")]
