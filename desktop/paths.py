@@ -44,8 +44,9 @@ class AppPaths:
 
     @property
     def own_folders(self) -> tuple[Path, ...]:
-        """Folders Arquivo writes or reads for itself, never the user's documents."""
-        return (self.home, self.models)
+        """Folders of Arquivo's own making, never the user's documents (the data folder
+        itself may hold documents: the evaluation writes its corpus there)."""
+        return (self.index, self.logs, self.cache, self.models)
 
     @property
     def cache(self) -> Path:

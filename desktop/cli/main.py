@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import shlex
 import signal
 import sys
@@ -26,6 +27,7 @@ from desktop.cli.render import (
     IndexProgressBar,
     answer_json,
     document_step_text,
+    partial_text,
     print_sources,
     search_json,
     summary_json,
@@ -145,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_index(ws: Workspace, args: argparse.Namespace) -> int:
     bar = None if args.json or not sys.stderr.isatty() else IndexProgressBar()
     summary: IndexSummary | None = None
+    partial: list[FileIndexed] = []  # indexed without some pages (scans with OCR off)
     try:
         for event in ws.indexer.index(args.paths, args.collection):
             if isinstance(event, Progress) and bar:
@@ -153,6 +156,10 @@ def cmd_index(ws: Workspace, args: argparse.Namespace) -> int:
                 bar.note(f"skipped {event.path}: {event.reason}")
             elif isinstance(event, FileIndexed):
                 logger.debug("indexed %s (%d chunks)", event.path, event.chunks)
+                if event.unread:
+                    partial.append(event)
+                    if bar:
+                        bar.note(f"indexed in part {event.path}: {event.unread}")
             elif isinstance(event, IndexSummary):
                 summary = event
     finally:
@@ -162,7 +169,7 @@ def cmd_index(ws: Workspace, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary_json(summary), ensure_ascii=False))
     else:
-        print(summary_text(summary))
+        print("\n".join(filter(None, [summary_text(summary), partial_text(partial)])))
     return 0
 
 
@@ -347,10 +354,14 @@ def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(ws: Workspace, args: argparse.Namespace) -> int:
+    collection = ws.catalog.get_collection(args.collection)
+    was_folder = str(Path(os.path.abspath(args.path))) in ws.catalog.roots(collection)
     count = ws.indexer.remove(args.collection, args.path)
-    if count == 0:
+    if count == 0 and not was_folder:
         raise ArquivoError(f"nothing indexed at {args.path} in collection {args.collection!r}")
     print(f"Removed {count} file{'s' if count != 1 else ''} from {args.collection!r}.")
+    if count == 0:  # a folder inside another of the collection's: its files stay
+        print(f"{args.path} is no longer one of its folders; another folder still holds its files.")
     return 0
 
 

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
 from desktop.core.prompts import source_label
 from desktop.core.retrieval import SearchResult
-from desktop.core.types import Answer, IndexSummary, Progress, Source
+from desktop.core.types import Answer, FileIndexed, IndexSummary, Progress, Source
 from desktop.core.whole_document import DocumentStep
 from desktop.services.assistant import Assistant
 
@@ -72,6 +72,13 @@ def summary_text(summary: IndexSummary) -> str:
     if not summary.model_knows_language:
         lines.append(unknown_language_note(summary))
     return "\n".join(lines)
+
+
+def partial_text(files: list[FileIndexed]) -> str:
+    """Files indexed without some of their pages: counted as indexed, so said apart."""
+    if not files:
+        return ""
+    return "\n".join(["Indexed in part:", *(f"  {f.path}: {f.unread}" for f in files)])
 
 
 def unknown_language_note(summary: IndexSummary) -> str:

@@ -135,10 +135,28 @@ def _v2_collection_adapters(db: sqlite3.Connection) -> None:
     )
 
 
+def _v3_removed_paths(db: sqlite3.Connection) -> None:
+    """Files and folders taken out of a collection from inside one of its folders.
+
+    Without a record, the next run of that folder (every watcher run) found them
+    again and embedded them again.
+    """
+    db.execute(
+        """
+        CREATE TABLE removed_paths (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            path TEXT NOT NULL,
+            PRIMARY KEY (collection_id, path)
+        )
+        """
+    )
+
+
 # Named migrations, run once each, in order, and recorded (as llm's migrations.py does).
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_initial,
     _v2_collection_adapters,
+    _v3_removed_paths,
 )
 
 
@@ -339,10 +357,37 @@ class Catalog:
         return [r[0] for r in rows]
 
     def remove_root(self, collection: Collection, root: str) -> None:
+        """Drop a folder, and the removed paths that no remaining folder holds.
+
+        Those exclude nothing any more: a folder added again later comes back whole.
+        """
         with self.transaction() as db:
             db.execute(
                 "DELETE FROM roots WHERE collection_id = ? AND path = ?", (collection.id, root)
             )
+            folders = [r + "/" for (r,) in db.execute(
+                "SELECT rtrim(path, '/') FROM roots WHERE collection_id = ?", (collection.id,)
+            )]  # fmt: skip
+            removed = db.execute(
+                "SELECT path FROM removed_paths WHERE collection_id = ?", (collection.id,)
+            ).fetchall()
+            stale = [r for r in removed if not any(r[0].startswith(f) for f in folders)]
+            db.executemany(
+                "DELETE FROM removed_paths WHERE collection_id = ? AND path = ?",
+                [(collection.id, p) for (p,) in stale],
+            )
+
+    def add_removed_path(self, collection: Collection, path: str) -> None:
+        """Record a path taken out from inside a folder: later runs leave it out."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO removed_paths VALUES (?, ?)", (collection.id, path))
+
+    def removed_paths(self, collection: Collection) -> list[str]:
+        rows = self._db.execute(
+            "SELECT path FROM removed_paths WHERE collection_id = ? ORDER BY path",
+            (collection.id,),
+        )
+        return [r[0] for r in rows]
 
     # Files and documents
 

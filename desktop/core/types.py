@@ -30,6 +30,9 @@ class Document:
     path: Path
     sections: tuple[Section, ...]
     title: str = ""
+    # What of the file could not be read, for the person ("3 of 12 pages not read:
+    # no text layer, needs OCR"); "" when all of it was. A partial file is still indexed.
+    unread: str = ""
 
     @property
     def char_count(self) -> int:
@@ -145,6 +148,7 @@ class FileIndexed:
     path: str
     chunks: int
     reused: bool = False  # True when identical content was already embedded
+    unread: str = ""  # what of the file could not be read (`Document.unread`); "" when all
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,11 @@ def _walk_root(root: Path, include_hidden: bool, state: _Walk) -> Iterator[Path 
 
 
 def walk(
-    roots: Sequence[Path], *, include_hidden: bool = False, exclude: Sequence[Path] = ()
+    roots: Sequence[Path],
+    *,
+    include_hidden: bool = False,
+    exclude: Sequence[Path] = (),
+    removed: Sequence[Path] = (),
 ) -> Iterator[Path | FileSkipped]:
     """Yield every file under `roots`, depth first in name order, or why one is skipped.
 
@@ -272,12 +276,33 @@ def walk(
       what they match is dropped silently.
     - Whatever lies in an `exclude` folder (Arquivo's own data folder) is dropped
       silently: indexing it would index the log that indexing writes.
+    - A `removed` path (one taken out of a collection) is dropped silently below a
+      root, but a root inside one is walked: the user asked for that root.
+    - Roots may overlap (a folder and a folder inside it): each file is yielded
+      once, so that counts and progress are of files, not of roots.
     - The walk uses its own stack: nesting depth is not limited by recursion.
     """
-    excluded = frozenset(
-        spelling for f in exclude for spelling in (os.path.abspath(f), os.path.realpath(f))
-    )
+    excluded = _spellings(exclude)
+    taken_out = _spellings(removed)
     visited: set[tuple[int, int]] = set()
+    yielded: set[Path] = set()  # a file root may also lie in a folder root
     for root in roots:
-        state = _Walk(os.path.realpath(root), visited, excluded)
-        yield from _walk_root(Path(root), include_hidden, state)
+        top, real = os.path.abspath(root), os.path.realpath(root)
+        below = frozenset(p for p in taken_out if _below(p, top) or _below(p, real))
+        state = _Walk(real, visited, excluded | below)
+        for entry in _walk_root(Path(root), include_hidden, state):
+            if isinstance(entry, Path):
+                if entry in yielded:
+                    continue
+                yielded.add(entry)
+            yield entry
+
+
+def _spellings(paths: Sequence[Path]) -> frozenset[str]:
+    """Each path as given (made absolute) and with its links resolved."""
+    return frozenset(s for p in paths for s in (os.path.abspath(p), os.path.realpath(p)))
+
+
+def _below(path: str, folder: str) -> bool:
+    """Whether `path` lies strictly inside `folder` (both absolute)."""
+    return path.startswith(folder.rstrip(os.sep) + os.sep)

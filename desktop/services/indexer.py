@@ -72,6 +72,7 @@ class _PendingDocument:
     title: str
     files: list[FileRecord] = field(default_factory=list)
     context: str = ""  # the title put before each chunk's text for the embedder
+    unread: str = ""  # what the reader could not read (`Document.unread`), told with the file
 
 
 @dataclass
@@ -218,10 +219,14 @@ class Indexer:
             self._remove_orphans(collection, table)
         self._catalog.add_roots(collection, [str(r) for r in roots])
         counters = _Counters()
-        hidden, exclude = self.options.include_hidden, self.options.exclude
-        entries = [
-            e for root in roots for e in walk([root], include_hidden=hidden, exclude=exclude)
-        ]
+        entries = list(
+            walk(
+                sorted(roots),  # a folder before those inside it: they are walked as part of it
+                include_hidden=self.options.include_hidden,
+                exclude=self.options.exclude,
+                removed=[Path(p) for p in self._catalog.removed_paths(collection)],
+            )
+        )
         counters.files_total = sum(isinstance(e, Path) for e in entries)
         yield counters.progress()
         known: dict[str, FileRecord] = {}
@@ -338,8 +343,10 @@ class Indexer:
         chunks = chunk_document(document)
         if not chunks:
             raise UnreadableFileError(path, "no text found")
+        if document.unread:
+            logger.warning("read %s in part: %s", path, document.unread)
         pending[doc_hash] = _PendingDocument(
-            doc_hash, chunks, document.title, [record], context_title(document)
+            doc_hash, chunks, document.title, [record], context_title(document), document.unread
         )
         return "new"
 
@@ -426,7 +433,8 @@ class Indexer:
         for doc in documents:
             for record in doc.files:
                 counters.indexed += 1
-                yield FileIndexed(record.path, len(doc.chunks), reused=record is not doc.files[0])
+                reused = record is not doc.files[0]
+                yield FileIndexed(record.path, len(doc.chunks), reused, doc.unread)
         pending.clear()
 
     def _remove_orphans(self, collection: Collection, table: TableSpec) -> None:
@@ -437,13 +445,30 @@ class Indexer:
             self._store.delete_documents(table, sorted(orphans))
 
     def remove(self, collection_name: str, path: Path) -> int:
-        """Take a file, or every file under a folder, out of a collection."""
+        """Take a file, or every file under a folder, out of a collection; how many.
+
+        A folder of the collection is dropped from it; its files that another of
+        its folders holds stay. A path inside a folder is recorded as removed, or
+        the folder's next run (every watcher run) would index it again; indexing
+        that path itself brings it back.
+        """
         collection = self._catalog.get_collection(collection_name)
         target = str(Path(os.path.abspath(path)))
-        records = self._catalog.files_under(collection, target)
-        gone = self._catalog.forget_files(collection, list(records))
+        roots = self._catalog.roots(collection)
+        removed = self._catalog.removed_paths(collection)
+        remaining = [r for r in roots if r != target]
+        if target not in roots and any(_below(target, r) for r in roots):
+            # recorded first: killed before the files are forgotten, the next run forgets them
+            self._catalog.add_removed_path(collection, target)
+            removed.append(target)
+        records = [
+            p
+            for p in self._catalog.files_under(collection, target)
+            if not _held(p, remaining, removed)
+        ]
+        gone = self._catalog.forget_files(collection, records)
         self._store.delete_documents(table_of(collection), sorted(gone))
-        if target in self._catalog.roots(collection):
+        if target in roots:
             self._catalog.remove_root(collection, target)
         return len(records)
 
@@ -585,6 +610,21 @@ def _gone(known: dict[str, FileRecord], seen: set[str], skipped: list[FileSkippe
         if path not in seen
         and not any(path == u or path.startswith(u.rstrip(os.sep) + os.sep) for u in unseen)
     ]
+
+
+def _below(path: str, folder: str) -> bool:
+    """Whether `path` lies strictly inside `folder` (both absolute)."""
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _held(path: str, roots: Sequence[str], removed: Sequence[str]) -> bool:
+    """Whether a run of `roots` walks `path`: it lies in one, and not in a path
+    removed from inside that one (a root inside a removed path is still walked)."""
+    return any(
+        (path == root or _below(path, root))
+        and not any(_below(r, root) and (path == r or _below(path, r)) for r in removed)
+        for root in roots
+    )
 
 
 def _stored_context(title: str, chunks: list[Chunk]) -> str:

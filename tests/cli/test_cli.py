@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pymupdf
 import pytest
 
 from desktop.cli.main import main
+from desktop.core.ingest.ocr import OCR_OFF
+from desktop.paths import AppPaths
+from desktop.settings import Settings, save_settings
+from tests.core.ingest.test_ocr import ENGLISH, scanned_page, text_page
 from tests.helpers import ENGLISH_PAGES, make_pdf
 
 
@@ -118,6 +123,16 @@ def test_remove_and_forget(capsys: pytest.CaptureFixture[str], docs: Path) -> No
     assert code == 0 and "Removed 1 file" in out
     _, out, _ = run(capsys, "search", "heron lanterns", "--json")
     assert all(not r["path"].endswith("notes.txt") for r in json.loads(out)["results"])
+    run(capsys, "index", str(docs))  # its folder indexed again leaves it out
+    _, out, _ = run(capsys, "search", "heron lanterns", "--json")
+    assert all(not r["path"].endswith("notes.txt") for r in json.loads(out)["results"])
+    code, out, _ = run(capsys, "remove", str(docs / "notes.txt"))
+    assert code == 2  # already out: nothing indexed there
+    inner = docs / "inner"
+    inner.mkdir()
+    run(capsys, "index", str(inner))  # a folder inside a folder of the collection
+    code, out, _ = run(capsys, "remove", str(inner))
+    assert code == 0 and "no longer one of its folders" in out
     code, _, _ = run(capsys, "forget", "default")
     assert code == 0
     _, out, _ = run(capsys, "collections", "--json")
@@ -184,3 +199,20 @@ def test_index_says_when_the_model_does_not_know_the_collection_s_language(
     code, out, _ = run(capsys, "index", str(folder), "--collection", "notas de aula", "--json")
     summary = json.loads(out)
     assert (summary["language"], summary["model_knows_language"]) == ("Portuguese", False)
+
+
+def test_index_says_which_files_were_read_in_part(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, arquivo_home: Path
+) -> None:
+    save_settings(Settings(ocr_languages=""), AppPaths.resolve(arquivo_home).config)
+    doc = pymupdf.open()
+    text_page(doc, "Typed cover page about the harbour.")
+    scanned_page(doc, ENGLISH)
+    (tmp_path / "docs").mkdir()
+    doc.save(tmp_path / "docs" / "book.pdf")
+    code, out, _ = run(capsys, "index", str(tmp_path / "docs"))
+    assert code == 0 and "1 files indexed" in out
+    assert out.splitlines()[-2:] == [
+        "Indexed in part:",
+        f"  {tmp_path / 'docs' / 'book.pdf'}: 1 of 2 pages not read: {OCR_OFF}",
+    ]

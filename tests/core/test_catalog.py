@@ -118,3 +118,15 @@ def test_threads_that_ended_leave_no_connection_open(tmp_path: Path) -> None:
     assert catalog.collections() == []
     catalog.close()
     assert _eventually(lambda: _open_handles(path) == 0)
+
+
+def test_removed_paths_go_with_the_last_folder_that_holds_them(tmp_path: Path) -> None:
+    catalog = _catalog(tmp_path)
+    c = catalog.create_collection("docs", "m", 4)
+    catalog.add_roots(c, ["/a", "/a/b", "/c"])
+    catalog.add_removed_path(c, "/a/b/old.pdf")
+    catalog.add_removed_path(c, "/c/x")
+    catalog.remove_root(c, "/a")
+    assert catalog.removed_paths(c) == ["/a/b/old.pdf", "/c/x"]  # /a/b still holds it
+    catalog.remove_root(c, "/a/b")
+    assert catalog.removed_paths(c) == ["/c/x"]

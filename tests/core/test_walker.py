@@ -245,3 +245,23 @@ def test_skips_that_hide_files_are_told_apart(tmp_path: Path) -> None:
         ("unplugged", True),
     ]
     assert hides_files(FileSkipped(str(tmp_path), FOLDER_DENIED))
+
+
+def test_a_removed_path_is_left_out_below_a_root_but_a_root_in_it_is_walked(
+    tmp_path: Path,
+) -> None:
+    _touch(tmp_path / "notes.txt")
+    _touch(tmp_path / "old" / "draft.txt")
+    _touch(tmp_path / "old" / "keep" / "final.txt")
+    roots = [tmp_path, tmp_path / "old" / "keep"]
+
+    found = walk(roots, removed=[tmp_path / "old", tmp_path / "old" / "keep"])
+
+    files = [os.path.relpath(item, tmp_path) for item in found]
+    assert files == ["notes.txt", os.path.join("old", "keep", "final.txt")]
+
+
+def test_a_file_root_inside_a_folder_root_is_listed_once(tmp_path: Path) -> None:
+    a = _touch(tmp_path / "a.txt")
+
+    assert list(walk([a, tmp_path])) == [a]

@@ -123,7 +123,7 @@ def test_the_migration_gives_an_old_catalog_collection_adapters(tmp_path: Path) 
     again = Catalog(path)  # migrations run once: the adapter is still there
     assert again.adapter(again.get_collection("legal")).path == "/a/legal.gguf"  # type: ignore[union-attr]
     names = [r[0] for r in again._db.execute("SELECT name FROM migrations ORDER BY name")]
-    assert names == ["_v1_initial", "_v2_collection_adapters"]
+    assert names[:2] == ["_v1_initial", "_v2_collection_adapters"]
     again.delete_collection(again.get_collection("legal"))
     assert again._db.execute("SELECT count(*) FROM collection_adapters").fetchone() == (0,)
     again.close()

@@ -14,7 +14,7 @@ import pytest
 
 import desktop.services.indexer as indexer
 from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.types import FileIndexed, FileSkipped, IndexEvent, IndexSummary
+from desktop.core.types import FileIndexed, FileSkipped, IndexEvent, IndexSummary, Progress
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.indexer import IndexOptions
@@ -149,3 +149,52 @@ def test_a_root_whose_name_is_not_utf8_is_refused_first(ws: Workspace, tmp_path:
     with pytest.raises(ArquivoError, match=r"Relat\\xf3rios: its name is not valid UTF-8"):
         run_index(ws, Path(os.fsdecode(folder)))
     assert ws.catalog.find_collection("default") is None
+
+
+def _two_files(tmp_path: Path) -> Path:
+    docs = tmp_path / "docs"
+    _write(docs / "a.txt", "The walrus ledger balances at noon.\n")
+    _write(docs / "sub" / "b.txt", "The orchid greenhouse needs watering every Tuesday.\n")
+    return docs
+
+
+def test_a_folder_inside_another_is_walked_once(ws: Workspace, tmp_path: Path) -> None:
+    docs = _two_files(tmp_path)
+    run_index(ws, docs)
+    run_index(ws, docs / "sub")
+    events = list(ws.indexer.index(None, "default"))
+    first = events[0]
+    assert isinstance(first, Progress) and first.files_total == 2
+    summary = _summary(events)
+    assert summary.files_unchanged == 2 and summary.files_indexed == 0
+
+
+def test_removing_a_folder_inside_another_keeps_its_files(ws: Workspace, tmp_path: Path) -> None:
+    docs = _two_files(tmp_path)
+    run_index(ws, docs, docs / "sub")
+    chunks = stored_chunks(ws)
+    assert ws.indexer.remove("default", docs / "sub") == 0  # `docs` still holds b.txt
+    assert ws.catalog.roots(ws.catalog.get_collection("default")) == [str(docs)]
+    assert _indexed_names(ws) == ["a.txt", "b.txt"] and stored_chunks(ws) == chunks
+    assert _summary(list(ws.indexer.index(None, "default"))).files_unchanged == 2
+
+
+def test_a_path_removed_from_a_folder_stays_out(ws: Workspace, tmp_path: Path) -> None:
+    docs = _two_files(tmp_path)
+    run_index(ws, docs)
+    assert ws.indexer.remove("default", docs / "sub") == 1
+    assert ws.indexer.remove("default", docs / "a.txt") == 1
+    for again in (None, [docs]):  # the watcher's run, and the folder indexed again
+        summary = _summary(list(ws.indexer.index(again, "default")))
+        assert summary.files_indexed == 0 and summary.chunks_added == 0
+        assert _indexed_names(ws) == [] and stored_chunks(ws) == 0
+    # indexing the path itself brings it back; removing it again takes it out again
+    assert run_index(ws, docs / "sub").files_indexed == 1
+    assert _indexed_names(ws) == ["b.txt"]
+    assert ws.indexer.remove("default", docs / "sub") == 1
+    assert _summary(list(ws.indexer.index(None, "default"))).files_indexed == 0
+    assert _indexed_names(ws) == []
+    # the folder taken out, and added again later, comes back whole
+    assert ws.indexer.remove("default", docs) == 0
+    assert run_index(ws, docs).files_indexed == 2
+    assert _indexed_names(ws) == ["a.txt", "b.txt"]

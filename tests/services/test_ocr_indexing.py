@@ -9,7 +9,7 @@ import pytest
 
 from desktop.core.cancel import CancelToken
 from desktop.core.ingest.ocr import NO_TESSERACT, OCR_OFF
-from desktop.core.types import IndexSummary, Progress
+from desktop.core.types import FileIndexed, IndexSummary, Progress
 from desktop.errors import Cancelled
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
@@ -90,10 +90,16 @@ def test_without_tesseract_scans_are_skipped_with_what_to_install(
 
 def test_ocr_turned_off_in_the_settings(workspace: Workspace, scans: Path) -> None:
     workspace.update_settings(workspace.settings.replace(ocr_languages=""))
-    summary = index(workspace, scans)
+    events = list(workspace.indexer.index([scans], "scans"))
+    summary = events[-1]
+    assert isinstance(summary, IndexSummary)
     assert {Path(s.path).name: s.reason for s in summary.files_skipped} == {
         "extrato.pdf": OCR_OFF
     }
+    # the typed cover is indexed, and its scanned page is said to be missing
+    (indexed,) = [e for e in events if isinstance(e, FileIndexed)]
+    assert Path(indexed.path).name == "harbour.pdf"
+    assert indexed.unread == f"1 of 2 pages not read: {OCR_OFF}"
 
 
 def test_ocr_languages_setting_is_checked() -> None:

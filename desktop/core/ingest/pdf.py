@@ -369,6 +369,11 @@ def _is_scan(doc: pymupdf.Document, index: int, text: str) -> bool:
         return False
 
 
+# Why a page was left out of a PDF that was otherwise read.
+DAMAGED_PAGE = "damaged page"
+OCR_FAILED = "OCR failed"
+
+
 def _read_scans(
     doc: pymupdf.Document,
     path: Path,
@@ -376,25 +381,27 @@ def _read_scans(
     ocr: OcrOptions | None,
     cancel: CancelToken | None = None,
     on_page: PageProgress | None = None,
-) -> tuple[list[tuple[int, str]], str]:
+) -> tuple[list[tuple[int, str]], dict[str, int]]:
     """OCR the pages that are images of text; returns the pages and why any were left.
 
     Only pages without a text layer are read this way (OCR costs seconds a page,
-    text extraction milliseconds), each keeping its own page number. The reason
-    is "" when nothing needed OCR or everything that did was read. `on_page(n,
+    text extraction milliseconds), each keeping its own page number. The reasons
+    count the scanned pages left unread for each (OCR off, Tesseract or its
+    language data missing, OCR failed): none when all were read. `on_page(n,
     total)` is told before the n-th scanned page is read.
     """
     scans = [i for i, (index, text) in enumerate(pages) if _is_scan(doc, index, text)]
     if not scans:
-        return pages, ""
+        return pages, {}
     if ocr is None or not ocr.enabled:
-        return pages, OCR_OFF
+        return pages, {OCR_OFF: len(scans)}
     try:
         engine = ocr_engine(ocr)
     except OcrUnavailable as e:
         logger.info("%s: %d scanned pages not read: %s", path, len(scans), e.reason)
-        return pages, e.reason
+        return pages, {e.reason: len(scans)}
     read = list(pages)
+    failed = 0
     for n, i in enumerate(scans, 1):
         if cancel is not None:
             cancel.raise_if_cancelled()  # between pages: one takes seconds
@@ -413,8 +420,25 @@ def _read_scans(
             read[i] = (index, page_text(page, textpage))
         except PAGE_ERRORS as e:
             logger.warning("%s: OCR of page %d failed (%s)", path, index + 1, e)
+            failed += 1
     logger.debug("%s: %d pages read with OCR (%s)", path, len(scans), engine.languages)
-    return read, ""
+    return read, {OCR_FAILED: failed} if failed else {}
+
+
+def unread_note(page_count: int, unread: dict[str, int]) -> str:
+    """What a person reads of pages left out: "3 of 12 pages not read: <why>".
+
+    A file indexed without some of its pages (a scanned book with a typed cover,
+    OCR off) would otherwise look complete, and its scans would never be found.
+    """
+    counts = {reason: n for reason, n in unread.items() if n}
+    if not counts:
+        return ""
+    if len(counts) == 1:
+        why = next(iter(counts))
+    else:
+        why = "; ".join(f"{n} {reason}" for reason, n in counts.items())
+    return f"{sum(counts.values())} of {page_count} pages not read: {why}"
 
 
 def _not_a_pdf(path: Path, head: bytes, doc: pymupdf.Document | None) -> UnreadableFileError:
@@ -469,7 +493,7 @@ def read_pdf(
         sections = tuple(_sections(parts, outline))
         if not sections:
             if unread:
-                raise UnreadableFileError(path, unread)
+                raise UnreadableFileError(path, next(iter(unread)))
             if _has_images(doc, page_count):
                 raise UnreadableFileError(path, "no text found (OCR read nothing)")
             raise UnreadableFileError(path, "no text found")
@@ -478,7 +502,8 @@ def read_pdf(
         log_mupdf_warnings(path)
         doc.close()
     logger.debug("%s: %d of %d pages with text", path, len(sections), page_count)
-    return Document(path=path, sections=sections, title=title)
+    note = unread_note(page_count, {DAMAGED_PAGE: page_count - len(parts), **unread})
+    return Document(path=path, sections=sections, title=title, unread=note)
 
 
 def _sections(

@@ -126,6 +126,13 @@ def test_ocr_off_skips_a_scan_only_pdf_as_before(scan_only_pdf: Path) -> None:
         assert caught.value.reason == OCR_OFF
 
 
+def test_scanned_pages_left_out_are_said(mixed_pdf: Path) -> None:
+    """A typed cover lets the file be indexed: its scans must not vanish unsaid."""
+    document = read_document(mixed_pdf, ocr=OcrOptions(""))
+    assert [s.page for s in document.sections] == [1]
+    assert document.unread == f"1 of 3 pages not read: {OCR_OFF}"  # the blank page is not
+
+
 def test_without_tesseract_on_the_path_the_scan_is_skipped_with_what_to_install(
     scan_only_pdf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -149,6 +156,7 @@ def test_tessdata_without_languages_counts_as_no_tesseract(
     monkeypatch.setenv("TESSDATA_PREFIX", str(empty))
     document = read_document(mixed_pdf, ocr=OcrOptions("eng"))
     assert [s.page for s in document.sections] == [1]
+    assert document.unread == f"1 of 3 pages not read: {NO_TESSERACT}"
 
 
 @requires_tesseract

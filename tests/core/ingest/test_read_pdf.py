@@ -136,6 +136,20 @@ def test_pages_without_text_are_left_out(tmp_path: Path) -> None:
     document = read_document(path)
 
     assert [(s.page, s.text) for s in document.sections] == [(1, "first page"), (3, "third page")]
+    assert document.unread == ""  # a blank page is not a page left out
+
+
+def test_a_page_that_does_not_load_is_said(tmp_path: Path) -> None:
+    path = _pdf(tmp_path / "torn.pdf", ["first page", "second page"])
+    doc = pymupdf.open(path)
+    pages = int(doc.xref_get_key(doc.pdf_catalog(), "Pages")[1].split()[0])
+    doc.xref_set_key(pages, "Kids", f"[{doc[0].xref} 0 R null]")  # page 2 is gone
+    doc.save(tmp_path / "torn2.pdf")
+
+    document = read_document(tmp_path / "torn2.pdf")
+
+    assert [s.page for s in document.sections] == [1]
+    assert document.unread == "1 of 2 pages not read: damaged page"
 
 
 def test_blank_pdf_has_no_text(tmp_path: Path) -> None:
