@@ -99,7 +99,9 @@ def remove_unknown_citations(answer: str, valid: set[int]) -> str:
     return re.sub(r"([ \t]*)" + _CITATION.pattern, keep, answer)
 
 
-_OPEN_CITATION = re.compile(r"[ \t]*(?:\[[\d\s,;\u2013-]{0,16})?\Z")
+# Unbounded: a long group ("[1, 2, 3, 4, 5, 6, 7]") streamed in pieces must stay held
+# until it closes, or its unknown numbers would be shown.
+_OPEN_CITATION = re.compile(r"[ \t]*(?:\[[\d\s,;\u2013-]*)?\Z")
 
 
 class CitationCleaner:

@@ -41,7 +41,7 @@ from desktop.core.embedding import Embedder, EmbeddingModelSpec, Vector, find_em
 from desktop.core.language import passage_language, question_language
 from desktop.core.phrases import by_phrases
 from desktop.core.rerank import Reranker, rerank_head
-from desktop.core.store import ChunkStore, StoredHit, TableSpec
+from desktop.core.store import ChunkStore, StoredHit, TableSpec, fts_query_text
 from desktop.core.support import coverage
 from desktop.core.types import Hit
 from desktop.core.words import content_words, roots
@@ -663,14 +663,17 @@ class Retriever:
 
     def search_many(self, collections: Sequence[Collection], query: str, k: int) -> SearchResult:
         """Search several collections and keep the best `k` passages of all."""
-        if len(collections) == 1:
-            return self.search(collections[0], query, k)
+        if len(collections) == 1 or (collections and not fts_query_text(query)):
+            return self.search(collections[0], query, k)  # the second: nothing to find
         started = time.perf_counter()
         vectors: dict[str, Vector] = {}  # one query embedding per model
         for c in collections:
             if VectorVotes(self, c, query).start_weight > 0 and c.embedding_model not in vectors:
                 vectors[c.embedding_model] = self.embedder_of(c).embed_query(query)
         results = [self.search(c, query, k, vectors.get(c.embedding_model)) for c in collections]
+        # Scores are scaled to each collection's best: a collection judged irrelevant
+        # would place its nearest passage beside the answer's.
+        results = [r for r in results if r.relevant] or results
         # A filler goes after every match of the other collections: first in its own
         # collection it scores like a keyword match first in another, yet it is only
         # the vectors' guess in a language the model does not know.
@@ -691,6 +694,9 @@ class Retriever:
         self, collection: Collection, query: str, k: int, vector: Vector | None = None
     ) -> SearchResult:
         started = time.perf_counter()
+        if not fts_query_text(query):  # "???", an emoji: no word to look for
+            # (the embedder's query prefix alone is near every passage: it would pass)
+            return SearchResult((), False, 0.0, 0.0, (time.perf_counter() - started) * 1000)
         cfg = self.config
         embedder = self.embedder_of(collection)
         if collection.embedding_model != embedder.name:

@@ -19,6 +19,7 @@ from pathlib import PurePath
 from desktop.core.cancel import CancelToken
 from desktop.core.llm import LLM
 from desktop.core.words import fold, fold_word
+from desktop.errors import ArquivoError
 
 # Asking about a whole text, in English and Portuguese (folded: no accents).
 _WHOLE = re.compile(
@@ -175,7 +176,10 @@ def answer_about_document(
     fixed = llm.count_tokens(DOCUMENT_PROMPT + question + name) + _OVERHEAD_TOKENS
     budget = llm.context_size - max_answer_tokens - fixed
     if budget < 64:
-        raise ValueError("the model's context is too small for a whole-document question")
+        raise ArquivoError(
+            "the model's context is too small for a whole-document question",
+            "raise context_size or lower max_answer_tokens in the settings",
+        )
     parts = split_into_parts(chunks, budget, llm.count_tokens)
     if len(parts) == 1:
         yield from llm.stream_chat(
@@ -201,6 +205,12 @@ def answer_about_document(
         combined = combine_messages(question, name, notes)
         if llm.count_tokens(combined[1]["content"]) <= budget or len(parts) == 1:
             break
-        parts = split_into_parts(notes, note_budget, llm.count_tokens)  # notes of the notes
+        regrouped = split_into_parts(notes, note_budget, llm.count_tokens)  # notes of notes
+        if len(regrouped) >= len(parts):  # notes too long to pair up: it would never end
+            raise ArquivoError(
+                f"the notes on {name} do not fit the model's context together",
+                "raise context_size or lower max_answer_tokens in the settings",
+            )
+        parts = regrouped
     cancel.raise_if_cancelled()
     yield from llm.stream_chat(combined, max_tokens=max_answer_tokens, temperature=temperature)

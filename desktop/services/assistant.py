@@ -36,7 +36,7 @@ from desktop.core.whole_document import (
     join_chunks,
     named_file,
 )
-from desktop.errors import Cancelled
+from desktop.errors import ArquivoError, Cancelled
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,12 @@ class Assistant:
         return [self._catalog.get_collection(name) for name in wanted]
 
     def fit_sources(self, question: str, hits: tuple[Hit, ...]) -> tuple[Source, ...]:
-        """Number as many hits as fit the model's context, best first."""
+        """Number as many hits as fit the model's context, best first.
+
+        Raises when not even the first fits: a model asked without sources would
+        answer from its own knowledge, and a question longer than the context
+        would fail inside llama.cpp.
+        """
         llm = self.llm
         budget = llm.context_size - self.options.max_answer_tokens
         used = llm.count_tokens(build_messages(question, [])[0]["content"] + question) + 64
@@ -113,6 +118,13 @@ class Assistant:
                 break
             sources.append(candidate)
             used += cost
+        if hits and not sources:
+            raise ArquivoError(
+                f"the question is too long for the model: with it, no source fits the "
+                f"{llm.context_size} tokens of context ({self.options.max_answer_tokens} "
+                "kept for the answer)",
+                "shorten the question, or raise context_size in the settings",
+            )
         return tuple(sources)
 
     def ask(
@@ -260,7 +272,8 @@ class Assistant:
         retrieve_ms: float,
     ) -> Answer:
         """The Answer: `text` is the answer as shown (citations to nothing removed)."""
-        cited = tuple(cited_numbers(text))
+        given = {s.n for s in sources}
+        cited = tuple(n for n in cited_numbers(text) if n in given)
         support = best_support(question, text, sources, cited)
         tokens = llm.count_tokens(raw) if raw else 0
         generation_s = finished - first_token_at if first_token_at else 0.0

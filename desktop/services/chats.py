@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.types import Answer
+from desktop.core.words import fold_word
 from desktop.errors import ArquivoError, StoreError
 
 
@@ -107,6 +108,9 @@ class ChatStore:
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA foreign_keys=ON")
+            # SQLite's LIKE folds ASCII letters only ("RELATÓRIO" is not "relatório")
+            # and reads % and _ as wildcards: searches compare folded text instead.
+            self._db.create_function("fold", 1, _fold_or_none, deterministic=True)
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
@@ -135,16 +139,16 @@ class ChatStore:
         return _chat(row)
 
     def chats(self, collection: str | None = None, text: str = "") -> list[Chat]:
-        """Newest first; `text` matches titles and messages, ignoring case."""
+        """Newest first; `text` matches titles and messages, ignoring case and accents."""
         sql = "SELECT id, title, collections, created, updated FROM chats"
         args: list[Any] = []
         if text:
-            like = f"%{text}%"
+            wanted = fold_word(text)
             sql += (
-                " WHERE (title LIKE ? OR id IN "
-                "(SELECT chat_id FROM messages WHERE text LIKE ?))"
+                " WHERE (instr(fold(title), ?) > 0 OR id IN "
+                "(SELECT chat_id FROM messages WHERE instr(fold(text), ?) > 0))"
             )
-            args += [like, like]
+            args += [wanted, wanted]
         sql += " ORDER BY updated DESC, id DESC"
         chats = [_chat(row) for row in self._db.execute(sql, args)]
         if collection is not None:
@@ -240,7 +244,7 @@ class ChatStore:
         lines = [f"# {chat.title}", "", f"Collections: {', '.join(chat.collections)}", ""]
         for message in self.messages(chat_id):
             if message.role == "user":
-                lines += [f"## {message.text.strip()}", ""]
+                lines += [f"## {' '.join(message.text.split())}", ""]  # one line: a heading
                 continue
             lines += [message.text.strip(), ""]
             if message.sources:
@@ -249,10 +253,15 @@ class ChatStore:
                 lines.append("")
                 for s in message.sources:
                     page = f", page {s.page}" if s.page else ""
+                    mark = " (not cited)" if s.cited is False and not closest else ""
                     snippet = " ".join(s.text.split())[:300]
-                    lines.append(f"{s.n}. `{s.path}`{page} — {snippet}")
+                    lines.append(f"{s.n}. `{s.path}`{page}{mark} — {snippet}")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
+
+
+def _fold_or_none(text: str | None) -> str | None:
+    return None if text is None else fold_word(text)
 
 
 def _span(value: Any) -> tuple[int, int] | None:

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.catalog import Collection
 from desktop.core.retrieval import knows_language, model_languages
-from desktop.core.types import Answer, FileSkipped, IndexSummary, Progress
+from desktop.core.types import Answer, FileIndexed, FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError
 from desktop.paths import choose_data_dir
 from desktop.services.adapters import (
@@ -188,10 +188,10 @@ class MainWindow(QMainWindow):
         self._make_actions()
         self._connect_views()
         self.watcher = (
-            FolderWatcher(self._changes_seen.emit, ignore=workspace.paths.own_folders)
+            FolderWatcher(self._changes_seen.emit, ignore=[workspace.paths.home, workspace.paths.models])
             if watch
             else None
-        )  # the data folder may lie in a watched one: its own writes are not changes
+        )  # the data folder may lie in a watched one: Arquivo's own writes are not changes
         self._changes_seen.connect(self.reindex)
 
         self.refresh_collections()
@@ -388,6 +388,8 @@ class MainWindow(QMainWindow):
             self.collections.show_progress(event, collection)
         elif isinstance(event, FileSkipped):
             self.collections.add_skipped(event)
+        elif isinstance(event, FileIndexed) and event.unread:  # pages it could not read
+            self.collections.add_skipped(FileSkipped(event.path, event.unread))
         elif isinstance(event, IndexSummary):
             self._summaries[collection] = event
 
@@ -636,11 +638,15 @@ class MainWindow(QMainWindow):
         if answer is not None:
             message: ChatMessage | None = ChatMessage("assistant", answer.text, sources_of(answer))
         else:
-            message = ChatMessage("assistant", partial + " …") if partial.strip() else None
+            message = (  # what was written of it, with the sources it was given
+                ChatMessage("assistant", partial + " …", tuple(self._live_sources))
+                if partial.strip()
+                else None
+            )
         if message is not None and self.chats.exists(chat_id):
             self.chats.add_message(chat_id, message)
         if on_screen:
-            self.chat.finish_answer(message if answer is not None else None)
+            self.chat.finish_answer(message)
             if message is not None and answer is not None:
                 self.sources.show_sources(message.sources, self._question)
         self.chat.set_busy(False)

@@ -17,6 +17,7 @@ from desktop.core.whole_document import (
     named_file,
     split_into_parts,
 )
+from desktop.errors import ArquivoError
 
 PATHS = [
     "/docs/report.pdf",
@@ -103,3 +104,30 @@ def test_stop_ends_a_part_note_at_once(llm: LlamaCppLLM) -> None:
     with pytest.raises(Cancelled):
         next(steps)
     assert counting.pieces == 1  # the note stopped at its first piece, not at 200 tokens
+
+
+class LongNotesLLM:
+    """The real tokenizer in a 600-token context, writing every note as long as allowed:
+    a real model does so only now and then, not on demand."""
+
+    context_size = 600
+
+    def __init__(self, llm: LlamaCppLLM) -> None:
+        self._llm = llm
+
+    def count_tokens(self, text: str) -> int:
+        return self._llm.count_tokens(text)
+
+    def stream_chat(self, messages: Any, *, max_tokens: int, temperature: float) -> Iterator[str]:
+        yield "The committee reviewed the budget and the schedule. " * (max_tokens // 10)
+
+
+def test_notes_that_never_fit_together_end_with_a_reason(llm: LlamaCppLLM) -> None:
+    """Regrouping notes that do not pair up gave as many parts again, for ever."""
+    chunks = [f"Section {i}. The committee reviewed the budget. " * 12 for i in range(8)]
+    steps = answer_about_document(
+        LongNotesLLM(llm), "Summarize minutes.pdf", "/docs/minutes.pdf", chunks,  # type: ignore[arg-type]
+        max_answer_tokens=200, temperature=0.0, cancel=CancelToken(),
+    )  # fmt: skip
+    with pytest.raises(ArquivoError, match="do not fit the model's context together"):
+        list(steps)

@@ -11,6 +11,7 @@ from desktop.core.llm import LLM
 from desktop.core.prompts import cited_numbers
 from desktop.core.types import Answer
 from desktop.core.whole_document import DocumentStep
+from desktop.errors import ArquivoError
 from desktop.services.assistant import AnswerDelta, AskOptions, Assistant, SourcesFound
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
@@ -183,3 +184,48 @@ def test_a_file_too_long_for_the_context_is_summarized_part_by_part(
     answer = events[-1]
     assert isinstance(answer, Answer) and answer.grounded and answer.text.strip()
     assert "Section 12" in answer.sources[0].hit.text
+
+
+def test_a_long_citation_group_streamed_in_pieces_keeps_only_the_given_sources(
+    indexed: Workspace, llm: LLM
+) -> None:
+    group = ["1", ",", " 2", ",", " 3", ",", " 4", ",", " 5", ",", " 6", ",", " 7"]
+    pieces = ["The budget was 48,000 euros [", *group, "]."]  # longer than 16 characters
+    assistant = Assistant(
+        indexed.catalog, indexed.retriever, lambda: ReplayLLM(llm, pieces), AskOptions(sources=2)
+    )
+    events = list(assistant.ask("default", "What was the maintenance budget for the year?"))
+    answer = events[-1]
+    assert isinstance(answer, Answer) and [s.n for s in answer.sources] == [1, 2]
+    shown = "".join(e.text for e in events if isinstance(e, AnswerDelta))
+    assert shown == answer.text and "7" not in shown and answer.cited == (1, 2)
+
+
+@pytest.mark.parametrize("question", ["???", "🤔", " ... "])
+def test_a_question_without_words_is_not_answered(indexed: Workspace, question: str) -> None:
+    answer, _ = ask(indexed, question)  # bge's query prefix alone was near every passage
+    assert not answer.grounded and answer.sources == () and answer.model == ""
+
+
+def test_a_question_too_long_for_the_context_is_refused_with_its_reason(
+    indexed: Workspace,
+) -> None:
+    question = "What was the maintenance budget for the year? " * 150  # 2,048 tokens of context
+    with pytest.raises(ArquivoError, match="too long for the model"):
+        list(indexed.assistant.ask("default", question))  # not asked without sources
+
+
+def test_a_collection_judged_irrelevant_adds_no_passage(
+    indexed: Workspace, tmp_path: Path
+) -> None:
+    recipes = tmp_path / "recipes"
+    recipes.mkdir()
+    (recipes / "pasta.txt").write_text(
+        "Boil the pasta for nine minutes, then stir in the tomato sauce and basil.\n"
+    )
+    list(indexed.indexer.index([recipes], "recipes"))
+    question = "Who leads the facilities team?"
+    assert not indexed.assistant.search("recipes", question, 6).relevant
+    found = indexed.assistant.search(["default", "recipes"], question, 6)
+    assert found.relevant and found.hits
+    assert not any(h.path.endswith("pasta.txt") for h in found.hits)

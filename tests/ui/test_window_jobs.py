@@ -6,14 +6,17 @@ import threading
 import time
 from pathlib import Path
 
+import pymupdf
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
+from desktop.core.ingest.ocr import OCR_OFF
 from desktop.core.llm import LlamaCppLLM
 from desktop.services.chats import ChatMessage, ChatSource
 from desktop.ui.main_window import MODEL_LANE, MainWindow, index_lane
 from desktop.ui.views.collections import CollectionsView
 from desktop.ui.worker import Job, JobRunner
+from tests.core.ingest.test_ocr import scanned_page
 from tests.helpers import ENGLISH_PAGES, make_pdf
 from tests.ui.conftest import WindowFactory
 
@@ -215,3 +218,34 @@ def test_a_watched_folder_holding_the_data_folder_does_not_re_index_for_ever(
     assert runs == []
     files = window.ws.catalog.files_under(window.ws.catalog.get_collection("default"), "/")
     assert list(files) == [str(tmp_path / "report.pdf")]
+
+
+def test_a_stopped_answer_keeps_its_sources_in_the_chat(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = indexed_window(qtbot, make_window, tmp_path)
+    with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
+        chat_id = start_answer(qtbot, window)
+        window.stop_answer()
+    assert answered.args == [None]
+    kept = window.chats.messages(chat_id)[-1]
+    assert kept.role == "assistant" and kept.text.endswith(" …")
+    assert kept.sources and kept.sources[0].path.endswith("report.pdf")  # its [n] still open
+
+
+def test_pages_left_unread_are_listed_with_the_skipped_files(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 100), "Typed cover page about the harbour.", fontname="helv")
+    scanned_page(doc, ["The harbour master logged ship 4471"])
+    (tmp_path / "scans").mkdir()
+    doc.save(tmp_path / "scans" / "mixed.pdf")
+    doc.close()
+    window = make_window()
+    window.ws.update_settings(window.ws.settings.replace(ocr_languages=""))
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.add_folder("default", tmp_path / "scans")
+    skipped = window.collections.skipped
+    listed = [skipped.item(i).text() for i in range(skipped.count())]
+    assert listed == [f"mixed.pdf — 1 of 2 pages not read: {OCR_OFF}"]
