@@ -28,6 +28,12 @@ _WHOLE = re.compile(
     r"|resum\w*|sintetiz\w*|sintese|principais pontos|visao geral"
     r"|o que (?:diz|dizem|fala|falam|contem|traz)|do que (?:trata|fala))\b"
 )
+# The words that make a question a summary question: never a file's name ("main points"
+# does not name main.py).
+_TRIGGER_WORDS = re.compile(
+    r"\b(summari[sz]\w*|summary|overview|outline|gist|main points|key points"
+    r"|resum\w*|sintetiz\w*|sintese|principais pontos|visao geral)\b"
+)
 _NAME_WORD = re.compile(r"[^\W_]+")  # "relatório_anual" names two words
 MIN_STEM_CHARS = 4  # a file named "a.txt" is not named by every "a" in a question
 NOTE_TOKENS = 200  # the most a part's note may take
@@ -69,20 +75,43 @@ def named_file(question: str, paths: Sequence[str]) -> str | None:
     """The path whose file name the question names; the longest name wins.
 
     A name counts with or without its extension ("report.pdf", "report",
-    "relatorio anual" for "relatório_anual.pdf"), as whole words.
+    "relatorio anual" for "relatório_anual.pdf"), as whole words. Files of the same
+    name are told apart by their folders' names in the question ("the 2024
+    report.pdf"); when they cannot be, none is chosen rather than a guess.
     """
-    words = " ".join(_NAME_WORD.findall(fold(question)))
-    best: tuple[int, str] | None = None
+    words = " ".join(_NAME_WORD.findall(_TRIGGER_WORDS.sub(" ", fold(question))))
+    longest = 0
+    named: list[str] = []
     for path in paths:
         pure = PurePath(path)
         for name in (pure.name, pure.stem):
             wanted = " ".join(_NAME_WORD.findall(fold_word(name)))
-            if len(wanted.replace(" ", "")) < MIN_STEM_CHARS:
+            if len(wanted.replace(" ", "")) < MIN_STEM_CHARS or not _says(words, wanted):
                 continue
-            said = re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", words)
-            if said and (best is None or len(wanted) > best[0]):
-                best = (len(wanted), path)
-    return None if best is None else best[1]
+            if len(wanted) > longest:
+                longest, named = len(wanted), [path]
+            elif len(wanted) == longest and path not in named:
+                named.append(path)
+    if len(named) <= 1:
+        return named[0] if named else None
+    by_folders = {path: _folder_words_said(words, path) for path in named}
+    most = max(by_folders.values())
+    chosen = [path for path, said in by_folders.items() if said == most]
+    return chosen[0] if most and len(chosen) == 1 else None
+
+
+def _says(words: str, wanted: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(wanted)}(?!\w)", words) is not None
+
+
+def _folder_words_said(words: str, path: str) -> int:
+    """How many of the names of `path`'s folders the question says."""
+    folders = PurePath(path).parent.parts
+    return sum(
+        1
+        for folder in folders
+        if (wanted := " ".join(_NAME_WORD.findall(fold_word(folder)))) and _says(words, wanted)
+    )
 
 
 def join_chunks(texts: Sequence[str]) -> str:

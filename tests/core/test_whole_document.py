@@ -49,6 +49,15 @@ def test_the_longest_file_name_the_question_names_wins() -> None:
     assert named_file("summarize the reports", PATHS) is None  # whole words only
 
 
+def test_files_of_one_name_are_told_apart_by_their_folders_or_not_at_all() -> None:
+    paths = ["/docs/2023/report.pdf", "/docs/2024/report.pdf", "/docs/src/main.py"]
+    assert named_file("Summarize the 2024 report.pdf", paths) == "/docs/2024/report.pdf"
+    assert named_file("Resuma o report.pdf de 2023", paths) == "/docs/2023/report.pdf"
+    assert named_file("Summarize report.pdf", paths) is None  # which one: not a guess
+    assert named_file("What are the main points of the report?", paths) is None  # not main.py
+    assert named_file("What are the main points of main.py?", paths) == "/docs/src/main.py"
+
+
 def test_overlapping_chunks_join_without_repeating_the_overlap() -> None:
     first = "The boiler was inspected in March. The valve was cracked and replaced."
     second = "The valve was cracked and replaced. The contractor paid for it."
