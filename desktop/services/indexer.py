@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from filelock import FileLock, Timeout
@@ -317,6 +318,8 @@ class Indexer:
         content already pending is "new": it is committed (and reported) with it.
         """
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # a named pipe called notes.txt would block the hash
+            raise UnreadableFileError(path, "not a regular file")
         if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
             return "unchanged"
         if stat.st_size > self.options.max_file_bytes:  # checked before hashing a huge file

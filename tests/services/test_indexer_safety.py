@@ -198,3 +198,16 @@ def test_a_path_removed_from_a_folder_stays_out(ws: Workspace, tmp_path: Path) -
     assert ws.indexer.remove("default", docs) == 0
     assert run_index(ws, docs).files_indexed == 2
     assert _indexed_names(ws) == ["a.txt", "b.txt"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.timeout(60)  # the hash of a pipe waited for a writer for ever
+def test_a_named_pipe_is_skipped_not_read(ws: Workspace, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    _write(docs / "notes.txt", "The orchid greenhouse needs watering every Tuesday.\n")
+    os.mkfifo(docs / "pipe.txt")
+    summary = run_index(ws, docs)
+    assert summary.files_indexed == 1
+    assert [(Path(s.path).name, s.reason) for s in summary.files_skipped] == [
+        ("pipe.txt", "not a regular file")
+    ]
