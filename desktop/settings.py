@@ -56,9 +56,7 @@ class Settings:
             ("context_size", 512 <= self.context_size <= 1_048_576, "must be 512 or more"),
             ("temperature", 0.0 <= self.temperature <= 2.0, "must be between 0 and 2"),
             ("repeat_penalty", 1.0 <= self.repeat_penalty <= 2.0, "must be between 1 and 2"),
-            ("max_answer_tokens", 0 < self.max_answer_tokens <= self.context_size // 2,
-             "must be positive and at most half of context_size (the rest holds the "
-             "question and its sources)"),
+            ("max_answer_tokens", self.max_answer_tokens > 0, "must be positive"),
             ("sources", 1 <= self.sources <= 50, "must be between 1 and 50"),
             ("max_file_mb", self.max_file_mb > 0, "must be positive"),
             ("ocr_languages", _OCR_LANGUAGES.fullmatch(self.ocr_languages) is not None,
@@ -102,7 +100,8 @@ FIELD_HELP: dict[str, str] = {
     "repeat_penalty": "How much the model is held back from repeating the words it just "
     "wrote (llama.cpp's repetition penalty over the last 64 tokens; 1.0: not at all). A small "
     "model otherwise often loops on a phrase until the answer's length runs out.",
-    "max_answer_tokens": "Longest answer, in tokens; at most half of `context_size`.",
+    "max_answer_tokens": "Longest answer, in tokens (what is left of `context_size` holds "
+    "the question and its sources).",
     "sources": "Most passages given to the model for one question.",
     "max_file_mb": "Files larger than this many megabytes are skipped.",
     "ocr_languages": "Languages of scanned PDF pages, read with OCR when Tesseract is "

@@ -23,10 +23,6 @@ def test_missing_file_gives_defaults(tmp_path: Path) -> None:
         ("sources = 0\n", "bad setting sources=0"),
         ("temperature = 'hot'\n", "bad setting temperature='hot': expected float"),
         ("repeat_penalty = 0.5\n", "bad setting repeat_penalty=0.5: must be between 1 and 2"),
-        (
-            "context_size = 1024\nmax_answer_tokens = 600\n",
-            "bad setting max_answer_tokens=600: must be positive and at most half of context_size",
-        ),
         ("colour = 'blue'\n", "unknown setting"),
         ("this is not toml", "cannot read settings file"),
     ],

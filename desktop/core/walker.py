@@ -74,9 +74,17 @@ class _Walk:
     root_real: str
     visited: set[tuple[int, int]] = field(default_factory=set)
     excluded: frozenset[str] = frozenset()
+    root: str = ""  # as given: paths below it are spelled through it
 
     def excludes(self, path: str) -> bool:
-        return any(path == f or path.startswith(f + os.sep) for f in self.excluded)
+        """Whether `path` lies in a left-out folder, spelled as walked or as it really
+        is (a root given through a symbolic link spells its paths through the link)."""
+        spellings = {path}
+        if self.root and (path == self.root or path.startswith(self.root + os.sep)):
+            spellings.add(os.path.normpath(self.root_real + path[len(self.root) :]))
+        return any(
+            p == f or p.startswith(f + os.sep) for p in spellings for f in self.excluded
+        )
 
 
 def display_path(path: str) -> str:
@@ -284,18 +292,17 @@ def walk(
     """
     excluded = _spellings(exclude)
     taken_out = _spellings(removed)
-    visited: set[tuple[int, int]] = set()
-    yielded: set[Path] = set()  # a file root may also lie in a folder root
+    yielded: set[Path | FileSkipped] = set()  # a root may also lie in another root
     for root in roots:
         top, real = os.path.abspath(root), os.path.realpath(root)
         below = frozenset(p for p in taken_out if _below(p, top) or _below(p, real))
-        state = _Walk(real, visited, excluded | below)
+        # Folders entered are remembered per root: a root inside another is walked
+        # with its own rules (the outer folder's .arquivoignore may hide what it holds).
+        state = _Walk(real, set(), excluded | below, top)
         for entry in _walk_root(Path(root), include_hidden, state):
-            if isinstance(entry, Path):
-                if entry in yielded:
-                    continue
+            if entry not in yielded:
                 yielded.add(entry)
-            yield entry
+                yield entry
 
 
 def _spellings(paths: Sequence[Path]) -> frozenset[str]:

@@ -79,14 +79,18 @@ def named_file(question: str, paths: Sequence[str]) -> str | None:
     name are told apart by their folders' names in the question ("the 2024
     report.pdf"); when they cannot be, none is chosen rather than a guess.
     """
-    words = " ".join(_NAME_WORD.findall(_TRIGGER_WORDS.sub(" ", fold(question))))
+    folded = fold(question)
+    words = " ".join(_NAME_WORD.findall(folded))
+    # a bare stem may not be one of the words that ask for a summary ("main points" is
+    # not main.py); a whole name may ("summary.pdf", "resumo_executivo.pdf")
+    stem_words = " ".join(_NAME_WORD.findall(_TRIGGER_WORDS.sub(" ", folded)))
     longest = 0
     named: list[str] = []
     for path in paths:
         pure = PurePath(path)
-        for name in (pure.name, pure.stem):
+        for name, among in ((pure.name, words), (pure.stem, stem_words)):
             wanted = " ".join(_NAME_WORD.findall(fold_word(name)))
-            if len(wanted.replace(" ", "")) < MIN_STEM_CHARS or not _says(words, wanted):
+            if len(wanted.replace(" ", "")) < MIN_STEM_CHARS or not _says(among, wanted):
                 continue
             if len(wanted) > longest:
                 longest, named = len(wanted), [path]

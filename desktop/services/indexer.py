@@ -607,12 +607,9 @@ def _gone(known: dict[str, FileRecord], seen: set[str], skipped: list[FileSkippe
     gone, or removed.
     """
     unseen = [s.path for s in skipped if hides_files(s)]
-    return [
-        path
-        for path in known
-        if path not in seen
-        and not any(path == u or path.startswith(u.rstrip(os.sep) + os.sep) for u in unseen)
-    ]
+    # Only files below such a path: a file root (or a link to a file) that is missing
+    # was deleted; a folder that is missing may be a drive unplugged.
+    return [path for path in known if path not in seen and not any(_below(path, u) for u in unseen)]
 
 
 def _below(path: str, folder: str) -> bool:

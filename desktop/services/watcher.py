@@ -95,13 +95,19 @@ class FolderWatcher:
         paths = [os.fsdecode(event.src_path)]
         if event.dest_path:
             paths.append(os.fsdecode(event.dest_path))
-        if all(any(_inside(p, folder) for folder in self._ignored) for p in paths):
+        if all(self._in_ignored(p) for p in paths):
             return True
         return (
             event.is_directory
             and event.event_type == "modified"
             and any(_inside(folder, paths[0]) for folder in self._ignored)
         )
+
+    def _in_ignored(self, path: str) -> bool:
+        """Spelled as the event has it, or as it really is: a folder watched through a
+        symbolic link reports its paths through the link."""
+        spellings = (path, os.path.realpath(path))
+        return any(_inside(p, folder) for p in spellings for folder in self._ignored)
 
     def unwatch_collection(self, collection: str) -> None:
         for key in [k for k in self._watches if k[0] == collection]:

@@ -108,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder, question, out = args.smoke
         return run_smoke(app, window, Path(folder), question, Path(out))
     code = app.exec()
+    window.finish_jobs()
     chats.close()
     workspace.close()
     return int(code)
@@ -156,6 +157,7 @@ def run_smoke(app: object, window: object, folder: Path, question: str, out: Pat
     QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: fail("timed out"))
     QTimer.singleShot(0, lambda: window.add_folder("default", folder))
     code = app.exec()
+    window.finish_jobs()  # a failure may come while a job runs
     window.close()
     return code if code else outcome["code"]
 

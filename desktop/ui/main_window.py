@@ -352,14 +352,14 @@ class MainWindow(QMainWindow):
     def remove_folder(self, collection: str, folder: str) -> None:
         """Forget a folder's files, in the collection's lane: an index run still going
         is stopped first, or it would record files of the folder after the removal."""
-        self.runner.cancel(index_lane(collection))
-        if self.watcher is not None:
-            self.watcher.unwatch_collection(collection)
+        self.runner.stop_running(index_lane(collection))  # not the queue: another removal
 
         def run(_cancel: Any) -> None:
             self.ws.indexer.remove(collection, Path(folder))
 
         def done() -> None:
+            if self.watcher is not None:  # the collection's other folders are watched again
+                self.watcher.unwatch_collection(collection)
             self.refresh_collections(select=collection)
             self.folder_removed.emit(collection)
 
@@ -816,6 +816,12 @@ class MainWindow(QMainWindow):
         for url in event.mimeData().urls():
             self.add_folder(collection, Path(url.toLocalFile()))
         event.acceptProposedAction()
+
+    def finish_jobs(self, timeout_ms: int = 300_000) -> None:
+        """Once the event loop has ended: stop every job and wait for its thread, as a
+        process that ends under a running thread is aborted by Qt."""
+        self.runner.cancel_all()
+        self.runner.wait_all(timeout_ms)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         """Stop every job, and close once they have ended.

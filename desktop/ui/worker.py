@@ -147,13 +147,18 @@ class JobRunner(QObject):
             if job.on_finished:
                 job.on_finished()
 
+    def stop_running(self, lane: str) -> None:
+        """Ask the lane's running job to stop; what is queued behind it still runs."""
+        if lane in self._running:
+            self._running[lane][0].cancel.cancel()
+
     def cancel_all(self) -> None:
         for lane in list(self._queues):
             self.cancel(lane)
 
     def wait_all(self, timeout_ms: int = 30_000) -> None:
-        """Block until running jobs end their threads: only for short jobs (a file
-        header read), as the GUI thread waits."""
+        """Block until running jobs end their threads: for short jobs (a file header
+        read), as the GUI thread waits, or once the event loop has ended."""
         for _, thread, worker, _ in list(self._running.values()):
             worker.finished.connect(thread.quit)
             thread.quit()

@@ -265,3 +265,21 @@ def test_a_file_root_inside_a_folder_root_is_listed_once(tmp_path: Path) -> None
     a = _touch(tmp_path / "a.txt")
 
     assert list(walk([a, tmp_path])) == [a]
+
+
+def test_a_folder_root_inside_another_is_walked_with_its_own_rules(tmp_path: Path) -> None:
+    _touch(tmp_path / ".arquivoignore", "*.log\n")
+    _touch(tmp_path / "b" / "x.log")
+    _touch(tmp_path / "b" / "y.txt")
+    assert _run(tmp_path / "b")[0] == ["x.log", "y.txt"]  # asked for on its own: all of it
+    files, skipped = _run(tmp_path, tmp_path / "b")
+    assert files == ["b/y.txt", "b/x.log"] and skipped == []  # each once
+
+
+def test_a_left_out_folder_stays_out_of_a_root_given_through_a_link(tmp_path: Path) -> None:
+    _touch(tmp_path / "docs" / "note.txt")
+    _touch(tmp_path / "docs" / "Arquivo" / "logs" / "arquivo.txt")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path / "docs")
+    found = list(walk([link], exclude=[tmp_path / "docs" / "Arquivo"]))
+    assert found == [link / "note.txt"]

@@ -56,6 +56,10 @@ def test_files_of_one_name_are_told_apart_by_their_folders_or_not_at_all() -> No
     assert named_file("Summarize report.pdf", paths) is None  # which one: not a guess
     assert named_file("What are the main points of the report?", paths) is None  # not main.py
     assert named_file("What are the main points of main.py?", paths) == "/docs/src/main.py"
+    summaries = ["/docs/summary.pdf", "/docs/resumo_executivo.pdf", "/docs/outline.md"]
+    assert named_file("Summarize summary.pdf", summaries) == "/docs/summary.pdf"
+    assert named_file("Resuma o resumo_executivo.pdf", summaries) == "/docs/resumo_executivo.pdf"
+    assert named_file("Give me the gist of outline.md", summaries) == "/docs/outline.md"
 
 
 def test_overlapping_chunks_join_without_repeating_the_overlap() -> None:

@@ -89,6 +89,14 @@ def test_an_unplugged_folder_keeps_its_index(ws: Workspace, tmp_path: Path) -> N
     assert _indexed_names(ws) == ["note.txt"]
 
 
+def test_a_file_added_on_its_own_and_deleted_is_forgotten(ws: Workspace, tmp_path: Path) -> None:
+    note = _write(tmp_path / "dropped" / "note.txt", "The copper kettle is kept in the shed.\n")
+    run_index(ws, note)  # as dropping a file on the window adds it
+    note.unlink()
+    summary = _summary(list(ws.indexer.index(None, "default")))
+    assert summary.files_removed == 1 and stored_chunks(ws) == 0  # not a drive unplugged
+
+
 def test_a_folder_that_cannot_be_listed_keeps_its_files(ws: Workspace, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     _write(docs / "locked" / "secret.txt", "The walrus ledger balances at noon.\n")

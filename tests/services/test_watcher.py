@@ -78,3 +78,18 @@ def test_a_file_moved_out_of_the_data_folder_is_a_change(
 
     (data / "report.txt").rename(documents / "report.txt")
     assert notices.arrived.wait(10)
+
+
+
+def test_an_event_spelled_through_a_link_to_the_data_folder_is_ignored(
+    notices: _Notices, documents: Path, tmp_path: Path
+) -> None:
+    """Events carry the watched folder's spelling: a folder added through a link."""
+    from watchdog.events import FileModifiedEvent
+
+    link = tmp_path / "docs-link"
+    link.symlink_to(documents)
+    (documents / "Arquivo" / "logs").mkdir(parents=True)
+    watcher = FolderWatcher(notices, QUIET, ignore=[documents / "Arquivo"])
+    assert watcher.ignores(FileModifiedEvent(str(link / "Arquivo" / "logs" / "arquivo.log")))
+    assert not watcher.ignores(FileModifiedEvent(str(link / "note.txt")))

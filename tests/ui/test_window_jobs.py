@@ -249,3 +249,30 @@ def test_pages_left_unread_are_listed_with_the_skipped_files(
     skipped = window.collections.skipped
     listed = [skipped.item(i).text() for i in range(skipped.count())]
     assert listed == [f"mixed.pdf — 1 of 2 pages not read: {OCR_OFF}"]
+
+
+def test_after_the_event_loop_jobs_are_waited_for(make_window: WindowFactory) -> None:
+    window = make_window()
+    window.runner.submit("index:slow", Job(lambda _cancel: time.sleep(1)))  # never checks
+    threads = [thread for _job, thread, _w, _r in window.runner._running.values()]
+    window.finish_jobs()  # what the app does once `exec` returns, before the process ends
+    assert threads and not any(thread.isRunning() for thread in threads)
+
+
+def test_two_folders_removed_in_a_row_are_both_removed(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    for name in ("one", "two"):
+        make_pdf(tmp_path / name / "report.pdf", ENGLISH_PAGES)
+    window = make_window()
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.add_folder("default", tmp_path / "one")
+    with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
+        window.add_folder("default", tmp_path / "two")
+    window.runner.submit(index_lane("default"), Job(lambda _cancel: time.sleep(1)))  # busy
+    removed: list[str] = []
+    window.folder_removed.connect(removed.append)
+    window.remove_folder("default", str(tmp_path / "one"))
+    window.remove_folder("default", str(tmp_path / "two"))  # dropped the first one's removal
+    qtbot.waitUntil(lambda: len(removed) == 2, timeout=INDEX_TIMEOUT)
+    assert window.ws.catalog.roots(window.ws.catalog.get_collection("default")) == []
