@@ -73,6 +73,12 @@ class Settings:
                 )
         return self
 
+    def reloads_chat_model(self, new: Settings) -> bool:
+        """Whether going to `new` needs the chat model loaded again (sampling
+        settings such as `repeat_penalty` change on the loaded one)."""
+        keys = ("chat_model", "threads", "gpu_layers", "context_size")
+        return any(getattr(self, k) != getattr(new, k) for k in keys)
+
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes).validate()
 

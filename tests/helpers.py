@@ -19,6 +19,14 @@ def make_pdf(path: Path, pages: list[str]) -> Path:
     return path
 
 
+def filler_folder(folder: Path, files: int = 20) -> Path:
+    """A folder of `files` four-page PDFs: indexing it takes seconds, long enough to
+    act on the window while it runs."""
+    for i in range(files):
+        make_pdf(folder / f"doc{i}.pdf", [f"Filler document {i}. " * 80] * 4)
+    return folder
+
+
 ENGLISH_PAGES = [
     "Annual maintenance report. The boiler in building C was inspected in March. "
     "The inspection found a cracked valve, which was replaced by the contractor.",

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.walker import is_below
 from desktop.errors import StoreError, UnknownCollectionError
 
 
@@ -365,13 +366,13 @@ class Catalog:
             db.execute(
                 "DELETE FROM roots WHERE collection_id = ? AND path = ?", (collection.id, root)
             )
-            folders = [r + "/" for (r,) in db.execute(
-                "SELECT rtrim(path, '/') FROM roots WHERE collection_id = ?", (collection.id,)
+            folders = [r for (r,) in db.execute(
+                "SELECT path FROM roots WHERE collection_id = ?", (collection.id,)
             )]  # fmt: skip
             removed = db.execute(
                 "SELECT path FROM removed_paths WHERE collection_id = ?", (collection.id,)
             ).fetchall()
-            stale = [r for r in removed if not any(r[0].startswith(f) for f in folders)]
+            stale = [r for r in removed if not any(is_below(r[0], f) for f in folders)]
             db.executemany(
                 "DELETE FROM removed_paths WHERE collection_id = ? AND path = ?",
                 [(collection.id, p) for (p,) in stale],

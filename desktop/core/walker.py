@@ -73,18 +73,12 @@ class _Walk:
 
     root_real: str
     visited: set[tuple[int, int]] = field(default_factory=set)
-    excluded: frozenset[str] = frozenset()
-    root: str = ""  # as given: paths below it are spelled through it
+    # The left-out paths that lie in this root, spelled as its walk spells entries:
+    # usually none, so that checking an entry costs nothing.
+    left_out: frozenset[str] = frozenset()
 
     def excludes(self, path: str) -> bool:
-        """Whether `path` lies in a left-out folder, spelled as walked or as it really
-        is (a root given through a symbolic link spells its paths through the link)."""
-        spellings = {path}
-        if self.root and (path == self.root or path.startswith(self.root + os.sep)):
-            spellings.add(os.path.normpath(self.root_real + path[len(self.root) :]))
-        return any(
-            p == f or p.startswith(f + os.sep) for p in spellings for f in self.excluded
-        )
+        return any(is_within(path, f) for f in self.left_out)
 
 
 def display_path(path: str) -> str:
@@ -187,8 +181,6 @@ def _follow_link(entry: os.DirEntry[str], state: _Walk) -> tuple[str, bool] | Fi
 
 def _walk_root(root: Path, include_hidden: bool, state: _Walk) -> Iterator[Path | FileSkipped]:
     top = os.fspath(root)
-    if state.excludes(top):
-        return
     if not is_utf8(top):
         yield FileSkipped(display_path(top), BAD_FILE_NAME)
         return
@@ -290,26 +282,44 @@ def walk(
       once, so that counts and progress are of files, not of roots.
     - The walk uses its own stack: nesting depth is not limited by recursion.
     """
-    excluded = _spellings(exclude)
-    taken_out = _spellings(removed)
+    excluded = spellings(exclude)
+    taken_out = spellings(removed)
     yielded: set[Path | FileSkipped] = set()  # a root may also lie in another root
     for root in roots:
         top, real = os.path.abspath(root), os.path.realpath(root)
-        below = frozenset(p for p in taken_out if _below(p, top) or _below(p, real))
+        if any(is_within(top, f) or is_within(real, f) for f in excluded):
+            continue
         # Folders entered are remembered per root: a root inside another is walked
         # with its own rules (the outer folder's .arquivoignore may hide what it holds).
-        state = _Walk(real, set(), excluded | below, top)
+        state = _Walk(real, set(), _inside_root(excluded | taken_out, top, real))
         for entry in _walk_root(Path(root), include_hidden, state):
             if entry not in yielded:
                 yielded.add(entry)
                 yield entry
 
 
-def _spellings(paths: Sequence[Path]) -> frozenset[str]:
+def _inside_root(paths: frozenset[str], top: str, real: str) -> frozenset[str]:
+    """The `paths` strictly inside a root, spelled through the root as given (its
+    entries are; a root given through a symbolic link spells them through the link)."""
+    inside = set()
+    for path in paths:
+        if is_below(path, top):
+            inside.add(path)
+        elif is_below(path, real):
+            inside.add(os.path.join(top, os.path.relpath(path, real)))
+    return frozenset(inside)
+
+
+def spellings(paths: Sequence[Path]) -> frozenset[str]:
     """Each path as given (made absolute) and with its links resolved."""
     return frozenset(s for p in paths for s in (os.path.abspath(p), os.path.realpath(p)))
 
 
-def _below(path: str, folder: str) -> bool:
-    """Whether `path` lies strictly inside `folder` (both absolute)."""
+def is_below(path: str, folder: str) -> bool:
+    """Whether `path` lies strictly inside `folder` (both absolute, alike spelled)."""
     return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def is_within(path: str, folder: str) -> bool:
+    """`folder` itself, or a path inside it."""
+    return path == folder or is_below(path, folder)

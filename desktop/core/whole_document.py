@@ -21,18 +21,18 @@ from desktop.core.llm import LLM
 from desktop.core.words import fold, fold_word
 from desktop.errors import ArquivoError
 
-# Asking about a whole text, in English and Portuguese (folded: no accents).
-_WHOLE = re.compile(
-    r"\b(summari[sz]\w*|summary|overview|outline|gist|main points|key points"
-    r"|what (?:does|do|did) .{1,80}? (?:say|cover|contain|discuss)|what is .{1,80}? about"
+# Asking for a summary, in English and Portuguese (folded: no accents). These words
+# are never a file's bare name ("main points" does not name main.py).
+_SUMMARY_WORDS = (
+    r"summari[sz]\w*|summary|overview|outline|gist|main points|key points"
     r"|resum\w*|sintetiz\w*|sintese|principais pontos|visao geral"
-    r"|o que (?:diz|dizem|fala|falam|contem|traz)|do que (?:trata|fala))\b"
 )
-# The words that make a question a summary question: never a file's name ("main points"
-# does not name main.py).
-_TRIGGER_WORDS = re.compile(
-    r"\b(summari[sz]\w*|summary|overview|outline|gist|main points|key points"
-    r"|resum\w*|sintetiz\w*|sintese|principais pontos|visao geral)\b"
+_TRIGGER_WORDS = re.compile(rf"\b({_SUMMARY_WORDS})\b")
+# ... or for what a text says.
+_WHOLE = re.compile(
+    rf"\b({_SUMMARY_WORDS}"
+    r"|what (?:does|do|did) .{1,80}? (?:say|cover|contain|discuss)|what is .{1,80}? about"
+    r"|o que (?:diz|dizem|fala|falam|contem|traz)|do que (?:trata|fala))\b"
 )
 _NAME_WORD = re.compile(r"[^\W_]+")  # "relatório_anual" names two words
 MIN_STEM_CHARS = 4  # a file named "a.txt" is not named by every "a" in a question

@@ -44,7 +44,7 @@ from desktop.core.types import (
     Progress,
     Section,
 )
-from desktop.core.walker import display_path, hides_files, is_utf8, walk
+from desktop.core.walker import display_path, hides_files, is_below, is_utf8, is_within, walk
 from desktop.errors import (
     ArquivoError,
     Cancelled,
@@ -460,7 +460,7 @@ class Indexer:
         roots = self._catalog.roots(collection)
         removed = self._catalog.removed_paths(collection)
         remaining = [r for r in roots if r != target]
-        if target not in roots and any(_below(target, r) for r in roots):
+        if target not in roots and any(is_below(target, r) for r in roots):
             # recorded first: killed before the files are forgotten, the next run forgets them
             self._catalog.add_removed_path(collection, target)
             removed.append(target)
@@ -609,20 +609,14 @@ def _gone(known: dict[str, FileRecord], seen: set[str], skipped: list[FileSkippe
     unseen = [s.path for s in skipped if hides_files(s)]
     # Only files below such a path: a file root (or a link to a file) that is missing
     # was deleted; a folder that is missing may be a drive unplugged.
-    return [path for path in known if path not in seen and not any(_below(path, u) for u in unseen)]
-
-
-def _below(path: str, folder: str) -> bool:
-    """Whether `path` lies strictly inside `folder` (both absolute)."""
-    return path.startswith(folder.rstrip(os.sep) + os.sep)
+    return [p for p in known if p not in seen and not any(is_below(p, u) for u in unseen)]
 
 
 def _held(path: str, roots: Sequence[str], removed: Sequence[str]) -> bool:
     """Whether a run of `roots` walks `path`: it lies in one, and not in a path
     removed from inside that one (a root inside a removed path is still walked)."""
     return any(
-        (path == root or _below(path, root))
-        and not any(_below(r, root) and (path == r or _below(path, r)) for r in removed)
+        is_within(path, root) and not any(is_below(r, root) and is_within(path, r) for r in removed)
         for root in roots
     )
 

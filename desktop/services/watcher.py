@@ -22,6 +22,8 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from desktop.core.walker import is_within, spellings
+
 logger = logging.getLogger(__name__)
 
 
@@ -41,10 +43,6 @@ class _Handler(FileSystemEventHandler):
         self._owner.touched(self._collection)
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
 class FolderWatcher:
     """Calls `on_change(collection)` once a burst of changes has settled.
 
@@ -62,7 +60,7 @@ class FolderWatcher:
         self._quiet = quiet_seconds
         # Both spellings: events carry the watched folder's, which may or may not go
         # through a symbolic link (/home -> /var/home).
-        self._ignored = {s for p in ignore for s in (os.path.abspath(p), os.path.realpath(p))}
+        self._ignored = spellings(ignore)
         self._observer = Observer()
         self._observer.daemon = True
         self._timers: dict[str, threading.Timer] = {}
@@ -95,19 +93,23 @@ class FolderWatcher:
         paths = [os.fsdecode(event.src_path)]
         if event.dest_path:
             paths.append(os.fsdecode(event.dest_path))
+        if not self._ignored:
+            return False
         if all(self._in_ignored(p) for p in paths):
             return True
         return (
             event.is_directory
             and event.event_type == "modified"
-            and any(_inside(folder, paths[0]) for folder in self._ignored)
+            and any(is_within(folder, paths[0]) for folder in self._ignored)
         )
 
     def _in_ignored(self, path: str) -> bool:
         """Spelled as the event has it, or as it really is: a folder watched through a
-        symbolic link reports its paths through the link."""
-        spellings = (path, os.path.realpath(path))
-        return any(_inside(p, folder) for p in spellings for folder in self._ignored)
+        symbolic link reports its paths through the link (resolved only then)."""
+        if any(is_within(path, f) for f in self._ignored):
+            return True
+        real = os.path.realpath(path)
+        return real != path and any(is_within(real, f) for f in self._ignored)
 
     def unwatch_collection(self, collection: str) -> None:
         for key in [k for k in self._watches if k[0] == collection]:

@@ -174,8 +174,7 @@ class Workspace:
         """Use new settings; the chat model reloads only if its own settings changed,
         when it is next asked for (`load_llm`)."""
         old, self.settings = self.settings, settings
-        model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
-        if any(getattr(old, k) != getattr(settings, k) for k in model_keys):
+        if old.reloads_chat_model(settings):
             self._chat_model = None  # the settings' model now, not the one given at start
         if isinstance(self._loaded_llm, LlamaCppLLM):  # a sampling setting: no reload
             self._loaded_llm.repeat_penalty = settings.repeat_penalty

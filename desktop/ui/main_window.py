@@ -784,8 +784,7 @@ class MainWindow(QMainWindow):
         old = self.ws.settings
         save_settings(new, self.ws.paths.config)
         self.ws.update_settings(new)
-        model_keys = ("chat_model", "threads", "gpu_layers", "context_size")
-        if any(getattr(old, k) != getattr(new, k) for k in model_keys):
+        if old.reloads_chat_model(new):
             self.load_model()  # the adapters follow once it is loaded
         else:
             self.apply_adapters()

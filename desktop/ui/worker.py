@@ -140,8 +140,7 @@ class JobRunner(QObject):
         queue = self._queues.get(lane, deque())
         dropped = list(queue)
         queue.clear()
-        if lane in self._running:
-            self._running[lane][0].cancel.cancel()
+        self.stop_running(lane)
         for job in dropped:
             job.cancel.cancel()
             if job.on_finished:

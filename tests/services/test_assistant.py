@@ -120,15 +120,22 @@ class ReplayLLM:
         yield from self._pieces
 
 
+def replayed(
+    ws: Workspace, llm: LLM, pieces: list[str], question: str, sources: int = 6
+) -> list[object]:
+    """The events of asking `question` of a model that answers `pieces`."""
+    options = AskOptions(sources=sources)
+    assistant = Assistant(ws.catalog, ws.retriever, lambda: ReplayLLM(llm, pieces), options)
+    return list(assistant.ask("default", question))
+
+
 def test_citations_to_sources_never_given_are_neither_shown_nor_kept(
     indexed: Workspace, llm: LLM
 ) -> None:
     pieces = ["The budget was 48,000 euros [", "1][", "9", "]", " and the team has seven [",
               "4, 2] technicians [12].", ""]  # fmt: skip
-    assistant = Assistant(
-        indexed.catalog, indexed.retriever, lambda: ReplayLLM(llm, pieces), AskOptions(sources=2)
-    )
-    events = list(assistant.ask("default", "What was the maintenance budget and the team size?"))
+    question = "What was the maintenance budget and the team size?"
+    events = replayed(indexed, llm, pieces, question, sources=2)
     answer = events[-1]
     assert isinstance(answer, Answer) and [s.n for s in answer.sources] == [1, 2]
     shown = "".join(e.text for e in events if isinstance(e, AnswerDelta))
@@ -140,10 +147,8 @@ def test_citations_to_sources_never_given_are_neither_shown_nor_kept(
 def test_an_answer_without_citations_keeps_all_its_sources_marked_not_cited(
     indexed: Workspace, llm: LLM
 ) -> None:
-    assistant = Assistant(
-        indexed.catalog, indexed.retriever, lambda: ReplayLLM(llm, ["48,000 euros."]), AskOptions()
-    )
-    events = list(assistant.ask("default", "What was the maintenance budget for the year?"))
+    question = "What was the maintenance budget for the year?"
+    events = replayed(indexed, llm, ["48,000 euros."], question)
     answer = events[-1]
     assert isinstance(answer, Answer) and answer.sources and answer.cited == ()
     assert not any(answer.is_cited(s.n) for s in answer.sources)
@@ -191,10 +196,8 @@ def test_a_long_citation_group_streamed_in_pieces_keeps_only_the_given_sources(
 ) -> None:
     group = ["1", ",", " 2", ",", " 3", ",", " 4", ",", " 5", ",", " 6", ",", " 7"]
     pieces = ["The budget was 48,000 euros [", *group, "]."]  # longer than 16 characters
-    assistant = Assistant(
-        indexed.catalog, indexed.retriever, lambda: ReplayLLM(llm, pieces), AskOptions(sources=2)
-    )
-    events = list(assistant.ask("default", "What was the maintenance budget for the year?"))
+    question = "What was the maintenance budget for the year?"
+    events = replayed(indexed, llm, pieces, question, sources=2)
     answer = events[-1]
     assert isinstance(answer, Answer) and [s.n for s in answer.sources] == [1, 2]
     shown = "".join(e.text for e in events if isinstance(e, AnswerDelta))

@@ -14,7 +14,7 @@ from desktop.core.types import Answer, Progress
 from desktop.core.whole_document import DocumentStep
 from desktop.ui.main_window import MainWindow
 from tests.core.ingest.test_ocr import requires_tesseract, scanned_book
-from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
+from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, filler_folder, make_pdf
 from tests.ui.conftest import Opened, WindowFactory
 
 INDEX_TIMEOUT = 120_000
@@ -310,8 +310,7 @@ def test_dropping_a_folder_indexes_it_and_a_folder_can_be_removed(
 def test_questions_are_answered_while_a_collection_indexes(
     qtbot: QtBot, make_window: WindowFactory, docs: Path, tmp_path: Path
 ) -> None:
-    for i in range(20):
-        make_pdf(tmp_path / "big" / f"doc{i}.pdf", [f"Filler document {i}. " * 80] * 4)
+    filler_folder(tmp_path / "big")
     window = make_window()
     add_and_wait(qtbot, window, docs)
     window.add_folder("archive", tmp_path / "big")

@@ -17,7 +17,7 @@ from desktop.ui.main_window import MODEL_LANE, MainWindow, index_lane
 from desktop.ui.views.collections import CollectionsView
 from desktop.ui.worker import Job, JobRunner
 from tests.core.ingest.test_ocr import scanned_page
-from tests.helpers import ENGLISH_PAGES, make_pdf
+from tests.helpers import ENGLISH_PAGES, filler_folder, make_pdf
 from tests.ui.conftest import WindowFactory
 
 INDEX_TIMEOUT = 120_000
@@ -123,8 +123,7 @@ def test_each_answer_s_citations_open_its_own_sources(
 def test_a_folder_removed_while_it_indexes_leaves_nothing_behind(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
 ) -> None:
-    for i in range(20):
-        make_pdf(tmp_path / "big" / f"doc{i}.pdf", [f"Filler document {i}. " * 80] * 4)
+    filler_folder(tmp_path / "big")
     window = make_window()
     window.add_folder("archive", tmp_path / "big")
     qtbot.waitUntil(lambda: window.collections.progress.maximum() == 20, timeout=INDEX_TIMEOUT)
@@ -191,8 +190,7 @@ def test_closing_during_work_that_cannot_stop_hides_then_closes(
 def test_a_re_index_dropped_by_cancel_does_not_block_the_next(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
 ) -> None:
-    for i in range(20):
-        make_pdf(tmp_path / "big" / f"doc{i}.pdf", [f"Filler document {i}. " * 80] * 4)
+    filler_folder(tmp_path / "big")
     window = make_window()
     window.add_folder("archive", tmp_path / "big")
     window.reindex("archive")  # queued behind the run, as the folder watcher does
