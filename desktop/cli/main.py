@@ -25,6 +25,7 @@ from desktop.cli import models
 from desktop.cli.evaluate import add_eval_parser, cmd_eval
 from desktop.cli.render import (
     IndexProgressBar,
+    ReadingProgress,
     answer_json,
     document_step_text,
     partial_text,
@@ -50,7 +51,7 @@ from desktop.services.adapters import (
     use_adapters,
 )
 from desktop.services.adapters import compare as compare_answers
-from desktop.services.assistant import Answer, AnswerDelta, DocumentStep
+from desktop.services.assistant import Answer, AnswerDelta, DocumentStep, ReadingSources
 from desktop.services.workspace import Workspace
 from desktop.settings import load_settings
 
@@ -206,9 +207,13 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
     cancel = CancelToken()
     answer: Answer | None = None
     streamed = False
+    reading = ReadingProgress()
     with stop_on_ctrl_c(cancel):
         for event in ws.assistant.ask(args.collection, args.question, cancel):
-            if isinstance(event, AnswerDelta) and not args.json:
+            if isinstance(event, ReadingSources) and not args.json:
+                reading.update(event)
+            elif isinstance(event, AnswerDelta) and not args.json:
+                reading.clear()
                 sys.stdout.write(event.text)
                 sys.stdout.flush()
                 streamed = True
@@ -216,6 +221,7 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
                 print(document_step_text(event), file=sys.stderr)
             elif isinstance(event, Answer):
                 answer = event
+    reading.clear()
     if cancel.cancelled:
         if streamed:
             sys.stdout.write("\n")

@@ -14,7 +14,7 @@ from desktop.core.prompts import source_label
 from desktop.core.retrieval import SearchResult
 from desktop.core.types import Answer, FileIndexed, IndexSummary, Progress, Source
 from desktop.core.whole_document import DocumentStep
-from desktop.services.assistant import Assistant
+from desktop.services.assistant import Assistant, ReadingSources
 
 
 class IndexProgressBar:
@@ -98,6 +98,33 @@ def unknown_language_note(summary: IndexSummary) -> str:
 def snippet(text: str, limit: int = 240) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class ReadingProgress:
+    """"Reading the sources: 40%" on stderr while the model reads its prompt.
+
+    On a terminal the line is rewritten in place and wiped once the answer starts;
+    elsewhere (a log, a pipe) each step is a line of its own.
+    """
+
+    def __init__(self) -> None:
+        self._tty = sys.stderr.isatty()
+        self._shown = False
+
+    def update(self, event: ReadingSources) -> None:
+        text = f"Reading the sources: {round(100 * event.fraction)}%"
+        if self._tty:
+            sys.stderr.write("\r" + text)
+        else:
+            sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown and self._tty:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+        self._shown = False
 
 
 def document_step_text(step: DocumentStep) -> str:

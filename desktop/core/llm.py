@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,7 +30,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHAT_MODEL = "SmolLM2-135M-Instruct.Q4_1.gguf"
+DEFAULT_CHAT_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+# The fast model for tests about plumbing (and the reference row of `make eval`).
+FAST_CHAT_MODEL = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# Tokens of a prompt read between two progress reports (and two looks at Stop).
+PROMPT_SLICE = 128
 FALLBACK_CHAT_FORMAT = "chatml"  # for models whose GGUF carries no chat template
 MIN_CONTEXT = 512
 KV_MEMORY_FRACTION = 0.5  # share of the memory left after the weights that the KV cache may take
@@ -248,6 +252,14 @@ def choose_context_size(requested: int, info: GGUFInfo, available: int | None) -
 # --- the model --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PromptProgress:
+    """How much of the prompt the model has read, in tokens."""
+
+    done: int
+    total: int
+
+
 class LLM(Protocol):
     """What the assistant needs from a chat model."""
 
@@ -266,6 +278,16 @@ class LLM(Protocol):
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
     ) -> Iterator[str]:
         """Yield the answer's text piece by piece; closing the iterator stops generation."""
+        ...
+
+    def stream_reading(
+        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
+    ) -> Iterator[str | PromptProgress]:
+        """`stream_chat`, with how far the prompt is read before the first piece.
+
+        Closing the iterator stops the work at once, between two slices of the prompt
+        or two tokens of the answer.
+        """
         ...
 
 
@@ -355,6 +377,7 @@ class LlamaCppLLM:
         self._info = info
         self._header = header
         self.repeat_penalty = repeat_penalty
+        self._special_tokens: frozenset[str] | None = None
         self._adapters = AdapterSet(self._llama, header)
         try:
             for adapter, scale in adapters:
@@ -453,20 +476,136 @@ class LlamaCppLLM:
         llama.reset()
         return result
 
+    def special_tokens(self) -> frozenset[str]:
+        """The texts of the model's control tokens ("<|im_start|>"), read once."""
+        if self._special_tokens is None:
+            import llama_cpp
+
+            vocab = self._llama._model.vocab
+            wanted = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED
+            found = set()
+            for token in range(llama_cpp.llama_vocab_n_tokens(vocab)):
+                if llama_cpp.llama_vocab_get_attr(vocab, token) & wanted:
+                    text = llama_cpp.llama_vocab_get_text(vocab, token).decode("utf-8", "replace")
+                    if len(text) > 1:
+                        found.add(text)
+            self._special_tokens = frozenset(found)
+        return self._special_tokens
+
+    def neutralise(self, text: str) -> str:
+        """`text` with each of the model's control-token texts broken by a zero-width space.
+
+        The rendered prompt is tokenized with special tokens parsed, so that the chat
+        template's own markers work; a document or question holding "<|im_start|>" would
+        otherwise open a real turn of its own.
+        """
+        specials = [t for t in self.special_tokens() if t in text]
+        for token in sorted(specials, key=len, reverse=True):
+            text = text.replace(token, token[0] + "\u200b" + token[1:])
+        return text
+
+    def prompt_tokens(
+        self, messages: Sequence[dict[str, str]]
+    ) -> tuple[list[int], list[str]] | None:
+        """The chat rendered by the model's template and tokenized, and its stop strings.
+
+        Message contents are neutralised first (`neutralise`): they hold documents.
+        None for a chat format other than the GGUF's template or ChatML: llama-cpp-python
+        then renders it itself, and the prompt is read in one go.
+        """
+        from llama_cpp import llama_chat_format
+
+        llama: Any = self._llama
+        clean: Any = [{**m, "content": self.neutralise(m["content"])} for m in messages]
+        template = llama.metadata.get("tokenizer.chat_template")
+        if template and self.chat_format == "chat_template.default":
+            eos, bos = llama.token_eos(), llama.token_bos()
+            formatter = llama_chat_format.Jinja2ChatFormatter(
+                template=template,
+                eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
+            )
+            result = formatter(messages=clean)
+        elif self.chat_format == "chatml":
+            result = llama_chat_format.format_chatml(messages=clean)
+        else:
+            return None
+        tokens = llama.tokenize(
+            result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True
+        )
+        stop = result.stop if isinstance(result.stop, list) else [result.stop or ""]
+        return tokens, [s for s in stop if s]
+
+    def read_prompt(self, tokens: Sequence[int]) -> Iterator[PromptProgress]:
+        """Evaluate `tokens` (all but the last) in slices, yielding progress after each.
+
+        What the model already holds from the last prompt (the fixed instructions, say)
+        is kept and not read again. Stopping between slices is what makes Stop work
+        while a long prompt is read. The generation that follows finds these tokens in
+        the cache and reads only the last one.
+        """
+        llama: Any = self._llama
+        held = 0
+        for old, new in zip(llama._input_ids[: llama.n_tokens], tokens[:-1], strict=False):
+            if old != new:
+                break
+            held += 1
+        if held < llama.n_tokens:
+            llama._ctx.kv_cache_seq_rm(-1, held, -1)
+            llama.n_tokens = held
+        total = len(tokens) - 1
+        yield PromptProgress(held, total)
+        for start in range(held, total, PROMPT_SLICE):
+            llama.eval(tokens[start : min(total, start + PROMPT_SLICE)])
+            yield PromptProgress(min(total, start + PROMPT_SLICE), total)
+
     def stream_chat(
         self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
     ) -> Iterator[str]:
-        llama: Any = self._llama  # its stubs type messages as TypedDicts; ours are plain dicts
-        stream = llama.create_chat_completion(
-            messages=list(messages),
+        """The answer's text as it is written."""
+        stream: Generator[str | PromptProgress] = self.stream_reading(
+            messages, max_tokens=max_tokens, temperature=temperature
+        )
+        try:
+            for piece in stream:
+                if isinstance(piece, str):
+                    yield piece
+        finally:
+            stream.close()
+
+    def stream_reading(
+        self, messages: Sequence[dict[str, str]], *, max_tokens: int, temperature: float
+    ) -> Generator[str | PromptProgress]:
+        """How far the prompt is read, then the answer's text as it is written."""
+        llama: Any = self._llama
+        rendered = self.prompt_tokens(messages)
+        if rendered is None:
+            clean = [{**m, "content": self.neutralise(m["content"])} for m in messages]
+            stream = llama.create_chat_completion(
+                messages=clean, max_tokens=max_tokens, temperature=temperature,
+                repeat_penalty=self.repeat_penalty, stream=True,
+            )  # fmt: skip
+            try:
+                for part in stream:
+                    text = part["choices"][0]["delta"].get("content")
+                    if text:
+                        yield text
+            finally:
+                stream.close()
+            return
+        tokens, stop = rendered
+        yield from self.read_prompt(tokens)
+        stream = llama.create_completion(
+            prompt=tokens,
             max_tokens=max_tokens,
             temperature=temperature,
             repeat_penalty=self.repeat_penalty,
+            stop=stop,
             stream=True,
         )
         try:
             for part in stream:
-                text = part["choices"][0]["delta"].get("content")
+                text = part["choices"][0]["text"]
                 if text:
                     yield text
         finally:

@@ -160,6 +160,21 @@ def best_support(
     return None if found is None else found[1]
 
 
+def attribute(answer: str, question: str, sources: Sequence[Source]) -> int | None:
+    """The number of the source an uncited answer came from: the one sharing most of
+    the answer's words (the question's break ties), then the better ranked; None when
+    no source shares a word with the answer."""
+    said = terms(answer)
+    wanted = terms(question)
+    best: tuple[tuple[int, int, int], int] | None = None
+    for rank, source in enumerate(sources):
+        words = terms(source.hit.text)
+        key = (len(words & said), len(words & wanted), -rank)
+        if key[0] and (best is None or key > best[0]):
+            best = (key, source.n)
+    return None if best is None else best[1]
+
+
 def _respelled_terms(question: str) -> tuple[str | None, set[str]]:
     """The question's language and its words respelled the other language's way
     (`cognates`), as `terms`: the sources of an English question may be

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.cancel import CancelToken
+from desktop.core.language import FTS_LANGUAGE, detect_language, question_language
 from desktop.core.retrieval import RetrievalConfig, embedder_min_similarity
 from desktop.core.support import best_support, coverage
 from desktop.core.types import Answer
@@ -75,6 +76,33 @@ def contains_gold(text: str, answers: Sequence[str]) -> bool:
     """Whether `text` contains one of the gold answer strings (see `normalise`)."""
     haystack = normalise(text)
     return any(gold and gold in haystack for gold in (normalise(a) for a in answers))
+
+
+def token_f1(text: str, answers: Sequence[str]) -> float:
+    """SQuAD's token F1 of `text` against the closest gold answer (see `normalise`)."""
+    said = _tokens(text)
+    best = 0.0
+    for gold in answers:
+        wanted = _tokens(gold)
+        common = sum(min(said.count(w), wanted.count(w)) for w in set(wanted))
+        if common:
+            precision, recall = common / len(said), common / len(wanted)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in (_PUNCTUATION.sub("", w) for w in normalise(text).split()) if w]
+
+
+_PUNCTUATION = re.compile(r"[^\w]")
+ANSWER_F1 = 0.5  # a token F1 from which an answer counts as right (with or without the string)
+
+
+def in_language(answer: str, question: str) -> bool:
+    """Whether the answer is in the question's language (a number alone is in any)."""
+    said = question_language(answer)
+    return said is None or said == FTS_LANGUAGE[detect_language(question)]
 
 
 def read_gold_answers(dataset_dir: Path) -> dict[str, list[str]]:
@@ -238,6 +266,10 @@ class AnswerRecord:
     seconds: float
     answer: str
     support: str
+    answer_f1: float = 0.0  # token F1 with the closest gold answer
+    right: bool = False  # holds a gold answer, or reaches `ANSWER_F1` with one
+    in_language: bool = True  # written in the question's language
+    first_token_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -256,6 +288,11 @@ class QualityReport:
             "questions": self.questions,
             "refused": round(self.share("refused"), 4),
             "gold_given": round(self.share("gold_given"), 4),
+            "answer_right": round(self.share("right"), 4),
+            "answer_in_language": round(self.share("in_language"), 4),
+            "first_token_ms_median": round(
+                statistics.median(r.first_token_ms for r in self.records), 1
+            ) if self.records else 0.0,
             "answer_contains_gold": round(self.share("answer_has_gold"), 4),
             "support_contains_gold": round(self.share("support_has_gold"), 4),
             "support_of_all_sources_contains_gold": round(
@@ -460,6 +497,7 @@ def measure_quality(
         wanted = gold[query.id]
         support = answer.support.sentence if answer.support else ""
         widest = best_support(query.text, answer.text, answer.sources)
+        f1 = token_f1(answer.text, wanted) if answer.grounded else 0.0
         records.append(
             AnswerRecord(
                 query_id=query.id,
@@ -473,6 +511,10 @@ def measure_quality(
                 seconds=seconds,
                 answer=answer.text,
                 support=support,
+                answer_f1=f1,
+                right=answer.grounded and (contains_gold(answer.text, wanted) or f1 >= ANSWER_F1),
+                in_language=in_language(answer.text, query.text),
+                first_token_ms=answer.timings.first_token_ms,
             )
         )
         if progress:
@@ -534,7 +576,10 @@ def report_table(report: AnswerEvalReport) -> str:
         lines.append(f"  answers: not asked ({report.gold_answers} questions have gold answers)")
     else:
         lines.append(
-            f"  answers ({q.model}, {q.questions} questions over the whole corpus): the answer "
+            f"  answers ({q.model}, {q.questions} questions over the whole corpus): right "
+            f"(holds a gold answer or token F1 >= {ANSWER_F1}) {q.share('right'):.1%}, in the "
+            f"question's language {q.share('in_language'):.1%}, first token (median) "
+            f"{q.to_dict(False)['first_token_ms_median'] / 1000:.1f} s; the answer "
             f"contains a gold answer {q.share('answer_has_gold'):.1%}, its supporting sentence "
             f"{q.share('support_has_gold'):.1%} (best sentence of all sources "
             f"{q.share('any_source_support_has_gold'):.1%}); refused {q.share('refused'):.1%}, "

@@ -18,16 +18,17 @@ from dataclasses import dataclass
 
 from desktop.core.cancel import CancelToken
 from desktop.core.catalog import Catalog, Collection
-from desktop.core.llm import LLM
+from desktop.core.llm import LLM, PromptProgress
 from desktop.core.prompts import (
     CitationCleaner,
     build_messages,
     cited_numbers,
     not_found_message,
+    says_not_found,
 )
 from desktop.core.retrieval import Retriever, SearchResult
 from desktop.core.store import ChunkStore, TableSpec
-from desktop.core.support import best_support
+from desktop.core.support import attribute, best_support
 from desktop.core.types import Answer, Hit, Source, Timings
 from desktop.core.whole_document import (
     DocumentStep,
@@ -57,14 +58,31 @@ class SourcesFound:
     sources: tuple[Source, ...]
 
 
-AnswerEvent = SourcesFound | AnswerDelta | DocumentStep | Answer
+@dataclass(frozen=True)
+class ReadingSources:
+    """How much of the prompt (sources and question) the model has read, in tokens:
+    on a CPU the wait before the first word is this reading."""
+
+    done: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+AnswerEvent = SourcesFound | ReadingSources | AnswerDelta | DocumentStep | Answer
 
 
 @dataclass(frozen=True)
 class AskOptions:
-    sources: int = 6
+    sources: int = 4
     max_answer_tokens: int = 512
-    temperature: float = 0.2
+    temperature: float = 0.0
+    # Retrieval is "clearly empty", and the model not asked, when the relevance gate
+    # refused the passages and they hold less than this share of the question's words
+    # (calibrated on the public splits: docs/measurements.md, "Refusals").
+    empty_keyword_coverage: float = 0.50
 
 
 class Assistant:
@@ -144,7 +162,7 @@ class Assistant:
         found = self._retriever.search_many(searched, question, self.options.sources * 2)
         retrieve_ms = (time.perf_counter() - started) * 1000
         cancel.raise_if_cancelled()
-        if not found.relevant:
+        if not found.hits or (not found.relevant and self._clearly_empty(found)):
             logger.info(
                 "nothing relevant (similarity %.2f, coverage %.2f): not asking the model",
                 found.best_similarity, found.keyword_coverage,
@@ -159,17 +177,28 @@ class Assistant:
         llm = self.llm
         sources = self.fit_sources(question, found.hits)
         yield SourcesFound(sources)
-        stream = llm.stream_chat(
+        stream = llm.stream_reading(
             build_messages(question, sources),
             max_tokens=self.options.max_answer_tokens,
             temperature=self.options.temperature,
         )
         yield from self._stream_answer(question, stream, sources, cancel, started, retrieve_ms)
 
+    def _clearly_empty(self, found: SearchResult) -> bool:
+        """Whether retrieval found nothing near the question, so that the model is not asked.
+
+        Below the relevance gate's thresholds the model still reads the passages and may
+        say that they do not hold the answer: the gate alone misses paraphrase. Only
+        passages that the gate found far in meaning (their cosine under the embedding
+        model's own threshold) and that share few of the question's words are refused
+        without it (`AskOptions.empty_keyword_coverage`).
+        """
+        return found.keyword_coverage < self.options.empty_keyword_coverage
+
     def _stream_answer(
         self,
         question: str,
-        stream: Iterator[str | DocumentStep],
+        stream: Iterator[str | PromptProgress | DocumentStep],
         sources: tuple[Source, ...],
         cancel: CancelToken,
         started: float,
@@ -189,6 +218,11 @@ class Assistant:
         first_token_at = 0.0
         try:
             for piece in stream:
+                if cancel.cancelled:
+                    raise Cancelled()
+                if isinstance(piece, PromptProgress):
+                    yield ReadingSources(piece.done, piece.total)
+                    continue
                 if isinstance(piece, DocumentStep):
                     yield piece
                     continue
@@ -210,10 +244,26 @@ class Assistant:
         if rest:
             shown.append(rest)
             yield AnswerDelta(rest)
+        citation = self._missing_citation(question, "".join(shown), sources)
+        if citation:
+            shown.append(citation)
+            yield AnswerDelta(citation)
         yield self._finish(
             question, "".join(pieces), "".join(shown), sources, llm,
             started, first_token_at, finished, retrieve_ms,
         )  # fmt: skip
+
+    @staticmethod
+    def _missing_citation(question: str, text: str, sources: tuple[Source, ...]) -> str:
+        """" [n]" for an answer that cites nothing, n the source it came from; else "".
+
+        Small models cite badly when asked to (docs/how-it-works.md, "The prompt"), so
+        they are not asked: the source that holds the answer's words is cited for them.
+        """
+        if not text.strip() or cited_numbers(text) or says_not_found(text):
+            return ""
+        n = attribute(text, question, sources)
+        return "" if n is None else f" [{n}]"
 
     # Whole-document questions
 
@@ -274,17 +324,31 @@ class Assistant:
         """The Answer: `text` is the answer as shown (citations to nothing removed)."""
         given = {s.n for s in sources}
         cited = tuple(n for n in cited_numbers(text) if n in given)
+        if says_not_found(text) and not cited:
+            # the model read the sources and found no answer in them: a refusal, with
+            # the passages it read shown as the closest
+            return Answer(
+                text, (), model=llm.name, timings=self._timings(
+                    llm, raw, started, first_token_at, finished, retrieve_ms),
+                grounded=False, device=llm.device, closest=sources[:CLOSEST],
+            )  # fmt: skip
         support = best_support(question, text, sources, cited)
-        tokens = llm.count_tokens(raw) if raw else 0
-        generation_s = finished - first_token_at if first_token_at else 0.0
-        timings = Timings(
-            retrieve_ms=retrieve_ms,
-            first_token_ms=(first_token_at - started) * 1000 if first_token_at else 0.0,
-            tokens_per_s=(tokens - 1) / generation_s if generation_s > 0 and tokens > 1 else 0.0,
-            tokens=tokens,
-        )
+        timings = self._timings(llm, raw, started, first_token_at, finished, retrieve_ms)
         return Answer(
             text, sources, model=llm.name, timings=timings, device=llm.device,
             cited=cited, support=support,
         )  # fmt: skip
 
+    @staticmethod
+    def _timings(
+        llm: LLM, raw: str, started: float, first_token_at: float, finished: float,
+        retrieve_ms: float,
+    ) -> Timings:
+        tokens = llm.count_tokens(raw) if raw else 0
+        generation_s = finished - first_token_at if first_token_at else 0.0
+        return Timings(
+            retrieve_ms=retrieve_ms,
+            first_token_ms=(first_token_at - started) * 1000 if first_token_at else 0.0,
+            tokens_per_s=(tokens - 1) / generation_s if generation_s > 0 and tokens > 1 else 0.0,
+            tokens=tokens,
+        )  # fmt: skip

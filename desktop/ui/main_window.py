@@ -50,7 +50,7 @@ from desktop.services.adapters import (
     use_adapters,
 )
 from desktop.services.adapters import compare as compare_answers
-from desktop.services.assistant import AnswerDelta, DocumentStep, SourcesFound
+from desktop.services.assistant import AnswerDelta, DocumentStep, ReadingSources, SourcesFound
 from desktop.services.chats import (
     ChatMessage,
     ChatSource,
@@ -566,6 +566,8 @@ class MainWindow(QMainWindow):
                 self.compare.show_step(event.side, self.reading_sources_text(len(inner.sources)))
             elif isinstance(inner, DocumentStep):
                 self.compare.show_step(event.side, self.document_step_text(inner))
+            elif isinstance(inner, ReadingSources):
+                self.compare.show_step(event.side, self.reading_progress_text(inner))
             elif isinstance(inner, AnswerDelta):
                 self.compare.append(event.side, inner.text)
             elif isinstance(inner, Answer):
@@ -603,11 +605,18 @@ class MainWindow(QMainWindow):
                 self.chat.append_delta(event.text)
         elif isinstance(event, DocumentStep) and on_screen:
             self.chat.show_step(self.document_step_text(event))
+        elif isinstance(event, ReadingSources) and on_screen and not self._partial:
+            self.chat.show_step(self.reading_progress_text(event))
+
+    def reading_progress_text(self, event: ReadingSources) -> str:
+        """How far the model has read its sources: on a CPU, the wait before the first word."""
+        return self.tr("Reading the sources: {percent}%").format(
+            percent=round(100 * event.fraction)
+        )
 
     def reading_sources_text(self, count: int) -> str:
         """What the answer waits for once its sources are found: the model reads them,
-        which takes seconds on a CPU before the first word (six Portuguese passages:
-        2,000 tokens, 15 s on 2 cores)."""
+        which takes seconds on a CPU before the first word (docs/measurements.md)."""
         if count == 1:
             return self.tr("Reading the source found…")
         return self.tr("Reading the {n} sources found…").format(n=count)

@@ -173,9 +173,9 @@ def main() -> int:
     args = parse_args()
     models = models_dir(args.models_dir)
     header("bench_adapters")
-    from desktop.core.llm import DEFAULT_CHAT_MODEL
+    from desktop.core.llm import FAST_CHAT_MODEL
 
-    model = models / DEFAULT_CHAT_MODEL
+    model = models / FAST_CHAT_MODEL
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="arquivo-bench-adapters-") as tmp:
         adapters = write_adapters(Path(tmp), model)

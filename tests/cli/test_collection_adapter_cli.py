@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import main
-from desktop.core.llm import DEFAULT_CHAT_MODEL
+from desktop.core.llm import FAST_CHAT_MODEL
 from tests.adapters_helpers import truncate, write_lora
 from tests.helpers import ENGLISH_PAGES, make_pdf
 
@@ -41,7 +41,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def lora(tmp_path: Path, models_dir: Path) -> dict[str, Path]:
-    model = models_dir / DEFAULT_CHAT_MODEL
+    model = models_dir / FAST_CHAT_MODEL
     good = write_lora(tmp_path / "legal-lora.gguf", model)
     return {
         "good": good,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import main
-from desktop.core.llm import DEFAULT_CHAT_MODEL
+from desktop.core.llm import FAST_CHAT_MODEL
 from tests.adapters_helpers import truncate, write_lora
 from tests.helpers import ENGLISH_PAGES, make_pdf
 
@@ -24,7 +24,7 @@ def test_models_lists_the_default_model(capsys: pytest.CaptureFixture[str]) -> N
     code, out, _ = run(capsys, "models", "--json")
     assert code == 0
     (model,) = json.loads(out)["models"]
-    assert model["name"] == DEFAULT_CHAT_MODEL and model["architecture"] == "llama"
+    assert model["name"] == FAST_CHAT_MODEL and model["architecture"] == "llama"
     assert model["quantization"] == "Q4_1" and model["context_length"] == 8192
     assert model["chat_template"] is True and model["usable"] is True
 
@@ -40,7 +40,7 @@ def test_models_import_copies_a_checked_file(
     monkeypatch.setenv("ARQUIVO_MODELS_DIR", str(own_models))
     source = tmp_path / "incoming" / "mine.gguf"
     source.parent.mkdir()
-    shutil.copy(models_dir / DEFAULT_CHAT_MODEL, source)
+    shutil.copy(models_dir / FAST_CHAT_MODEL, source)
     code, _, _ = run(capsys, "models", "import", str(source))
     assert code == 0 and (own_models / "mine.gguf").is_file()
     bad = tmp_path / "incoming" / "notes.gguf"
@@ -52,7 +52,7 @@ def test_models_import_copies_a_checked_file(
 def test_adapters_check_accepts_a_fitting_adapter_and_names_what_is_wrong(
     capsys: pytest.CaptureFixture[str], models_dir: Path, tmp_path: Path
 ) -> None:
-    model = models_dir / DEFAULT_CHAT_MODEL
+    model = models_dir / FAST_CHAT_MODEL
     good = write_lora(tmp_path / "good.gguf", model)
     code, out, _ = run(capsys, "adapters", "check", str(good))
     assert code == 0 and "fits SmolLM2" in out
@@ -72,7 +72,7 @@ def test_ask_with_a_lora_and_compare(
     make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
     assert main(["index", str(tmp_path / "docs")]) == 0
     capsys.readouterr()
-    adapter = write_lora(tmp_path / "good.gguf", models_dir / DEFAULT_CHAT_MODEL)
+    adapter = write_lora(tmp_path / "good.gguf", models_dir / FAST_CHAT_MODEL)
     question = "Who leads the facilities team?"
     code, out, _ = run(
         capsys, "ask", question, "--lora", str(adapter), "--lora-scale", "0.5", "--json"
@@ -87,7 +87,7 @@ def test_ask_with_a_lora_and_compare(
     code, _, err = run(capsys, "ask", question, "--lora", str(adapter), "--lora-scale", "nan")
     assert code == 2 and "finite" in err
     wrong = write_lora(
-        tmp_path / "wrong.gguf", models_dir / DEFAULT_CHAT_MODEL,
+        tmp_path / "wrong.gguf", models_dir / FAST_CHAT_MODEL,
         shape_of={"blk.0.attn_q.weight.lora_b": (500, 8)},
     )  # fmt: skip
     code, _, err = run(capsys, "ask", question, "--lora", str(wrong))

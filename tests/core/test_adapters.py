@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from desktop.core.adapters import check_adapter
-from desktop.core.llm import DEFAULT_CHAT_MODEL, AdaptableLLM, LlamaCppLLM
+from desktop.core.llm import FAST_CHAT_MODEL, AdaptableLLM, LlamaCppLLM
 from desktop.errors import AdapterMismatchError, ModelError
 from tests.adapters_helpers import (
     CHAT_PROMPT,
@@ -30,7 +30,7 @@ SWITCH_LIMIT_S = 0.100
 
 @pytest.fixture(scope="module")
 def model(models_dir: Path) -> Path:
-    return models_dir / DEFAULT_CHAT_MODEL
+    return models_dir / FAST_CHAT_MODEL
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import pytest
 from desktop.core.gguf_header import read_gguf
 from desktop.core.llm import (
     DEFAULT_CHAT_MODEL,
+    FAST_CHAT_MODEL,
     LlamaCppLLM,
     architecture_supported,
     choose_context_size,
@@ -27,7 +28,7 @@ from tests.adapters_helpers import (
 
 
 def test_the_default_model_is_a_chat_model(models_dir: Path) -> None:
-    info = inspect_gguf(models_dir / DEFAULT_CHAT_MODEL)
+    info = inspect_gguf(models_dir / FAST_CHAT_MODEL)
     assert info.architecture == "llama"
     assert info.has_chat_template
     assert info.context_length and info.context_length >= 2048
@@ -50,7 +51,7 @@ def test_files_that_are_not_gguf_are_refused(tmp_path: Path, content: bytes, rea
 def test_a_truncated_gguf_is_refused_before_llama_cpp_sees_it(
     tmp_path: Path, models_dir: Path
 ) -> None:
-    data = (models_dir / DEFAULT_CHAT_MODEL).read_bytes()
+    data = (models_dir / FAST_CHAT_MODEL).read_bytes()
     path = tmp_path / "cut.gguf"
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelError, match="truncated"):
@@ -82,7 +83,7 @@ def test_streams_an_answer_piece_by_piece(llm: LlamaCppLLM) -> None:
 
 
 def test_the_header_reader_agrees_with_gguf_reader(models_dir: Path) -> None:
-    path = models_dir / DEFAULT_CHAT_MODEL
+    path = models_dir / FAST_CHAT_MODEL
     header = read_gguf(path)
     assert {n: t.shape for n, t in header.tensors.items()} == base_shapes(path)
     assert header.tensors["blk.0.attn_q.weight"].type_name == "Q4_1"
@@ -91,7 +92,7 @@ def test_the_header_reader_agrees_with_gguf_reader(models_dir: Path) -> None:
 
 
 def test_the_default_model_is_described_without_loading(models_dir: Path) -> None:
-    info = inspect_gguf(models_dir / DEFAULT_CHAT_MODEL)
+    info = inspect_gguf(models_dir / FAST_CHAT_MODEL)
     assert (info.general_type, info.quantization, info.size_label) == ("model", "Q4_1", "135M")
     assert info.parameters == 134_515_008
     assert info.block_count == 30
@@ -104,14 +105,14 @@ def test_the_default_model_is_described_without_loading(models_dir: Path) -> Non
 )
 def test_a_cut_file_says_where(tmp_path: Path, models_dir: Path, keep: int, reason: str) -> None:
     path = tmp_path / "cut.gguf"
-    with (models_dir / DEFAULT_CHAT_MODEL).open("rb") as handle:
+    with (models_dir / FAST_CHAT_MODEL).open("rb") as handle:
         path.write_bytes(handle.read(keep))
     with pytest.raises(ModelError, match=re.escape(reason)):
         inspect_gguf(path)
 
 
 def test_an_adapter_is_not_a_model(tmp_path: Path, models_dir: Path) -> None:
-    adapter = write_lora(tmp_path / "lora.gguf", models_dir / DEFAULT_CHAT_MODEL, layers=(0,))
+    adapter = write_lora(tmp_path / "lora.gguf", models_dir / FAST_CHAT_MODEL, layers=(0,))
     with pytest.raises(ModelError, match="this is a LoRA adapter, not a model"):
         inspect_gguf(adapter)
 
@@ -143,7 +144,7 @@ def test_a_bad_model_never_crashes_the_process(
     tmp_path: Path, models_dir: Path, name: str, write: Any, reason: str
 ) -> None:
     path = tmp_path / f"{name}.gguf"
-    write(path, models_dir / DEFAULT_CHAT_MODEL)
+    write(path, models_dir / FAST_CHAT_MODEL)
     assert_clean_refusal(run_child(path), reason)
 
 
@@ -151,7 +152,7 @@ def test_a_bad_model_never_crashes_the_process(
 
 
 def test_the_context_is_the_smallest_of_setting_model_and_memory(models_dir: Path) -> None:
-    info = inspect_gguf(models_dir / DEFAULT_CHAT_MODEL)
+    info = inspect_gguf(models_dir / FAST_CHAT_MODEL)
     plenty = 64 * 2**30
     assert choose_context_size(4096, info, plenty) == 4096
     assert choose_context_size(32768, info, plenty) == 8192  # the model's context_length
@@ -165,7 +166,7 @@ def test_the_context_is_the_smallest_of_setting_model_and_memory(models_dir: Pat
 def test_a_model_without_a_chat_template_falls_back_to_chatml(
     tmp_path: Path, models_dir: Path
 ) -> None:
-    path = without_chat_template(models_dir / DEFAULT_CHAT_MODEL, tmp_path / "bare.gguf")
+    path = without_chat_template(models_dir / FAST_CHAT_MODEL, tmp_path / "bare.gguf")
     assert not inspect_gguf(path).has_chat_template
     llm = LlamaCppLLM(path, context_size=512, threads=1)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.llm import DEFAULT_CHAT_MODEL
+from desktop.core.llm import FAST_CHAT_MODEL
 from desktop.core.models import (
     IMPORTED_FILE,
     describe_model,
@@ -23,16 +23,16 @@ from tests.adapters_helpers import write_lora, write_tiny_model
 
 @pytest.fixture
 def default_model(models_dir: Path) -> Path:
-    return models_dir / DEFAULT_CHAT_MODEL
+    return models_dir / FAST_CHAT_MODEL
 
 
 def test_the_list_describes_the_default_model(tmp_path: Path, default_model: Path) -> None:
     folder = tmp_path / "models"
     folder.mkdir()
-    (folder / DEFAULT_CHAT_MODEL).symlink_to(default_model)
+    (folder / FAST_CHAT_MODEL).symlink_to(default_model)
     (folder / "notes.txt").write_text("not a model")
     [model] = list_models(folder)
-    assert model.name == DEFAULT_CHAT_MODEL
+    assert model.name == FAST_CHAT_MODEL
     assert model.architecture == "llama"
     assert model.parameters == pytest.approx(135e6, rel=0.01)
     assert model.size_label == "135M"
@@ -64,12 +64,12 @@ def test_bad_files_are_listed_as_unusable_with_the_reason(
 def test_import_copies_the_model(tmp_path: Path, default_model: Path) -> None:
     folder = tmp_path / "models"
     dest = import_model(default_model, folder)
-    assert dest == folder / DEFAULT_CHAT_MODEL
+    assert dest == folder / FAST_CHAT_MODEL
     assert dest.stat().st_size == default_model.stat().st_size
     assert not dest.is_symlink()
-    assert [p.name for p in folder.iterdir()] == [DEFAULT_CHAT_MODEL]  # no .part left
+    assert [p.name for p in folder.iterdir()] == [FAST_CHAT_MODEL]  # no .part left
     assert import_model(dest, folder) == dest  # already there
-    assert [m.name for m in list_models(folder)] == [DEFAULT_CHAT_MODEL]
+    assert [m.name for m in list_models(folder)] == [FAST_CHAT_MODEL]
 
 
 def test_import_refuses_a_taken_name(tmp_path: Path, default_model: Path) -> None:
@@ -134,6 +134,6 @@ def test_a_damaged_list_of_references_is_set_aside(
 def test_extra_references_are_listed_once(tmp_path: Path, default_model: Path) -> None:
     folder = tmp_path / "models"
     folder.mkdir()
-    (folder / DEFAULT_CHAT_MODEL).symlink_to(default_model)
+    (folder / FAST_CHAT_MODEL).symlink_to(default_model)
     models = list_models(folder, referenced=[default_model, default_model])
     assert [m.referenced for m in models] == [False]  # the same file, through the folder

@@ -15,7 +15,7 @@ import pytest
 
 from desktop.core.catalog import Catalog, _v1_initial
 from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.llm import DEFAULT_CHAT_MODEL, LlamaCppLLM
+from desktop.core.llm import FAST_CHAT_MODEL, LlamaCppLLM
 from desktop.core.types import Answer
 from desktop.errors import AdapterMismatchError, SettingsError, UnknownCollectionError
 from desktop.paths import AppPaths
@@ -40,7 +40,7 @@ SWITCH_LIMIT_S = 0.100
 
 @pytest.fixture(scope="module")
 def model(models_dir: Path) -> Path:
-    return models_dir / DEFAULT_CHAT_MODEL
+    return models_dir / FAST_CHAT_MODEL
 
 
 @pytest.fixture(scope="module")

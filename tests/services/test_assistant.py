@@ -1,4 +1,8 @@
-"""Answers from the real SmolLM2 model over real PDFs: assert on sources, not wording."""
+"""Answers from real models over real PDFs.
+
+Most tests run the fast SmolLM2 and assert on sources, not wording; those about the
+answer itself run the default model (`default_llm`).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,22 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.cancel import CancelToken
+from desktop.core.embedding import Embedder
+from desktop.core.language import question_language
 from desktop.core.llm import LLM
 from desktop.core.prompts import cited_numbers
 from desktop.core.types import Answer
 from desktop.core.whole_document import DocumentStep
-from desktop.errors import ArquivoError
-from desktop.services.assistant import AnswerDelta, AskOptions, Assistant, SourcesFound
+from desktop.errors import ArquivoError, Cancelled
+from desktop.paths import AppPaths
+from desktop.services.assistant import (
+    AnswerDelta,
+    AskOptions,
+    Assistant,
+    ReadingSources,
+    SourcesFound,
+)
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
 from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
@@ -94,10 +108,63 @@ def test_an_answer_carries_its_supporting_sentence_in_its_source(indexed: Worksp
     assert "48,000 euros" in " ".join(support.sentence.split())
 
 
-def test_a_portuguese_answer_is_supported_by_the_portuguese_sentence(indexed: Workspace) -> None:
-    answer, _ = ask(indexed, "Qual foi a diferença encontrada na conciliação bancária?")
+@pytest.fixture
+def answering(
+    arquivo_home: Path, embedder: Embedder, default_llm: LLM, tmp_path: Path
+) -> Iterator[Workspace]:
+    """The folder of `indexed`, answered by the default chat model."""
+    ws = Workspace(AppPaths.resolve(arquivo_home), Settings(), embedder=embedder, llm=default_llm)
+    make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
+    make_pdf(tmp_path / "docs" / "relatório.pdf", PORTUGUESE_PAGES)
+    list(ws.indexer.index([tmp_path / "docs"], "default"))
+    yield ws
+    ws.close()
+
+
+def test_the_default_model_answers_in_portuguese_citing_the_right_source(
+    answering: Workspace,
+) -> None:
+    answer, deltas = ask(answering, "O que causou a diferença na conciliação bancária?")
+    assert answer.grounded and "".join(deltas) == answer.text
+    assert "tarifa" in answer.text and question_language(answer.text) == "Portuguese", answer.text
+    assert answer.cited, answer.text
+    cited = next(s for s in answer.sources if s.n == answer.cited[0]).hit
+    assert cited.path.endswith("relatório.pdf") and cited.page == 2
     assert answer.support is not None
-    assert "350 reais" in " ".join(answer.support.sentence.split())
+    assert "tarifa de manutenção" in " ".join(answer.support.sentence.split())
+
+
+def test_the_default_model_answers_in_english_too(answering: Workspace) -> None:
+    answer, _ = ask(answering, "What was the maintenance budget for the year?")
+    assert answer.grounded and "48,000" in answer.text
+    assert question_language(answer.text) in (None, "English"), answer.text
+    cited = next(s for s in answer.sources if s.n == answer.cited[0]).hit
+    assert cited.path.endswith("report.pdf") and cited.page == 2
+
+
+def test_reading_the_sources_is_reported_before_the_first_word(answering: Workspace) -> None:
+    events = list(answering.assistant.ask("default", "Who leads the facilities team?"))
+    kinds = [type(e) for e in events]
+    reading = [e for e in events if isinstance(e, ReadingSources)]
+    assert len(reading) >= 2 and reading[-1].done == reading[-1].total > 0
+    assert [r.done for r in reading] == sorted(r.done for r in reading)
+    assert kinds.index(ReadingSources) < kinds.index(AnswerDelta)
+    assert max(i for i, k in enumerate(kinds) if k is ReadingSources) < kinds.index(AnswerDelta)
+
+
+def test_stop_ends_the_reading_of_the_sources(answering: Workspace) -> None:
+    cancel = CancelToken()
+    seen: list[object] = []
+    with pytest.raises(Cancelled):
+        question = "Who schedules the quarterly safety drills?"  # not asked before: not cached
+        for event in answering.assistant.ask("default", question, cancel):
+            seen.append(event)
+            if isinstance(event, ReadingSources) and event.done < event.total:
+                cancel.cancel()
+    assert not any(isinstance(e, AnswerDelta) for e in seen)
+    # the model is usable afterwards, and reads again what it had not finished
+    answer, _ = ask(answering, "Who schedules the quarterly safety drills?")
+    assert "Maria Costa" in answer.text
 
 
 class ReplayLLM:
@@ -118,6 +185,8 @@ class ReplayLLM:
         self, messages: object, *, max_tokens: int, temperature: float
     ) -> Iterator[str]:
         yield from self._pieces
+
+    stream_reading = stream_chat
 
 
 def replayed(
@@ -144,15 +213,37 @@ def test_citations_to_sources_never_given_are_neither_shown_nor_kept(
     assert answer.cited == (1, 2)
 
 
-def test_an_answer_without_citations_keeps_all_its_sources_marked_not_cited(
+def test_an_answer_without_citations_cites_the_source_holding_its_words(
     indexed: Workspace, llm: LLM
 ) -> None:
     question = "What was the maintenance budget for the year?"
     events = replayed(indexed, llm, ["48,000 euros."], question)
     answer = events[-1]
+    assert isinstance(answer, Answer) and len(answer.cited) == 1
+    source = next(s for s in answer.sources if s.n == answer.cited[0])
+    assert "48,000 euros" in source.hit.text and answer.text == f"48,000 euros. [{source.n}]"
+    shown = "".join(e.text for e in events if isinstance(e, AnswerDelta))
+    assert shown == answer.text  # the citation added is shown like the rest
+    assert answer.support is not None and "48,000" in answer.support.sentence
+
+
+def test_an_answer_sharing_no_word_with_its_sources_cites_nothing(
+    indexed: Workspace, llm: LLM
+) -> None:
+    events = replayed(indexed, llm, ["Zzyzx."], "What was the maintenance budget for the year?")
+    answer = events[-1]
     assert isinstance(answer, Answer) and answer.sources and answer.cited == ()
     assert not any(answer.is_cited(s.n) for s in answer.sources)
-    assert answer.support is not None and "48,000" in answer.support.sentence
+
+
+def test_the_models_own_refusal_is_a_refusal_with_the_passages_it_read(
+    indexed: Workspace, llm: LLM
+) -> None:
+    said = "Os documentos não contêm essa resposta."
+    events = replayed(indexed, llm, [said], "Qual foi a diferença encontrada na conciliação?")
+    answer = events[-1]
+    assert isinstance(answer, Answer) and not answer.grounded and answer.text == said
+    assert answer.sources == () and answer.cited == () and answer.closest
 
 
 def test_a_named_file_is_given_whole_to_a_summary_question(indexed: Workspace) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.llm import DEFAULT_CHAT_MODEL
+from desktop.core.llm import FAST_CHAT_MODEL
 from desktop.core.types import Answer
 from desktop.services.adapters import WITH, WITHOUT, Comparison, set_collection_adapter
 from desktop.settings import AdapterSetting, load_settings, save_settings
@@ -28,7 +28,7 @@ ANSWER_TIMEOUT = 280_000  # two answers in one wait, on a machine shared with ot
 
 @pytest.fixture
 def adapters(tmp_path: Path, models_dir: Path) -> dict[str, Path]:
-    model = models_dir / DEFAULT_CHAT_MODEL
+    model = models_dir / FAST_CHAT_MODEL
     good = write_lora(tmp_path / "good.gguf", model)
     return {
         "good": good,
