@@ -17,7 +17,7 @@
 #   MODELS_DIR=DIR   models folder (default: $ARQUIVO_MODELS_DIR, $ARQUIVO_HOME/models,
 #                    or the user data folder, e.g. ~/.local/share/arquivo/models)
 #   PYTEST_ARGS=...  extra pytest arguments, e.g. PYTEST_ARGS='-k chunking -x'
-#   ANSWER_LIMIT=100 questions the chat model answers per data set in `make eval`
+#   ANSWER_LIMIT=150 questions the chat model answers per data set in `make eval`
 #   RERANKER=NAME    the reranker `make eval` also measures (its index kept in .cache/eval)
 #   EXTRA=NAME,...   optional models `make models` also fetches (`all`: every one);
 #                    `.venv/bin/python packaging/fetch_models.py --list` lists them
@@ -32,7 +32,9 @@ PYTEST_ARGS ?=
 EXTRA ?=
 EVAL_DATA ?= ../shared/data/eval
 RERANKER ?= ms-marco-MiniLM-L-12-v2-int8
-ANSWER_LIMIT ?= 100
+ANSWER_LIMIT ?= 150
+# The old default chat model: `make eval` answers with it too, as the reference row.
+REFERENCE_CHAT_MODEL ?= SmolLM2-135M-Instruct.Q4_1.gguf
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -178,7 +180,9 @@ eval: setup models ## evaluate retrieval, the refusal gate and answers on each d
 	  $(VENV)/bin/arquivo eval "$$d" --keep-index ".cache/eval/$$n"; \
 	  $(VENV)/bin/arquivo eval "$$d" --keep-index ".cache/eval/$$n" --reranker $(RERANKER) \
 	    --out "bench-results/eval-$$n-reranker.json"; \
-	  $(VENV)/bin/arquivo eval --answers --answer-limit $(ANSWER_LIMIT) "$$d"; done
+	  $(VENV)/bin/arquivo eval --answers --answer-limit $(ANSWER_LIMIT) "$$d"; \
+	  $(VENV)/bin/arquivo eval --answers --answer-limit $(ANSWER_LIMIT) "$$d" \
+	    --model $(REFERENCE_CHAT_MODEL); done
 
 clean: ## remove .venv and caches (not your data, models or index)
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .cache build dist *.egg-info

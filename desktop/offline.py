@@ -16,6 +16,9 @@ OFFLINE_SWITCHES = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "DO_NOT_TRACK": "1",
     "LANCEDB_TELEMETRY": "0",
+    # onnxruntime sends telemetry from native code (a DNS query about 9 s after a session
+    # starts) and keeps a queue in ~/.cache/Microsoft unless this is set before it loads.
+    "ORT_DISABLE_TELEMETRY": "1",
 }
 
 

@@ -35,6 +35,7 @@ class AdapterSetting:
 class Settings:
     chat_model: str = ""
     embedding_model: str = "bge-small-en-v1.5-int8"
+    multilingual_embedding_model: str = "multilingual-e5-small-q4"
     reranker: str = ""
     threads: int = 0
     gpu_layers: int = -1
@@ -42,7 +43,7 @@ class Settings:
     temperature: float = 0.0
     repeat_penalty: float = 1.1
     max_answer_tokens: int = 512
-    sources: int = 6
+    sources: int = 4
     max_file_mb: int = 200
     ocr_languages: str = "por+eng"
     bridge_languages: bool = True
@@ -90,15 +91,20 @@ UI_LANGUAGES = {"": "system", "en": "English", "pt_BR": "Português (Brasil)"}
 
 FIELD_HELP: dict[str, str] = {
     "chat_model": "GGUF chat model: a file path or a name in the models folder "
-    "(empty: the default SmolLM2-135M-Instruct).",
-    "embedding_model": "Embedding model folder in `models/embedding/` used for new collections.",
+    "(empty: the default Qwen2.5-Coder-0.5B-Instruct).",
+    "embedding_model": "Embedding model folder in `models/embedding/` used for new collections "
+    "in English (and in every language when `multilingual_embedding_model` is empty or not "
+    "installed).",
+    "multilingual_embedding_model": "Embedding model for new collections whose documents are "
+    "in another language than English (Portuguese, say), chosen from their first documents; "
+    '"" turns the choice off. Fetched by `make models` on Linux x86-64, where its engine runs.',
     "reranker": "Cross-encoder in `models/reranker/` that re-reads the best passages of "
     "collections in its language, where fusion's first does not clearly lead, and reorders "
     "them with fusion's order (empty: off; "
     "`make models` fetches "
     '`ms-marco-MiniLM-L-12-v2-int8`, English; see "Models").',
     "threads": "CPU threads for prompt processing and generation "
-    "(0: as many as the machine has cores).",
+    "(0: one per physical core this process may use).",
     "gpu_layers": "Model layers offloaded to the GPU (-1: all when a GPU build finds one, "
     "0: CPU only).",
     "context_size": "Model context in tokens: prompt, sources and answer together.",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.cancel import CancelToken
+from desktop.core.llm import resolve_model_path
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.answer_eval import evaluate_answers, report_table
@@ -43,7 +44,8 @@ def add_answer_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--model", type=Path, metavar="FILE",
-        help="the GGUF chat model that answers (default: the settings')",
+        help="the GGUF chat model that answers: a file, or a name in the models folder "
+        "(default: the settings')",
     )  # fmt: skip
 
 
@@ -55,9 +57,9 @@ def cmd_answers(ws: Workspace, args: argparse.Namespace, progress: Any = None) -
         raise ArquivoError(f"no such folder: {args.dataset}", "give a folder in BEIR layout")
     with tempfile.TemporaryDirectory(prefix="arquivo-answers-") as home:
         paths = AppPaths(home=Path(home), models=ws.paths.models)
-        eval_ws = Workspace(
-            paths, ws.settings, chat_model=ws.chat_model_path, embedder=ws.embedder
-        )
+        model = resolve_model_path(ws.paths.models, str(args.model)) if args.model else None
+        # no shared embedder: each collection gets the model its language would get
+        eval_ws = Workspace(paths, ws.settings, chat_model=model or ws.chat_model_path)
         try:
             report = evaluate_answers(
                 args.dataset,

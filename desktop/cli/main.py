@@ -336,6 +336,8 @@ def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
                 "files": stats.files,
                 "chunks": stats.chunks,
                 "embedding_model": collection.embedding_model,
+                "language": collection.language,
+                "current_model": ws.embedding_model_for(collection.language),
                 "adapter": {"path": adapter.path, "scale": adapter.scale} if adapter else None,
             }
         )
@@ -350,11 +352,12 @@ def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
                 print(f"    {folder}")
             if row["adapter"]:
                 print(f"    adapter: {row['adapter']['path']} (scale {row['adapter']['scale']:g})")
-            if row["embedding_model"] != ws.settings.embedding_model:
+            if row["embedding_model"] != row["current_model"]:
                 print(
-                    f"    embedding model: {row['embedding_model']} (new collections use "
-                    f"{ws.settings.embedding_model}; `arquivo reindex {shlex.quote(row['name'])}` "
-                    "moves this one to it)"
+                    f"    embedding model: {row['embedding_model']} (new collections in "
+                    f"{row['language'] or 'its language'} use {row['current_model']}; "
+                    f"`arquivo reindex {shlex.quote(row['name'])} --embedding-model "
+                    f"{row['current_model']}` moves this one to it)"
                 )
     return 0
 

@@ -90,8 +90,7 @@ def unknown_language_note(summary: IndexSummary) -> str:
         "are found by their words, questions in another language much less well (by "
         "names and shared roots). A multilingual model finds passages by meaning in "
         f"both: `arquivo reindex {shlex.quote(summary.collection)} --embedding-model "
-        f"{MULTILINGUAL_EMBEDDING_MODEL}` (after `make models "
-        f"EXTRA={MULTILINGUAL_EMBEDDING_MODEL}`)."
+        f"{MULTILINGUAL_EMBEDDING_MODEL}` (`make models` fetches it on Linux x86-64)."
     )
 
 

@@ -304,6 +304,32 @@ class AdaptableLLM(LLM, Protocol):
     def disable_adapters(self) -> None: ...
 
 
+def physical_cores() -> int:
+    """Cores this process may use, counting each physical core once.
+
+    llama.cpp's threads compete for a core's arithmetic units, so a second thread on a
+    core's hyper-thread slows it down rather than helping (llama.cpp's own advice).
+    """
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    logical = usable or os.cpu_count() or 1
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return logical
+    cores: set[tuple[str, str]] = set()
+    physical = ""
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "physical id":
+            physical = value.strip()
+        elif key.strip() == "core id":
+            cores.add((physical, value.strip()))
+    if not cores:
+        return logical
+    per_core = max(1, round((os.cpu_count() or logical) / len(cores)))
+    return max(1, logical // per_core)
+
+
 def gpu_offload_supported() -> bool:
     import llama_cpp
 
@@ -351,7 +377,7 @@ class LlamaCppLLM:
             logger.info("%s has no chat template: using %s", path.name, chat_format)
         from llama_cpp import Llama
 
-        n_threads = threads or os.cpu_count() or 1
+        n_threads = threads or physical_cores()
         started = time.perf_counter()
         try:
             self._llama = Llama(

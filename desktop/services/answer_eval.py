@@ -78,6 +78,20 @@ def contains_gold(text: str, answers: Sequence[str]) -> bool:
     return any(gold and gold in haystack for gold in (normalise(a) for a in answers))
 
 
+def answer_words(text: str) -> str:
+    """An answer without its citations: `[n]` is no word of the answer."""
+    return _CITATIONS.sub("", text)
+
+
+_CITATIONS = re.compile(r"\s*\[\d+\]")
+
+
+def is_right(text: str, answers: Sequence[str]) -> bool:
+    """Holds a gold answer, or reaches a token F1 of `ANSWER_F1` with one (citations aside)."""
+    words = answer_words(text)
+    return contains_gold(words, answers) or token_f1(words, answers) >= ANSWER_F1
+
+
 def token_f1(text: str, answers: Sequence[str]) -> float:
     """SQuAD's token F1 of `text` against the closest gold answer (see `normalise`)."""
     said = _tokens(text)
@@ -497,7 +511,7 @@ def measure_quality(
         wanted = gold[query.id]
         support = answer.support.sentence if answer.support else ""
         widest = best_support(query.text, answer.text, answer.sources)
-        f1 = token_f1(answer.text, wanted) if answer.grounded else 0.0
+        f1 = token_f1(answer_words(answer.text), wanted) if answer.grounded else 0.0
         records.append(
             AnswerRecord(
                 query_id=query.id,
@@ -512,7 +526,7 @@ def measure_quality(
                 answer=answer.text,
                 support=support,
                 answer_f1=f1,
-                right=answer.grounded and (contains_gold(answer.text, wanted) or f1 >= ANSWER_F1),
+                right=answer.grounded and is_right(answer.text, wanted),
                 in_language=in_language(answer.text, query.text),
                 first_token_ms=answer.timings.first_token_ms,
             )

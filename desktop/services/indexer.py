@@ -123,6 +123,8 @@ class CollectionBusyError(ArquivoError):
 
 # Gives the embedder a collection was indexed with, or raises CollectionModelError.
 EmbedderFor = Callable[[Collection], Embedder]
+# Gives the embedder a new collection in a language ("Portuguese") is made with.
+EmbedderForLanguage = Callable[[str], Embedder]
 
 
 class Indexer:
@@ -141,7 +143,11 @@ class Indexer:
         lock_dir: Path,
         options: IndexOptions | None = None,
         embedder_for: EmbedderFor | None = None,
+        embedder_for_language: EmbedderForLanguage | None = None,
     ) -> None:
+        """`embedder_for_language`, when given, picks a new collection's model from the
+        language of its first documents (a multilingual one for Portuguese, say)."""
+        self._embedder_for_language = embedder_for_language
         self._catalog = catalog
         self._store = store
         self._embedder = embedder
@@ -202,17 +208,18 @@ class Indexer:
         """Index `paths` (or every folder the collection already has) and yield events."""
         cancel = cancel or CancelToken()
         roots = None if paths is None else _checked_roots(paths)
+        new = self._catalog.find_collection(collection_name) is None
         collection = self.open_collection(collection_name)
         if roots is None:
             roots = [Path(r) for r in self._catalog.roots(collection)]
         lock = self._lock(collection)
         try:
-            yield from self._run(collection, roots, cancel)
+            yield from self._run(collection, roots, cancel, new)
         finally:
             lock.release()
 
     def _run(
-        self, collection: Collection, roots: list[Path], cancel: CancelToken
+        self, collection: Collection, roots: list[Path], cancel: CancelToken, new: bool = False
     ) -> Iterator[IndexEvent]:
         table = table_of(collection)
         interrupted = self._catalog.set_indexing(collection, True)  # the last run was killed
@@ -263,11 +270,15 @@ class Indexer:
                     yield FileIndexed(path, 0, reused=True)
                 # "new" files are counted and reported when their batch is committed
                 if sum(len(d.chunks) for d in pending.values()) >= self.options.commit_chunks:
+                    if new:
+                        collection, table, new = self._settle_model(collection, pending)
                     yield from self._flush(collection, table, pending, counters, cancel)
                 continue
             logger.warning("skipped %s: %s", path, skipped.reason)
             counters.skipped.append(skipped)
             yield skipped
+        if new:
+            collection, table, new = self._settle_model(collection, pending)
         yield from self._flush(collection, table, pending, counters, cancel)
         if not collection.language and counters.language_sample:
             collection = self._catalog.set_language(
@@ -396,6 +407,29 @@ class Indexer:
         if isinstance(outcome[0], BaseException):
             raise outcome[0]
         return outcome[0]
+
+    def _settle_model(
+        self, collection: Collection, pending: dict[str, _PendingDocument]
+    ) -> tuple[Collection, TableSpec, bool]:
+        """For a new collection, before anything is embedded: its language, from its
+        first documents, and the model made for that language.
+
+        Returns the collection, its table and whether it is still to be settled (no
+        document read yet).
+        """
+        if self._embedder_for_language is None:
+            return collection, table_of(collection), False
+        sample = [c.text for d in pending.values() for c in d.chunks[:20]][:200]
+        if not sample:
+            return collection, table_of(collection), True
+        language = collection_language(sample)
+        embedder = self._embedder_for_language(language)
+        if embedder.name != collection.embedding_model:
+            collection = self._catalog.set_embedding_model(collection, embedder.name, embedder.dim)
+            logger.info("collection %s is in %s: made with %s", collection.name, language,
+                        embedder.name)  # fmt: skip
+        collection = self._catalog.set_language(collection, language)
+        return collection, table_of(collection), False
 
     def _flush(
         self,

@@ -87,6 +87,26 @@ class Workspace:
                 ) from exc  # fmt: skip
         return self._embedders[name]
 
+    def embedding_model_for(self, language: str) -> str:
+        """The model a new collection in `language` ("Portuguese") is made with.
+
+        The `multilingual_embedding_model` for any language but English, where it is
+        installed (its engine runs on Linux x86-64 only); else `embedding_model`.
+        """
+        multilingual = self.settings.multilingual_embedding_model
+        other = bool(language) and language != "English"
+        if other and multilingual and self.embedding_model_installed(multilingual):
+            return multilingual
+        return self.settings.embedding_model
+
+    def embedder_for_language(self, language: str) -> Embedder:
+        name = self.embedding_model_for(language)
+        if name == self.settings.embedding_model:
+            return self.embedder
+        if name not in self._embedders:
+            self._embedders[name] = LazyEmbedder(self.paths.models, name)
+        return self._embedders[name]
+
     def embedding_model_installed(self, name: str) -> bool:
         """Whether model `name`'s files are in the models folder (nothing is loaded)."""
         if name in self._embedders or name == self.settings.embedding_model:
@@ -147,6 +167,10 @@ class Workspace:
         return Indexer(
             self.catalog, self.store, self.embedder, self.paths.index, options,
             embedder_for=self.embedder_for,
+            # a model shared by the caller is the one to use; else chosen by language
+            embedder_for_language=(
+                self.embedder_for_language if self._shared_embedder is None else None
+            ),
         )  # fmt: skip
 
     @cached_property

@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         """Load the models in the background and catch up with changes made while closed."""
         self.load_model()
         for collection in self.ws.catalog.collections():
-            if self._model_state(collection.embedding_model) != MODEL_MISSING:
+            if self._model_state(collection) != MODEL_MISSING:
                 self.reindex(collection.name)  # a missing model is said in the collections pane
 
     # Collections and indexing
@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
             rows.append(
                 CollectionRow(
                     collection.name, stats.roots, stats.files, stats.chunks,
-                    collection.embedding_model, self._model_state(collection.embedding_model),
+                    collection.embedding_model, self._model_state(collection),
                     adapter.path if adapter else "", adapter.scale if adapter else 1.0,
                     self._unknown_language(collection),
                 )
@@ -327,8 +327,9 @@ class MainWindow(QMainWindow):
         languages = model_languages(collection.embedding_model)
         return "" if knows_language(languages, collection.language) else collection.language
 
-    def _model_state(self, model: str) -> str:
-        if model == self.ws.settings.embedding_model:
+    def _model_state(self, collection: Collection) -> str:
+        model = collection.embedding_model
+        if model == self.ws.embedding_model_for(collection.language):
             return MODEL_CURRENT
         return MODEL_OTHER if self.ws.embedding_model_installed(model) else MODEL_MISSING
 

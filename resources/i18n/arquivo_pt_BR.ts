@@ -3,12 +3,12 @@
 <context>
     <name>AdapterRow</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="62" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="63" />
         <source>scale </source>
         <translation>escala </translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="64" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="65" />
         <source>Remove</source>
         <translation>Remover</translation>
     </message>
@@ -268,172 +268,177 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="180" />
+        <location filename="../../desktop/ui/main_window.py" line="181" />
         <source>Model: not loaded</source>
         <translation>Modelo: não carregado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="199" />
+        <location filename="../../desktop/ui/main_window.py" line="204" />
         <source>&amp;File</source>
         <translation>&amp;Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="200" />
+        <location filename="../../desktop/ui/main_window.py" line="205" />
         <source>New chat</source>
         <translation>Nova conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="203" />
+        <location filename="../../desktop/ui/main_window.py" line="208" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="207" />
+        <location filename="../../desktop/ui/main_window.py" line="212" />
         <source>Settings…</source>
         <translation>Configurações…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="210" />
+        <location filename="../../desktop/ui/main_window.py" line="215" />
         <source>Stop answer</source>
         <translation>Parar resposta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="213" />
+        <location filename="../../desktop/ui/main_window.py" line="218" />
         <source>Quit</source>
         <translation>Sair</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="283" />
+        <location filename="../../desktop/ui/main_window.py" line="288" />
         <source>Index: {chunks} chunks, {size:.1f} MB</source>
         <translation>Índice: {chunks} trechos, {size:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="289" />
+        <location filename="../../desktop/ui/main_window.py" line="294" />
         <source>Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.</source>
         <translation>Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296" />
+        <location filename="../../desktop/ui/main_window.py" line="301" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="296" />
+        <location filename="../../desktop/ui/main_window.py" line="301" />
         <source>Name:</source>
         <translation>Nome:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="305" />
+        <location filename="../../desktop/ui/main_window.py" line="310" />
         <source>Add a folder to {name}</source>
         <translation>Adicionar uma pasta a {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="401" />
+        <location filename="../../desktop/ui/main_window.py" line="410" />
         <source>Model: loading…</source>
         <translation>Modelo: carregando…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="412" />
+        <location filename="../../desktop/ui/main_window.py" line="421" />
         <source>Model: {name} ({device})</source>
         <translation>Modelo: {name} ({device})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="422" />
+        <location filename="../../desktop/ui/main_window.py" line="431" />
         <source>Choose a LoRA adapter for {name}</source>
         <translation>Escolha um adaptador LoRA para {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="423" />
+        <location filename="../../desktop/ui/main_window.py" line="432" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="440" />
+        <location filename="../../desktop/ui/main_window.py" line="449" />
         <source>{name} now answers with the adapter {file}</source>
         <translation>{name} agora responde com o adaptador {file}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="491" />
+        <location filename="../../desktop/ui/main_window.py" line="500" />
         <source>Model: not usable</source>
         <translation>Modelo: inutilizável</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="508" />
+        <location filename="../../desktop/ui/main_window.py" line="517" />
         <source>Choose at least one collection to search.</source>
         <translation>Escolha pelo menos uma coleção para buscar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="510" />
+        <location filename="../../desktop/ui/main_window.py" line="519" />
         <source>There are no documents yet: add a folder first.</source>
         <translation>Ainda não há documentos: adicione uma pasta primeiro.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="515" />
+        <location filename="../../desktop/ui/main_window.py" line="524" />
         <source>There is no adapter to compare with: add one in the settings, or give the collection one.</source>
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="604" />
+        <location filename="../../desktop/ui/main_window.py" line="614" />
+        <source>Reading the sources: {percent}%</source>
+        <translation>Lendo as fontes: {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="622" />
         <source>Reading the source found…</source>
         <translation>Lendo a fonte encontrada…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="605" />
+        <location filename="../../desktop/ui/main_window.py" line="623" />
         <source>Reading the {n} sources found…</source>
         <translation>Lendo as {n} fontes encontradas…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="611" />
+        <location filename="../../desktop/ui/main_window.py" line="629" />
         <source>Reading {file}: part {n} of {total}…</source>
         <translation>Lendo {file}: parte {n} de {total}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="614" />
+        <location filename="../../desktop/ui/main_window.py" line="632" />
         <source>Read {file} ({total} parts): writing the answer…</source>
         <translation>{file} lido ({total} partes): escrevendo a resposta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="621" />
+        <location filename="../../desktop/ui/main_window.py" line="639" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="693" />
+        <location filename="../../desktop/ui/main_window.py" line="715" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="693" />
+        <location filename="../../desktop/ui/main_window.py" line="715" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="702" />
+        <location filename="../../desktop/ui/main_window.py" line="724" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="702" />
+        <location filename="../../desktop/ui/main_window.py" line="724" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="715" />
+        <location filename="../../desktop/ui/main_window.py" line="737" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="715" />
+        <location filename="../../desktop/ui/main_window.py" line="737" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="771" />
+        <location filename="../../desktop/ui/main_window.py" line="787" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="773" />
+        <location filename="../../desktop/ui/main_window.py" line="789" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>
@@ -441,150 +446,170 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="90" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="320" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="91" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="353" />
         <source>Settings</source>
         <translation>Configurações</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="104" />
-        <source>default (SmolLM2-135M-Instruct)</source>
-        <translation>padrão (SmolLM2-135M-Instruct)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="105" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="135" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="112" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="142" />
         <source>Choose…</source>
         <translation>Escolher…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="113" />
-        <location filename="../../desktop/ui/dialogs/settings.py" line="117" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="120" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="124" />
         <source>automatic</source>
         <translation>automático</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="132" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="139" />
         <source>System</source>
         <translation>Sistema</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="151" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="158" />
         <source>Used for new collections; a collection keeps the model it was indexed with.</source>
         <translation>Usado nas coleções novas; cada coleção mantém o modelo com que foi indexada.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="154" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="161" />
         <source>Off</source>
         <translation>Desligado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="161" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="168" />
         <source>Re-reads the best passages and reorders them: better order, slower answers.</source>
         <translation>Relê os melhores trechos e os reordena: ordem melhor, respostas mais lentas.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="164" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="171" />
         <source>off</source>
         <translation>desligado</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="166" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="173" />
         <source>Tesseract languages for scanned pages, joined by +, e.g. por+eng.</source>
         <translation>Idiomas do Tesseract para páginas digitalizadas, unidos por +, por exemplo por+eng.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="172" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="179" />
         <source>Add adapter…</source>
         <translation>Adicionar adaptador…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="181" />
-        <source>Chat model (GGUF)</source>
-        <translation>Modelo de conversa (GGUF)</translation>
-    </message>
-    <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="182" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="191" />
         <source>Threads</source>
         <translation>Threads</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="183" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="192" />
         <source>LoRA adapters</source>
         <translation>Adaptadores LoRA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="184" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="193" />
         <source>GPU layers</source>
         <translation>Camadas na GPU</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="185" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="194" />
         <source>Context size (tokens)</source>
         <translation>Tamanho do contexto (tokens)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="186" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="195" />
         <source>Temperature</source>
         <translation>Temperatura</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="187" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="196" />
         <source>Number of sources</source>
         <translation>Número de fontes</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="188" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="197" />
         <source>Embedding model (new collections)</source>
         <translation>Modelo de embeddings (coleções novas)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="189" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="198" />
         <source>Reranker</source>
         <translation>Reordenador</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="190" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="199" />
         <source>OCR languages (scanned PDFs)</source>
         <translation>Idiomas do OCR (PDFs digitalizados)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="191" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="200" />
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="192" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="201" />
         <source>Data folder (after a restart)</source>
         <translation>Pasta de dados (depois de reiniciar)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="206" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="217" />
+        <source>{title}, {size} MB</source>
+        <translation>{title}, {size} MB</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="219" />
+        <source>(not installed: {command})</source>
+        <translation>(não instalado: {command})</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="221" />
+        <source>Another GGUF file…</source>
+        <translation>Outro arquivo GGUF…</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="239" />
         <source>Choose a GGUF model</source>
         <translation>Escolha um modelo GGUF</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="207" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="240" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Modelos GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="245" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="278" />
         <source>Choose the data folder</source>
         <translation>Escolha a pasta de dados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="240" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="273" />
         <source>This model cannot be used: {reason}</source>
         <translation>Este modelo não pode ser usado: {reason}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="263" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="105" />
+        <source>default (Qwen2.5-Coder 0.5B)</source>
+        <translation>padrão (Qwen2.5-Coder 0.5B)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="188" />
+        <source>Chat model</source>
+        <translation>Modelo de conversa</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="190" />
+        <source>Chat model file (GGUF)</source>
+        <translation>Arquivo do modelo de conversa (GGUF)</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/dialogs/settings.py" line="296" />
         <source>Choose a LoRA adapter</source>
         <translation>Escolha um adaptador LoRA</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/dialogs/settings.py" line="264" />
+        <location filename="../../desktop/ui/dialogs/settings.py" line="297" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>

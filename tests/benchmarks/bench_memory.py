@@ -1,6 +1,6 @@
 """Peak memory of `arquivo ask` (and `arquivo index`) with the default models.
 
-Goal: `ask` peaks at 600 MB or less.
+Goal: `ask` peaks at 1.0 GB or less (the default chat model is Qwen2.5-Coder 0.5B).
 
 Each command runs as its own process, as a user runs it. Its peak resident set
 comes from the kernel (`os.wait4`'s `ru_maxrss`, for that child alone); a
@@ -42,7 +42,7 @@ from tests.benchmarks.common import (
     write_results,
 )
 
-ASK_GOAL_MB = 600.0
+ASK_GOAL_MB = 1000.0  # with the default 0.5B chat model (issue "Answers worth reading")
 MB = 1024 * 1024
 SAMPLE_S = 0.05  # psutil sampling period: a cross-check, kept light so it steals little CPU
 

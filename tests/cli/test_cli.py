@@ -10,6 +10,7 @@ import pytest
 
 from desktop.cli.main import main
 from desktop.core.ingest.ocr import OCR_OFF
+from desktop.core.llm import FAST_CHAT_MODEL
 from desktop.paths import AppPaths
 from desktop.settings import Settings, save_settings
 from tests.core.ingest.test_ocr import ENGLISH, scanned_page, text_page
@@ -174,7 +175,6 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_an_unexpected_error_exits_1_with_the_log_path(
     capsys: pytest.CaptureFixture[str], arquivo_home: Path
 ) -> None:
-    arquivo_home.mkdir(parents=True)
     (arquivo_home / "index").write_text("a file where the index folder should be")
     code, _, err = run(capsys, "collections")
     assert code == 1
@@ -182,8 +182,13 @@ def test_an_unexpected_error_exits_1_with_the_log_path(
 
 
 def test_index_says_when_the_model_does_not_know_the_collection_s_language(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, arquivo_home: Path
 ) -> None:
+    # the choice by language turned off: the collection keeps the English model
+    save_settings(
+        Settings(chat_model=FAST_CHAT_MODEL, multilingual_embedding_model=""),
+        arquivo_home / "settings.toml",
+    )
     folder = tmp_path / "notas"
     folder.mkdir()
     (folder / "estagio.txt").write_text(
@@ -216,3 +221,17 @@ def test_index_says_which_files_were_read_in_part(
         "Indexed in part:",
         f"  {tmp_path / 'docs' / 'book.pdf'}: 1 of 2 pages not read: {OCR_OFF}",
     ]
+
+
+def test_ask_shows_how_far_the_sources_are_read(
+    capsys: pytest.CaptureFixture[str], docs: Path
+) -> None:
+    run(capsys, "index", str(docs))
+    code, out, err = run(capsys, "ask", "Who schedules the quarterly safety drills?")
+    assert code == 0 and out.strip()
+    steps = [line for line in err.splitlines() if line.startswith("Reading the sources: ")]
+    percents = [int(line.rsplit(" ", 1)[1].rstrip("%")) for line in steps]
+    assert len(percents) >= 2 and percents == sorted(percents) and percents[-1] == 100
+    assert "Reading the sources" not in out  # stdout holds the answer alone
+    code, out, err = run(capsys, "ask", "Who schedules the quarterly safety drills?", "--json")
+    assert "Reading the sources" not in out + err  # JSON mode prints no progress

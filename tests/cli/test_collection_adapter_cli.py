@@ -34,7 +34,9 @@ def home(tmp_path: Path) -> Path:
     make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
     home = tmp_path / "home"
     home.mkdir()
-    (home / "settings.toml").write_text("max_answer_tokens = 16\ntemperature = 0.0\n")
+    (home / "settings.toml").write_text(
+        f'max_answer_tokens = 16\ntemperature = 0.0\nchat_model = "{FAST_CHAT_MODEL}"\n'
+    )
     assert main(["--data-dir", str(home), "index", str(tmp_path / "docs"), "-c", "legal"]) == 0
     return home
 

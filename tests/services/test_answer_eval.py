@@ -20,13 +20,17 @@ from desktop.services.answer_eval import (
     PASSAGE_SPLIT,
     TITLE_SPLIT,
     GateSignals,
+    answer_words,
     best_point,
     contains_gold,
     evaluate_answers,
     gate_verdict,
     half_of,
+    in_language,
+    is_right,
     read_gold_answers,
     sweep,
+    token_f1,
 )
 from desktop.services.workspace import Workspace
 from tests.conftest import DATA_DIR
@@ -46,6 +50,19 @@ def test_gold_answers_match_folded_and_inside_longer_text() -> None:
     )
     assert contains_gold("It was   48,000\neuros.", ["48,000 euros"])
     assert not contains_gold("It was 48,000 dollars.", ["48,000 euros", ""])
+
+
+def test_an_answer_is_right_by_the_gold_string_or_by_token_f1() -> None:
+    gold = ["no desenvolvimento de um sistema para a mesma"]
+    assert token_f1("no desenvolvimento de um sistema", gold) == pytest.approx(10 / 13)
+    assert is_right("Usadas no desenvolvimento de um sistema. [2]", gold)  # F1 0.71
+    assert is_right("Tecnologia da Informação [1]", ["Tecnologia da Informação"])
+    assert token_f1("Tecnologia da Informação [1]", ["Tecnologia da Informação"]) < 1
+    assert answer_words("Tecnologia da Informação [1][3]") == "Tecnologia da Informação"
+    assert not is_right("Um componente financeiro. [1]", ["Informática"])
+    assert in_language("A resposta é esta.", "Qual é a resposta?")
+    assert not in_language("The answer is this one.", "Qual é a resposta?")
+    assert in_language("350 [1]", "Qual foi a diferença?")  # a number alone is in any
 
 
 def test_gold_answers_are_read_from_the_queries() -> None:

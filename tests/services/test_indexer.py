@@ -13,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL, Embedder
 from desktop.core.types import FileIndexed, FileSkipped, IndexSummary
+from desktop.paths import AppPaths
 from desktop.services.indexer import IndexOptions, table_of
 from desktop.services.workspace import Workspace
+from desktop.settings import Settings
 from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, make_pdf
 
 
@@ -232,3 +235,42 @@ def test_a_collection_only_answers_from_its_own_files(
     assert all(p.endswith("report.pdf") for h in hits for p in h.paths)
     both = workspace.assistant.search(["facilities", "financas"], "conciliação bancária", 3)
     assert both.hits[0].path.endswith("relatório.pdf")
+
+
+def test_a_portuguese_collection_is_made_with_the_multilingual_model(
+    arquivo_home: Path, embedder: Embedder, tmp_path: Path
+) -> None:
+    """Chosen from the first documents, before anything is embedded; English keeps bge."""
+    ws = Workspace(AppPaths.resolve(arquivo_home), Settings(), embedder=embedder)
+    try:
+        make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
+        make_pdf(tmp_path / "en" / "report.pdf", ENGLISH_PAGES)
+        pt = [e for e in ws.indexer.index([tmp_path / "pt"], "pt") if isinstance(e, IndexSummary)]
+        en = [e for e in ws.indexer.index([tmp_path / "en"], "en") if isinstance(e, IndexSummary)]
+        assert pt[0].embedding_model == MULTILINGUAL_EMBEDDING_MODEL and pt[0].model_knows_language
+        assert pt[0].language == "Portuguese"
+        assert en[0].embedding_model == Settings().embedding_model
+        portuguese = ws.catalog.get_collection("pt")
+        assert ws.store.count(table_of(portuguese)) > 0  # the e5 table holds the chunks
+        found = ws.retriever.search(portuguese, "O que causou a diferença na conciliação?", 3)
+        assert "tarifa" in found.hits[0].text and found.best_similarity > 0.5
+        # an English question finds the Portuguese passage by meaning
+        across = ws.retriever.search(portuguese, "What caused the bank reconciliation gap?", 3)
+        assert "conciliação" in " ".join(h.text for h in across.hits)
+    finally:
+        ws.close()
+
+
+def test_the_choice_by_language_can_be_turned_off(
+    arquivo_home: Path, embedder: Embedder, tmp_path: Path
+) -> None:
+    settings = Settings(multilingual_embedding_model="")
+    ws = Workspace(AppPaths.resolve(arquivo_home), settings, embedder=embedder)
+    try:
+        make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
+        events = list(ws.indexer.index([tmp_path / "pt"], "pt"))
+        summary = next(e for e in events if isinstance(e, IndexSummary))
+        assert summary.embedding_model == settings.embedding_model
+        assert not summary.model_knows_language
+    finally:
+        ws.close()

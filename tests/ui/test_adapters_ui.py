@@ -179,7 +179,12 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
         window.ask("Who leads the facilities team?")
     comparison = done.args[0]
     reading = window.reading_sources_text(len(comparison.without.sources))
-    assert steps == [(WITHOUT, reading), (WITH, reading)]
+    # each side: its sources found, then how far the model has read them, to 100%
+    for side in (WITHOUT, WITH):
+        said = [text for s, text in steps if s == side]
+        assert said[0] == reading and said[-1] == "Reading the sources: 100%"
+        assert all(t.startswith("Reading the sources: ") for t in said[1:])
+    assert [s for s, _ in steps] == sorted((s for s, _ in steps), key=(WITHOUT, WITH).index)
     assert "Reading" not in window.compare.panes[WITH].toPlainText()  # the answer took its place
     window.compare.show_step(WITH, "Reading part 1 of 3…")  # late: the answer stays
     assert "Reading part" not in window.compare.panes[WITH].toPlainText()

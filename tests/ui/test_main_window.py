@@ -78,7 +78,11 @@ def test_add_a_folder_ask_and_open_a_cited_page(
         streamed.append(window.chat._streaming or "")
     answer = blocker.args[0]
     assert streamed[0] and answer.text.startswith(streamed[0].strip()[:1])
-    assert waits == [f"Reading the {len(answer.sources)} sources found…"]
+    assert waits[0] == f"Reading the {len(answer.sources)} sources found…"
+    # then how far the model has read them: on a CPU, the wait before the first word
+    reading = [int(w.rsplit(" ", 1)[1].rstrip("%")) for w in waits[1:]]
+    assert all(w.startswith("Reading the sources: ") for w in waits[1:])
+    assert len(reading) >= 2 and reading == sorted(reading) and reading[-1] == 100
     assert window.reading_sources_text(1) == "Reading the source found…"
     assert "Reading the" not in window.chat.transcript.toPlainText()  # the answer took its place
     assert window.sources.list.count() == len(answer.sources) >= 1

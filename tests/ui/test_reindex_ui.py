@@ -6,9 +6,10 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from desktop.core.llm import FAST_CHAT_MODEL
 from desktop.paths import AppPaths
 from desktop.services.workspace import Workspace
-from desktop.settings import Settings
+from desktop.settings import Settings, save_settings
 from tests.conftest import DEFAULT_EMBEDDING
 from tests.services.test_reindex import ALIAS, docs, models  # noqa: F401 - fixtures
 from tests.ui.conftest import WindowFactory
@@ -52,7 +53,10 @@ def test_a_collection_in_a_language_its_model_does_not_know_says_so(
     )
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "kettle.txt").write_text("The copper kettle is kept in the pantry.\n")
-    ws = Workspace(AppPaths.resolve(arquivo_home), Settings())
+    # the choice by language turned off: the collection keeps the English model
+    settings = Settings(chat_model=FAST_CHAT_MODEL, multilingual_embedding_model="")
+    save_settings(settings, arquivo_home / "settings.toml")
+    ws = Workspace(AppPaths.resolve(arquivo_home), settings)
     list(ws.indexer.index([folder], "notas"))
     list(ws.indexer.index([tmp_path / "notes"], "notes"))
     ws.close()

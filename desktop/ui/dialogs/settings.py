@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.adapters import check_adapter
+from desktop.core.chat_models import CHAT_MODELS, find_chat_model
 from desktop.core.embedding import EMBEDDING_MODELS, embedding_folder
-from desktop.core.llm import inspect_gguf, resolve_model_path
+from desktop.core.llm import DEFAULT_CHAT_MODEL, inspect_gguf, resolve_model_path
 from desktop.core.rerank import RERANKER_MODELS, reranker_folder
 from desktop.errors import ArquivoError
 from desktop.settings import UI_LANGUAGES, AdapterSetting, Settings
@@ -101,7 +102,13 @@ class SettingsDialog(QDialog):
         self.error.setStyleSheet("color: #c0392b")
 
         self.model = QLineEdit(settings.chat_model)
-        self.model.setPlaceholderText(self.tr("default (SmolLM2-135M-Instruct)"))
+        self.model.setPlaceholderText(self.tr("default (Qwen2.5-Coder 0.5B)"))
+        self.model_choice = QComboBox()  # the models Arquivo knows, described in plain words
+        self.model_about = QLabel()
+        self.model_about.setWordWrap(True)
+        self.model_about.setTextFormat(Qt.TextFormat.PlainText)
+        self._fill_model_choice(settings.chat_model)
+        self.model_choice.currentIndexChanged.connect(self._on_model_chosen)
         browse = QPushButton(self.tr("Choose…"))
         browse.clicked.connect(self._choose_model)
         model_row = QHBoxLayout()
@@ -178,7 +185,9 @@ class SettingsDialog(QDialog):
             self._add_row(adapter)
 
         form = QFormLayout()
-        form.addRow(self.tr("Chat model (GGUF)"), model_row)
+        form.addRow(self.tr("Chat model"), self.model_choice)
+        form.addRow("", self.model_about)
+        form.addRow(self.tr("Chat model file (GGUF)"), model_row)
         form.addRow(self.tr("Threads"), self.threads)
         form.addRow(self.tr("LoRA adapters"), adapters_box)
         form.addRow(self.tr("GPU layers"), self.gpu_layers)
@@ -200,6 +209,30 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    def _fill_model_choice(self, current: str) -> None:
+        """Each catalog model, with its size and whether it is installed, then "other"."""
+        for spec in CHAT_MODELS:
+            installed = (self._models_dir / spec.file).is_file()
+            label = self.tr("{title}, {size} MB").format(title=spec.title, size=spec.size_mb)
+            if not installed:
+                label += " " + self.tr("(not installed: {command})").format(command=spec.fetch)
+            self.model_choice.addItem(label, spec.file)
+        self.model_choice.addItem(self.tr("Another GGUF file…"), None)
+        chosen = current or DEFAULT_CHAT_MODEL
+        index = self.model_choice.findData(chosen)
+        self.model_choice.setCurrentIndex(index if index >= 0 else self.model_choice.count() - 1)
+        self._describe_model(self.model_choice.currentData())
+
+    def _describe_model(self, file: str | None) -> None:
+        spec = find_chat_model(file) if file else None
+        self.model_about.setText(spec.about if spec else "")
+
+    def _on_model_chosen(self, _index: int) -> None:
+        file = self.model_choice.currentData()
+        self._describe_model(file)
+        if file is not None:
+            self.model.setText("" if file == DEFAULT_CHAT_MODEL else file)
 
     def _choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
