@@ -33,15 +33,14 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 @pytest.fixture(autouse=True)
-def arquivo_home(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+def arquivo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data folder, sharing the real models.
 
     Its settings name the fast chat model: most tests are about plumbing, and the
     default model (`default_llm`) answers in the tests about answers.
     """
-    home = tmp_path_factory.mktemp("arquivo-home")  # beside tmp_path: tests walk tmp_path
+    home = tmp_path / "arquivo-home"
+    home.mkdir()
     save_settings(Settings(chat_model=FAST_CHAT_MODEL), home / "settings.toml")
     monkeypatch.setenv("ARQUIVO_HOME", str(home))
     monkeypatch.setenv("ARQUIVO_MODELS_DIR", str(MODELS_DIR))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -14,6 +15,12 @@ from desktop.core.walker import FOLDER_DENIED, hides_files, walk
 NASTY = Path(__file__).resolve().parents[1] / "data" / "nasty"
 
 needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges")
+
+
+@pytest.fixture(autouse=True)
+def _no_data_folder(arquivo_home: Path) -> None:
+    """These tests walk tmp_path, which holds each test's data folder: none is needed."""
+    shutil.rmtree(arquivo_home)
 
 
 def _touch(path: Path, text: str = "x") -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL, Embedder
+from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
 from desktop.core.types import FileIndexed, FileSkipped, IndexSummary
 from desktop.paths import AppPaths
 from desktop.services.indexer import IndexOptions, table_of
@@ -238,10 +238,11 @@ def test_a_collection_only_answers_from_its_own_files(
 
 
 def test_a_portuguese_collection_is_made_with_the_multilingual_model(
-    arquivo_home: Path, embedder: Embedder, tmp_path: Path
+    arquivo_home: Path, tmp_path: Path
 ) -> None:
-    """Chosen from the first documents, before anything is embedded; English keeps bge."""
-    ws = Workspace(AppPaths.resolve(arquivo_home), Settings(), embedder=embedder)
+    """Chosen from the first documents, before anything is embedded; English keeps bge.
+    (A workspace given a loaded embedder uses that one: here it loads its own.)"""
+    ws = Workspace(AppPaths.resolve(arquivo_home), Settings())
     try:
         make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
         make_pdf(tmp_path / "en" / "report.pdf", ENGLISH_PAGES)
@@ -261,11 +262,9 @@ def test_a_portuguese_collection_is_made_with_the_multilingual_model(
         ws.close()
 
 
-def test_the_choice_by_language_can_be_turned_off(
-    arquivo_home: Path, embedder: Embedder, tmp_path: Path
-) -> None:
+def test_the_choice_by_language_can_be_turned_off(arquivo_home: Path, tmp_path: Path) -> None:
     settings = Settings(multilingual_embedding_model="")
-    ws = Workspace(AppPaths.resolve(arquivo_home), settings, embedder=embedder)
+    ws = Workspace(AppPaths.resolve(arquivo_home), settings)
     try:
         make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
         events = list(ws.indexer.index([tmp_path / "pt"], "pt"))
