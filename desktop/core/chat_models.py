@@ -2,7 +2,7 @@
 
 `packaging/fetch_models.py` fetches the files; this catalog says what each is good
 for, so that a person can choose without reading a benchmark. The figures behind the
-words are on docs/measurements.md.
+words are in the README ("The default model's answers").
 """
 
 from __future__ import annotations

@@ -404,6 +404,7 @@ class LlamaCppLLM:
         self._header = header
         self.repeat_penalty = repeat_penalty
         self._special_tokens: frozenset[str] | None = None
+        self._chat_formatter: Any = None
         self._adapters = AdapterSet(self._llama, header)
         try:
             for adapter, scale in adapters:
@@ -543,14 +544,8 @@ class LlamaCppLLM:
 
         llama: Any = self._llama
         clean: Any = [{**m, "content": self.neutralise(m["content"])} for m in messages]
-        template = llama.metadata.get("tokenizer.chat_template")
-        if template and self.chat_format == "chat_template.default":
-            eos, bos = llama.token_eos(), llama.token_bos()
-            formatter = llama_chat_format.Jinja2ChatFormatter(
-                template=template,
-                eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
-                bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
-            )
+        formatter = self._formatter()
+        if formatter is not None:
             result = formatter(messages=clean)
         elif self.chat_format == "chatml":
             result = llama_chat_format.format_chatml(messages=clean)
@@ -561,6 +556,20 @@ class LlamaCppLLM:
         )
         stop = result.stop if isinstance(result.stop, list) else [result.stop or ""]
         return tokens, [s for s in stop if s]
+
+    def _formatter(self) -> Any:
+        """The GGUF's chat template, compiled once (None when another format is in use)."""
+        if self._chat_formatter is None and self.chat_format == "chat_template.default":
+            from llama_cpp import llama_chat_format
+
+            llama: Any = self._llama
+            eos, bos = llama.token_eos(), llama.token_bos()
+            self._chat_formatter = llama_chat_format.Jinja2ChatFormatter(
+                template=llama.metadata["tokenizer.chat_template"],
+                eos_token=llama._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llama._model.token_get_text(bos) if bos != -1 else "",
+            )
+        return self._chat_formatter
 
     def read_prompt(self, tokens: Sequence[int]) -> Iterator[PromptProgress]:
         """Evaluate `tokens` (all but the last) in slices, yielding progress after each.

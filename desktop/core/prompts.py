@@ -1,6 +1,6 @@
 """The prompt: short excerpts of the sources, the question, and the rules, in its language.
 
-Made for small models (docs/how-it-works.md, "The prompt"): the instructions are
+Made for small models (README, "The default model's answers"): the instructions are
 written in the question's language, so that the answer comes in it too; each
 source is cut to the sentences around the ones that share most words with the
 question, so that the model reads less and finds the answer sooner; and the
@@ -45,7 +45,7 @@ _LABELS = {"en": ("Passage", "Question"), "pt": ("Trecho", "Pergunta")}
 
 # Around the sentence that shares most words with the question, this many sentences on
 # each side, and at most this many characters: measured on FaQuAD's public split
-# (docs/measurements.md, "The prompt").
+# (README, "The default model's answers").
 EXCERPT_WINDOW = 1
 EXCERPT_CHARS = 700
 
@@ -73,14 +73,12 @@ def not_found_message(question: str) -> str:
 
 def says_not_found(answer: str) -> bool:
     """Whether the model's answer is the "documents do not contain it" sentence."""
-    folded = " ".join(answer.lower().split()).strip(' ."\'')
-    return any(
-        folded.startswith(sentence.lower().rstrip(".")[:30]) for sentence in NOT_FOUND.values()
-    ) or any(phrase in folded for phrase in _NOT_FOUND_PHRASES)
+    folded = " ".join(answer.lower().split())
+    return any(phrase in folded for phrase in _NOT_FOUND_PHRASES)
 
 
-# What small models write instead of the exact sentence: "Os documentos não contêm essa
-# resposta", "The documents do not contain information about ...".
+# The sentences of NOT_FOUND, and what small models write instead: "Os documentos não
+# contêm essa resposta", "The documents do not contain information about ...".
 _NOT_FOUND_PHRASES = (
     "documentos não contêm",
     "documentos nao contem",

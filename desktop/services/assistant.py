@@ -81,7 +81,8 @@ class AskOptions:
     temperature: float = 0.0
     # Retrieval is "clearly empty", and the model not asked, when the relevance gate
     # refused the passages and they hold less than this share of the question's words
-    # (calibrated on the public splits: docs/measurements.md, "Refusals").
+    # (calibrated on FaQuAD's and SciFact's gate halves: README, "The default model's
+    # answers").
     empty_keyword_coverage: float = 0.50
 
 
@@ -257,7 +258,7 @@ class Assistant:
     def _missing_citation(question: str, text: str, sources: tuple[Source, ...]) -> str:
         """" [n]" for an answer that cites nothing, n the source it came from; else "".
 
-        Small models cite badly when asked to (docs/how-it-works.md, "The prompt"), so
+        Small models cite badly when asked to (README, "The default model's answers"), so
         they are not asked: the source that holds the answer's words is cited for them.
         """
         if not text.strip() or cited_numbers(text) or says_not_found(text):

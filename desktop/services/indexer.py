@@ -208,8 +208,10 @@ class Indexer:
         """Index `paths` (or every folder the collection already has) and yield events."""
         cancel = cancel or CancelToken()
         roots = None if paths is None else _checked_roots(paths)
-        new = self._catalog.find_collection(collection_name) is None
         collection = self.open_collection(collection_name)
+        # no language yet and nothing stored: its model is still to be chosen (a first
+        # run that was stopped before reading a document leaves it so)
+        new = not collection.language and self._catalog.stats(collection).chunks == 0
         if roots is None:
             roots = [Path(r) for r in self._catalog.roots(collection)]
         lock = self._lock(collection)

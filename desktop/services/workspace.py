@@ -77,14 +77,18 @@ class Workspace:
             self._shared_embedder is not None and name == self._shared_embedder.name
         ):
             return self.embedder
-        if name not in self._embedders:  # loading happens once per model
-            try:
-                self._embedders[name] = LazyEmbedder(self.paths.models, name)
-            except ModelError as exc:
-                raise CollectionModelError(
-                    collection.name, name, self.settings.embedding_model,
-                    "which is not installed here",
-                ) from exc  # fmt: skip
+        try:
+            return self._embedder_named(name)
+        except ModelError as exc:
+            raise CollectionModelError(
+                collection.name, name, self.settings.embedding_model,
+                "which is not installed here",
+            ) from exc  # fmt: skip
+
+    def _embedder_named(self, name: str) -> Embedder:
+        """Model `name`, loaded once (lazily) and kept for every collection made with it."""
+        if name not in self._embedders:
+            self._embedders[name] = LazyEmbedder(self.paths.models, name)
         return self._embedders[name]
 
     def embedding_model_for(self, language: str) -> str:
@@ -103,9 +107,7 @@ class Workspace:
         name = self.embedding_model_for(language)
         if name == self.settings.embedding_model:
             return self.embedder
-        if name not in self._embedders:
-            self._embedders[name] = LazyEmbedder(self.paths.models, name)
-        return self._embedders[name]
+        return self._embedder_named(name)
 
     def embedding_model_installed(self, name: str) -> bool:
         """Whether model `name`'s files are in the models folder (nothing is loaded)."""

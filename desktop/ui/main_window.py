@@ -617,7 +617,8 @@ class MainWindow(QMainWindow):
 
     def reading_sources_text(self, count: int) -> str:
         """What the answer waits for once its sources are found: the model reads them,
-        which takes seconds on a CPU before the first word (docs/measurements.md)."""
+        which takes seconds on a CPU before the first word (README, "The default model's
+        answers")."""
         if count == 1:
             return self.tr("Reading the source found…")
         return self.tr("Reading the {n} sources found…").format(n=count)

@@ -273,3 +273,18 @@ def test_the_choice_by_language_can_be_turned_off(arquivo_home: Path, tmp_path: 
         assert not summary.model_knows_language
     finally:
         ws.close()
+
+
+def test_a_collection_first_indexed_empty_still_gets_the_model_of_its_language(
+    arquivo_home: Path, tmp_path: Path
+) -> None:
+    ws = Workspace(AppPaths.resolve(arquivo_home), Settings())
+    try:
+        (tmp_path / "empty").mkdir()
+        list(ws.indexer.index([tmp_path / "empty"], "pt"))  # nothing read: nothing chosen
+        make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
+        events = list(ws.indexer.index([tmp_path / "pt"], "pt"))
+        summary = next(e for e in events if isinstance(e, IndexSummary))
+        assert summary.embedding_model == MULTILINGUAL_EMBEDDING_MODEL
+    finally:
+        ws.close()
