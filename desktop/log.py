@@ -12,7 +12,17 @@ import logging.handlers
 import sys
 from pathlib import Path
 
+from desktop.terminal import printable
+
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class PrintableFormatter(logging.Formatter):
+    """Log lines quote file names and documents: their control characters are written
+    out (`printable`), so that reading the log in a terminal obeys none of them."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 def setup_logging(logs_dir: Path, *, debug: bool = False, console: bool = True) -> Path:
@@ -28,13 +38,13 @@ def setup_logging(logs_dir: Path, *, debug: bool = False, console: bool = True) 
     file_handler = logging.handlers.RotatingFileHandler(
         log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
-    file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    file_handler.setFormatter(PrintableFormatter(LOG_FORMAT))
     file_handler._arquivo = True  # type: ignore[attr-defined]
     root.addHandler(file_handler)
     if console:
         stream = logging.StreamHandler(sys.stderr)
         stream.setLevel(logging.DEBUG if debug else logging.ERROR)
-        stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        stream.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
         stream._arquivo = True  # type: ignore[attr-defined]
         root.addHandler(stream)
     return log_file

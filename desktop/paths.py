@@ -79,10 +79,47 @@ class AppPaths:
         return AppPaths(home=home, models=self.models if models_env else home / "models")
 
     def ensure(self) -> AppPaths:
-        """Create the folders that writers expect to exist."""
+        """Create the folders that writers expect to exist, readable by their owner only.
+
+        The data folder holds every document's text: the process's umask becomes 077
+        so that whatever it writes there (LanceDB's files too, written by native code)
+        is 0600 and its folders 0700, and a folder made by an older version, or
+        under a laxer umask, is tightened once (`restrict_tree`).
+        """
+        os.umask(PRIVATE_UMASK)
         for folder in (self.home, self.index, self.logs, self.cache):
             folder.mkdir(parents=True, exist_ok=True)
+        if self.home.stat().st_mode & 0o077:
+            restrict_tree(self.home, skip=self.models)
         return self
+
+
+PRIVATE_UMASK = 0o077
+
+
+def restrict_tree(root: Path, skip: Path | None = None) -> None:
+    """Make `root` and everything under it private: folders 0700, files 0600.
+
+    `skip` (the models folder, when it sits in the data folder) holds public files
+    only and is left as it is. Entries that vanish or cannot be changed are skipped:
+    they belong to a writer still at work, or to another user.
+    """
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        if skip is not None and here == skip:
+            dirs.clear()
+            continue
+        _chmod(here, 0o700)
+        for name in files:
+            _chmod(here / name, 0o600)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        if not path.is_symlink():
+            path.chmod(mode)
+    except OSError:
+        pass
 
 
 def default_data_dir() -> Path:

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,43 @@ def test_the_environment_moves_home_and_models(
     assert paths.home == tmp_path / "home" and paths.models == tmp_path / "m"
     assert paths.config == tmp_path / "home" / "settings.toml"
     assert AppPaths.resolve(tmp_path / "cli").home == tmp_path / "cli"
+
+
+def _modes(root: Path) -> set[tuple[str, int]]:
+    """(kind, permission bits) of everything under `root`, itself included."""
+    found = {("dir", root.stat().st_mode & 0o777)}
+    for path in root.rglob("*"):
+        kind = "dir" if path.is_dir() else "file"
+        found.add((kind, path.stat().st_mode & 0o777))
+    return found
+
+
+def test_a_fresh_data_folder_is_readable_by_its_owner_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from desktop.cli.main import main
+    from desktop.services.chats import ChatStore
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("The heron counts seventeen lanterns.\n")
+    home = tmp_path / "fresh"
+    assert main(["--data-dir", str(home), "index", str(docs)]) == 0
+    ChatStore(home / "chats.sqlite3").close()
+    assert (home / "index" / "catalog.sqlite3").is_file()
+    assert _modes(home) == {("dir", 0o700), ("file", 0o600)}
+
+
+def test_a_data_folder_made_by_an_older_version_is_tightened(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        home = tmp_path / "old"
+        (home / "index" / "docs.lance").mkdir(parents=True)
+        (home / "index" / "catalog.sqlite3").write_text("")
+        (home / "chats.sqlite3").write_text("")
+        (home / "index" / "docs.lance" / "0.lance").write_text("")
+        assert ("file", 0o644) in _modes(home)
+    finally:
+        os.umask(old)
+    AppPaths(home=home, models=tmp_path / "models").ensure()
+    assert _modes(home) == {("dir", 0o700), ("file", 0o600)}

@@ -54,6 +54,7 @@ from desktop.services.adapters import compare as compare_answers
 from desktop.services.assistant import Answer, AnswerDelta, DocumentStep, ReadingSources
 from desktop.services.workspace import Workspace
 from desktop.settings import load_settings
+from desktop.terminal import PrintableStream, printable
 
 logger = logging.getLogger(__name__)
 
@@ -299,7 +300,7 @@ def cmd_search(ws: Workspace, args: argparse.Namespace) -> int:
         print("No passages found.")
     for i, hit in enumerate(result.hits, 1):
         page = f", page {hit.page}" if hit.page else ""
-        print(f"[{i}] {hit.path}{page}  (score {hit.score:.3f})")
+        print(f"[{i}] {printable(hit.path, one_line=True)}{page}  (score {hit.score:.3f})")
         print(f"    {' '.join(hit.text.split())[:300]}")
     return 0
 
@@ -349,7 +350,7 @@ def cmd_collections(ws: Workspace, args: argparse.Namespace) -> int:
         for row in rows:
             print(f"{row['name']}: {row['files']} files, {row['chunks']} chunks")
             for folder in row["folders"]:
-                print(f"    {folder}")
+                print(f"    {printable(str(folder), one_line=True)}")
             if row["adapter"]:
                 print(f"    adapter: {row['adapter']['path']} (scale {row['adapter']['scale']:g})")
             if row["embedding_model"] != row["current_model"]:
@@ -370,7 +371,8 @@ def cmd_remove(ws: Workspace, args: argparse.Namespace) -> int:
         raise ArquivoError(f"nothing indexed at {args.path} in collection {args.collection!r}")
     print(f"Removed {count} file{'s' if count != 1 else ''} from {args.collection!r}.")
     if count == 0:  # a folder inside another of the collection's: its files stay
-        print(f"{args.path} is no longer one of its folders; another folder still holds its files.")
+        name = printable(str(args.path), one_line=True)
+        print(f"{name} is no longer one of its folders; another folder still holds its files.")
     return 0
 
 
@@ -421,18 +423,28 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; stdout carries data only, written with `printable`."""
+    stdout = sys.stdout
+    sys.stdout = PrintableStream(stdout)
+    try:
+        return run(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def run(argv: Sequence[str] | None = None) -> int:
     enforce_offline()
     args = build_parser().parse_args(argv)
     log_file: Path | None = None
     workspace: Workspace | None = None
     try:
-        paths = AppPaths.resolve(args.data_dir)
+        paths = AppPaths.resolve(args.data_dir).ensure()
         log_file = setup_logging(paths.logs, debug=args.debug)
         settings = load_settings(paths.config)
         workspace = Workspace(paths, settings, chat_model=getattr(args, "model", None))
         return COMMANDS[args.command](workspace, args)
     except ArquivoError as exc:
-        print(f"arquivo: error: {exc}", file=sys.stderr)
+        print(f"arquivo: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except Cancelled:
         print("[stopped]", file=sys.stderr)
@@ -443,7 +455,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         logger.exception("unexpected error")
         where = f" (details in {log_file})" if log_file and not args.debug else ""
-        print(f"arquivo: unexpected error: {type(exc).__name__}: {exc}{where}", file=sys.stderr)
+        message = printable(f"{type(exc).__name__}: {exc}")
+        print(f"arquivo: unexpected error: {message}{where}", file=sys.stderr)
         if args.debug:
             import traceback
 

@@ -15,6 +15,7 @@ from desktop.core.retrieval import SearchResult
 from desktop.core.types import Answer, FileIndexed, IndexSummary, Progress, Source
 from desktop.core.whole_document import DocumentStep
 from desktop.services.assistant import Assistant, ReadingSources
+from desktop.terminal import printable
 
 
 class IndexProgressBar:
@@ -30,7 +31,7 @@ class IndexProgressBar:
         now = ""
         if event.ocr_page is not None:  # a scanned book takes minutes: say where it is
             n, total = event.ocr_page
-            now = f"; {Path(event.current).name}: OCR page {n} of {total}"
+            now = f"; {printable(Path(event.current).name, one_line=True)}: OCR page {n} of {total}"
         self._bar.set_postfix_str(
             f"{event.chunks_done} chunks, {event.chunks_per_s:.1f} chunks/s {eta}".strip() + now,
             refresh=False,
@@ -38,7 +39,7 @@ class IndexProgressBar:
         self._bar.refresh()
 
     def note(self, message: str) -> None:
-        self._bar.write(message, file=sys.stderr)
+        self._bar.write(printable(message), file=sys.stderr)
 
     def close(self) -> None:
         self._bar.close()
@@ -68,7 +69,9 @@ def summary_text(summary: IndexSummary) -> str:
     ]
     if summary.files_skipped:
         lines.append("Skipped:")
-        lines.extend(f"  {s.path}: {s.reason}" for s in summary.files_skipped)
+        lines.extend(
+            f"  {printable(s.path, one_line=True)}: {s.reason}" for s in summary.files_skipped
+        )
     if not summary.model_knows_language:
         lines.append(unknown_language_note(summary))
     return "\n".join(lines)
@@ -78,7 +81,8 @@ def partial_text(files: list[FileIndexed]) -> str:
     """Files indexed without some of their pages: counted as indexed, so said apart."""
     if not files:
         return ""
-    return "\n".join(["Indexed in part:", *(f"  {f.path}: {f.unread}" for f in files)])
+    names = (f"  {printable(f.path, one_line=True)}: {f.unread}" for f in files)
+    return "\n".join(["Indexed in part:", *names])
 
 
 def unknown_language_note(summary: IndexSummary) -> str:
@@ -130,8 +134,8 @@ def document_step_text(step: DocumentStep) -> str:
     """Progress of a whole-document answer read part by part."""
     name = PurePath(step.path).name
     if step.done < step.total:
-        return f"(reading {name}: part {step.done + 1} of {step.total})"
-    return f"(read {name}: {step.total} parts; writing the answer)"
+        return f"(reading {printable(name, one_line=True)}: part {step.done + 1} of {step.total})"
+    return f"(read {printable(name, one_line=True)}: {step.total} parts; writing the answer)"
 
 
 def support_text(answer: Answer) -> str:
@@ -163,10 +167,10 @@ def print_sources(answer: Answer) -> None:
 
 def print_source(source: Source, title: str) -> None:
     """A source's title line, its paths and the start of its text."""
-    print(title)
-    print(f"    {source.hit.path}")
+    print(printable(title, one_line=True))
+    print(f"    {printable(source.hit.path, one_line=True)}")
     for other in source.hit.paths[1:]:
-        print(f"    (same content) {other}")
+        print(f"    (same content) {printable(other, one_line=True)}")
     print(f"    {snippet(source.hit.text)}")
 
 

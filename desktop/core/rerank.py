@@ -145,6 +145,9 @@ class FastEmbedReranker:
             self._model = TextCrossEncoder(
                 model_name=spec.fastembed_name,
                 specific_model_path=str(folder),
+                # its own folder, which exists: fastembed's default makes
+                # $TMPDIR/fastembed_cache, outside the data folder
+                cache_dir=str(folder),
                 threads=threads,
             )
         except Exception as exc:  # fastembed/onnxruntime raise many kinds

@@ -208,6 +208,11 @@ class SearchResult:
     best_similarity: float
     keyword_coverage: float  # `support.Coverage.score` of the passages found
     elapsed_ms: float
+    # For a question in another language than the passages', which the embedding model
+    # knows both of: the question's words cannot be in the passages, so only the cosine
+    # can say that nothing near it was found (`EmbeddingModelSpec.far_across_languages`).
+    judged_by_meaning: bool = False
+    far_in_meaning: bool = False
 
 
 def convex_fuse(
@@ -316,6 +321,13 @@ def embedder_min_similarity(embedder: Embedder, default: float) -> float:
     """The cosine from which `embedder` vouches for a passage (its spec's, else `default`)."""
     spec = _spec_of(embedder)
     return default if spec is None or spec.min_similarity is None else spec.min_similarity
+
+
+def embedder_far_across_languages(embedder: Embedder) -> float | None:
+    """The cosine under which passages are far from a question in another language
+    (its spec's `far_across_languages`; None: the model cannot tell)."""
+    spec = _spec_of(embedder)
+    return spec.far_across_languages if spec else None
 
 
 def embedder_across_languages_similarity(embedder: Embedder) -> float | None:
@@ -688,6 +700,8 @@ class Retriever:
             best_similarity=max((r.best_similarity for r in results), default=0.0),
             keyword_coverage=max((r.keyword_coverage for r in results), default=0.0),
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            judged_by_meaning=all(r.judged_by_meaning for r in results),
+            far_in_meaning=all(r.far_in_meaning for r in results),
         )
 
     def search(
@@ -815,10 +829,24 @@ class Retriever:
                 and not self._far_in_meaning(query, votes_of.asked_in, collection, hits)
             )
         )
+        floor = self._meaning_floor(collection, votes_of.asked_in, embedder)
         return SearchResult(
             hits=tuple(hits),
             relevant=relevant,
             best_similarity=best_similarity,
             keyword_coverage=held,
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            judged_by_meaning=floor is not None,
+            far_in_meaning=floor is not None and best_similarity < floor,
         )
+
+    def _meaning_floor(
+        self, collection: Collection, asked_in: str | None, embedder: Embedder
+    ) -> float | None:
+        """The cosine under which nothing near a question asked across languages was
+        found, where the model knows both languages (None: the words can judge)."""
+        if asked_in is None or asked_in == collection.language:
+            return None
+        if not (self.knows_language(collection, asked_in) and self.knows_language(collection)):
+            return None
+        return embedder_far_across_languages(embedder)

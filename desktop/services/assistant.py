@@ -192,8 +192,11 @@ class Assistant:
         say that they do not hold the answer: the gate alone misses paraphrase. Only
         passages that the gate found far in meaning (their cosine under the embedding
         model's own threshold) and that share few of the question's words are refused
-        without it (`AskOptions.empty_keyword_coverage`).
+        without it (`AskOptions.empty_keyword_coverage`). Across languages the words
+        cannot be shared: there the cosine alone judges (`SearchResult.far_in_meaning`).
         """
+        if found.judged_by_meaning:
+            return found.far_in_meaning
         return found.keyword_coverage < self.options.empty_keyword_coverage
 
     def _stream_answer(

@@ -8,6 +8,7 @@ and page.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Any
 from desktop.core.types import Answer
 from desktop.core.words import fold_word
 from desktop.errors import ArquivoError, StoreError
+from desktop.terminal import printable
 
 
 @dataclass(frozen=True)
@@ -255,9 +257,19 @@ class ChatStore:
                     page = f", page {s.page}" if s.page else ""
                     mark = " (not cited)" if s.cited is False and not closest else ""
                     snippet = " ".join(s.text.split())[:300]
-                    lines.append(f"{s.n}. `{s.path}`{page}{mark} — {snippet}")
+                    lines.append(f"{s.n}. {markdown_code(s.path)}{page}{mark} — {snippet}")
                 lines.append("")
         return "\n".join(lines).rstrip() + "\n"
+
+
+def markdown_code(text: str) -> str:
+    """`text` as a Markdown code span that nothing in it can end: a file name may hold
+    backticks (fenced by a longer run) and newlines (written out, as on a terminal)."""
+    text = printable(text, one_line=True)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _fold_or_none(text: str | None) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import traceback
@@ -22,6 +23,7 @@ from desktop import __version__
 from desktop.log import setup_logging
 from desktop.offline import enforce_offline
 from desktop.paths import AppPaths
+from desktop.terminal import printable
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         home = Path(tempfile.mkdtemp(prefix="arquivo-smoke-"))
         paths = AppPaths(home=home, models=paths.models)
+    paths = paths.ensure()
     log_file = setup_logging(paths.logs, debug=args.debug)
     install_crash_handler(log_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -106,7 +109,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     if args.smoke:
         folder, question, out = args.smoke
-        return run_smoke(app, window, Path(folder), question, Path(out))
+        try:
+            return run_smoke(app, window, Path(folder), question, Path(out))
+        finally:
+            # the temporary data folder holds the documents' text: it goes with the run
+            chats.close()
+            workspace.close()
+            shutil.rmtree(paths.home, ignore_errors=True)
     code = app.exec()
     window.finish_jobs()
     chats.close()
@@ -141,10 +150,10 @@ def run_smoke(app: object, window: object, folder: Path, question: str, out: Pat
         if not window.grab().save(str(out)):
             fail(f"cannot write {out}")
             return
-        print(answer.text)
+        print(printable(answer.text))
         for source in answer.sources:
             page = f", page {source.hit.page}" if source.hit.page else ""
-            print(f"[{source.n}] {source.hit.path}{page}")
+            print(f"[{source.n}] {printable(source.hit.path, one_line=True)}{page}")
         outcome["code"] = 0
         app.exit(0)
 

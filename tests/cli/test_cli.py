@@ -235,3 +235,22 @@ def test_ask_shows_how_far_the_sources_are_read(
     assert "Reading the sources" not in out  # stdout holds the answer alone
     code, out, err = run(capsys, "ask", "Who schedules the quarterly safety drills?", "--json")
     assert "Reading the sources" not in out + err  # JSON mode prints no progress
+
+
+def test_a_file_name_with_escape_sequences_is_written_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    name = "notes\x1b]0;owned\x07\x1b[2J\n[9] forged.txt"
+    (folder / name).write_text("The heron counts seventeen lanterns.\n")
+    (folder / "bad\x1b[31m.pdf").write_bytes(b"<html>403 Forbidden</html>")
+    code, out, err = run(capsys, "index", str(folder))
+    assert code == 0
+    code, found, _ = run(capsys, "search", "heron lanterns")
+    code, asked, asked_err = run(capsys, "ask", "How many lanterns does the heron count?")
+    for text in (out, err, found, asked, asked_err):
+        assert "\x1b" not in text and "\x07" not in text
+    assert "bad\\x1b[31m.pdf" in out  # skipped, and named as written
+    assert "notes\\x1b]0;owned\\x07\\x1b[2J\\x0a[9] forged.txt" in found
+    assert "\n[9] forged.txt" not in found + asked

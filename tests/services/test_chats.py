@@ -50,3 +50,17 @@ def test_export_marks_sources_not_cited_and_keeps_a_question_on_its_heading(
     assert "1. `/docs/report.pdf`, page 2 — The budget" in markdown
     assert "2. `/docs/staff.pdf`, page 1 (not cited) — Seven" in markdown
     chats.close()
+
+
+def test_export_keeps_a_hostile_file_name_inside_its_code_span(tmp_path: Path) -> None:
+    chats = ChatStore(tmp_path / "chats.sqlite3")
+    chat = chats.create("Budget", ["default"])
+    chats.add_message(chat.id, ChatMessage("user", "What was the budget?"))
+    name = "/docs/a`b ``c.pdf\n\n# Injected heading\n[link](http://evil.example)"
+    source = ChatSource(1, name, None, "The budget was 48,000 euros.", cited=True)
+    chats.add_message(chat.id, ChatMessage("assistant", "48,000 euros [1].", (source,)))
+    markdown = chats.export_markdown(chat.id)
+    line = next(x for x in markdown.splitlines() if x.startswith("1. "))
+    assert line.startswith("1. ```/docs/a`b ``c.pdf\\x0a\\x0a# Injected heading\\x0a[link]")
+    assert "\n# Injected heading" not in markdown
+    chats.close()

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,6 +22,10 @@ from PySide6.QtWidgets import (
 from desktop.services.chats import ChatMessage
 
 _CITATION = re.compile(r"\[(\d+)\]")
+_TRANSCRIPT_MARKDOWN = (
+    QTextDocument.MarkdownFeature.MarkdownDialectCommonMark
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML
+)
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>#|]")
 
 
@@ -30,12 +34,30 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)
 
 
-def link_citations(markdown: str, message: int) -> str:
-    """Turn [n] into links the transcript can catch (cite:<message>:<n>): the
-    message's index in the chat says whose sources [n] is, as each answer has its own."""
-    return _CITATION.sub(
-        lambda m: f"[\\[{m.group(1)}\\]](cite:{message}:{m.group(1)})", markdown
-    )
+# What would let a stranger's text (a question pasted from a document, a model's answer)
+# become something other than text in the transcript: raw HTML and entities (<img>,
+# <!-- -->, &...;), links and images ([...](file://...), ![...](...)), and the backslash
+# that would undo these escapes. Emphasis, lists and code stay Markdown.
+_UNSAFE = re.compile(r"[\\<>\[\]&!]")
+
+
+def escape_unsafe(text: str) -> str:
+    """`text` as Markdown that can show emphasis and lists but not HTML, links or images."""
+    return _UNSAFE.sub(r"\\\g<0>", text)
+
+
+def link_citations(text: str, message: int) -> str:
+    """`text` made safe (`escape_unsafe`), with each [n] turned into a link the transcript
+    can catch (cite:<message>:<n>): the message's index in the chat says whose sources
+    [n] is, as each answer has its own."""
+    parts, last = [], 0
+    for match in _CITATION.finditer(text):
+        parts.append(escape_unsafe(text[last : match.start()]))
+        n = match.group(1)
+        parts.append(f"[\\[{n}\\]](cite:{message}:{n})")
+        last = match.end()
+    parts.append(escape_unsafe(text[last:]))
+    return "".join(parts)
 
 
 class MessageEdit(QPlainTextEdit):
@@ -216,7 +238,7 @@ class ChatView(QWidget):
         parts = []
         for index, message in enumerate(self._messages):
             if message.role == "user":
-                parts.append(f"**{you}:** {message.text}")
+                parts.append(f"**{you}:** {escape_unsafe(message.text)}")
             else:
                 text = link_citations(message.text, index)
                 parts.append(f"**{arquivo}:** " + text + self._support(message, index))
@@ -240,7 +262,8 @@ class ChatView(QWidget):
     def _render(self) -> None:
         bar = self.transcript.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
-        self.transcript.setMarkdown(self.markdown())
+        # CommonMark without HTML: no raw HTML, and no bare URL turned into a link
+        self.transcript.document().setMarkdown(self.markdown(), _TRANSCRIPT_MARKDOWN)
         if at_end:
             bar.setValue(bar.maximum())
 
