@@ -323,3 +323,24 @@ def test_a_collection_judged_irrelevant_adds_no_passage(
     found = indexed.assistant.search(["default", "recipes"], question, 6)
     assert found.relevant and found.hits
     assert not any(h.path.endswith("pasta.txt") for h in found.hits)
+
+
+def test_a_question_across_languages_is_refused_by_meaning_not_by_words(
+    arquivo_home: Path, default_llm: LLM, tmp_path: Path
+) -> None:
+    """English over Portuguese, with the multilingual model the collection gets: no
+    English word is in the passages, so only the cosine can say they are far."""
+    ws = Workspace(AppPaths.resolve(arquivo_home), Settings(), llm=default_llm)
+    make_pdf(tmp_path / "pt" / "relatório.pdf", PORTUGUESE_PAGES)
+    list(ws.indexer.index([tmp_path / "pt"], "pt"))
+    collection = ws.catalog.get_collection("pt")
+    assert collection.embedding_model == Settings().multilingual_embedding_model
+    near = ws.retriever.search(collection, "What caused the bank reconciliation difference?", 8)
+    far = ws.retriever.search(collection, "How do emperor penguins keep their eggs warm?", 8)
+    assert near.judged_by_meaning and not near.far_in_meaning, near.best_similarity
+    assert far.judged_by_meaning and far.far_in_meaning, far.best_similarity
+    answer, _ = ask(ws, "What caused the bank reconciliation difference?", "pt")
+    assert answer.model, answer.text  # the model read the passages and judged them
+    answer, _ = ask(ws, "How do emperor penguins keep their eggs warm?", "pt")
+    assert not answer.grounded and answer.model == ""  # refused without the model
+    ws.close()
