@@ -192,6 +192,9 @@ class Catalog:
                 self._path, timeout=30, isolation_level=None, check_same_thread=False
             )
             db.execute("PRAGMA journal_mode=WAL")
+            # deleted rows are overwritten with zeros, not left in free pages (Debian's
+            # SQLite happens to default to it; others do not)
+            db.execute("PRAGMA secure_delete=ON")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
@@ -214,6 +217,11 @@ class Catalog:
         with self._lock:
             self._connections.discard(db)
         db.close()
+
+    def erase_deleted(self) -> None:
+        """Write deleted rows out of the write-ahead log too: a checkpoint copies its
+        pages into the database (where `secure_delete` has zeroed them) and empties it."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def close(self) -> None:
         with self._lock:

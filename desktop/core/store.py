@@ -13,6 +13,7 @@ import contextlib
 import logging
 import re
 import threading
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -71,6 +72,7 @@ class ChunkStore(Protocol):
         self, table: TableSpec, batch: Sequence[tuple[str, Sequence[Chunk]]], vectors: Vector
     ) -> None: ...
     def delete_documents(self, table: TableSpec, doc_hashes: Sequence[str]) -> None: ...
+    def erase_deleted(self, table: TableSpec) -> None: ...
     def doc_hashes(self, table: TableSpec) -> set[str]: ...
     def count(self, table: TableSpec) -> int: ...
     def refresh_indexes(self, table: TableSpec) -> None: ...
@@ -198,6 +200,32 @@ class LanceStore:
                 raise StoreError("refusing to delete by a malformed content hash")
             quoted = ",".join(f"'{h}'" for h in part)
             lance_table.delete(f"doc_hash IN ({quoted})")
+
+    def erase_deleted(self, table: TableSpec) -> None:
+        """Make deleted rows unreadable: rewrite the table and drop its older versions.
+
+        A LanceDB delete only marks rows: their text stays in the data files (compaction
+        rewrites a file only once a tenth of it is deleted, and the Python API cannot
+        lower that), and every older version reads it back for 7 days. So the rows left
+        are written as a new version, every older version and unreferenced file
+        (indexes included) is deleted, and the indexes are built again. It costs a
+        rewrite of the table: it is for `remove`, where the person asked for the text
+        to be gone.
+        """
+        lance_table = self._table(table)
+        if lance_table is None:
+            return
+        rows = lance_table.to_arrow()
+        self._tables.pop(table.name, None)
+        self._db.create_table(table.name, data=rows, schema=rows.schema, mode="overwrite")
+        self.refresh_indexes(table)
+        rewritten = self._table(table)
+        assert rewritten is not None
+        with warnings.catch_warnings():
+            # that a reader still on an older version fails: searches hold no version
+            # across calls, and writers wait for the collection's lock
+            warnings.simplefilter("ignore", UserWarning)
+            rewritten.optimize(cleanup_older_than=timedelta(0), delete_unverified=True)
 
     def doc_hashes(self, table: TableSpec) -> set[str]:
         lance_table = self._table(table)

@@ -110,6 +110,8 @@ class ChatStore:
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self._db.execute("PRAGMA foreign_keys=ON")
+            # a deleted chat's text is overwritten, not left in free pages
+            self._db.execute("PRAGMA secure_delete=ON")
             # SQLite's LIKE folds ASCII letters only ("RELATÓRIO" is not "relatório")
             # and reads % and _ as wildcards: searches compare folded text instead.
             self._db.create_function("fold", 1, _fold_or_none, deterministic=True)

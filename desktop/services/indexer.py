@@ -116,8 +116,8 @@ def table_of(collection: Collection) -> TableSpec:
 class CollectionBusyError(ArquivoError):
     def __init__(self, name: str) -> None:
         super().__init__(
-            f"collection {name!r} is being indexed by another Arquivo process",
-            "wait for it to finish",
+            f"collection {name!r} is being indexed",
+            "wait for the run to finish (or stop it), then try again",
         )
 
 
@@ -492,7 +492,13 @@ class Indexer:
         that path itself brings it back.
         """
         collection = self._catalog.get_collection(collection_name)
-        target = str(Path(os.path.abspath(path)))
+        lock = self._lock(collection)  # a run under way would store the file again
+        try:
+            return self._remove(collection, str(Path(os.path.abspath(path))))
+        finally:
+            lock.release()
+
+    def _remove(self, collection: Collection, target: str) -> int:
         roots = self._catalog.roots(collection)
         removed = self._catalog.removed_paths(collection)
         remaining = [r for r in roots if r != target]
@@ -509,14 +515,23 @@ class Indexer:
         self._store.delete_documents(table_of(collection), sorted(gone))
         if target in roots:
             self._catalog.remove_root(collection, target)
+        if records:
+            # removed means gone: from the data files, older versions and the catalog
+            self._store.erase_deleted(table_of(collection))
+            self._catalog.erase_deleted()
         return len(records)
 
     def forget(self, collection_name: str) -> None:
         """Delete a whole collection: its chunks (of every model), files and folders."""
         collection = self._catalog.get_collection(collection_name)
-        for name in _tables_of(self._store, collection):
-            self._store.drop(TableSpec(name, collection.dim))
-        self._catalog.delete_collection(collection)
+        lock = self._lock(collection)
+        try:
+            for name in _tables_of(self._store, collection):
+                self._store.drop(TableSpec(name, collection.dim))
+            self._catalog.delete_collection(collection)
+            self._catalog.erase_deleted()
+        finally:
+            lock.release()
 
     def reindex(
         self,
