@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import ClassVar
 
 
 class ArquivoError(Exception):
@@ -89,6 +90,32 @@ class SettingsError(ArquivoError):
         self.value = value
         self.reason = reason
         super().__init__(f"bad setting {key}={value!r}: {reason}")
+
+
+class DamagedFileError(ArquivoError):
+    """A file of Arquivo's own that cannot be read: damaged, cut short, not ours."""
+
+    HINTS: ClassVar[dict[str, str]] = {
+        "the settings file": "fix it, or move it away to start from the default settings",
+        "the index catalog": "move it away and index your folders again; your documents "
+        "are untouched",
+        "the chat history": "move it away to start a new history",
+        "the search index": "forget the collection (`arquivo forget NAME`) and index its "
+        "folders again, or restore the folder from a backup",
+    }
+
+    def __init__(self, path: Path | str, what: str, cause: BaseException | str) -> None:
+        self.path = Path(path)
+        self.what = what
+        super().__init__(f"{what} {self.path} is damaged: {cause}", self.HINTS.get(what, ""))
+
+
+class DiskFullError(ArquivoError):
+    def __init__(self, cause: BaseException | str) -> None:
+        super().__init__(
+            f"the disk is full: {cause}",
+            "free some space and run it again; what was indexed before is kept",
+        )
 
 
 class UnknownCollectionError(ArquivoError):

@@ -17,6 +17,15 @@ from desktop.terminal import printable
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+# `extra=FILE_ONLY` keeps a record (a traceback, say) out of the terminal: the command
+# line prints its own short message and points at the log.
+FILE_ONLY = {"file_only": True}
+
+
+def _not_file_only(record: logging.LogRecord) -> bool:
+    return not getattr(record, "file_only", False)
+
+
 class PrintableFormatter(logging.Formatter):
     """Log lines quote file names and documents: their control characters are written
     out (`printable`), so that reading the log in a terminal obeys none of them."""
@@ -45,6 +54,7 @@ def setup_logging(logs_dir: Path, *, debug: bool = False, console: bool = True) 
         stream = logging.StreamHandler(sys.stderr)
         stream.setLevel(logging.DEBUG if debug else logging.ERROR)
         stream.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+        stream.addFilter(_not_file_only)
         stream._arquivo = True  # type: ignore[attr-defined]
         root.addHandler(stream)
     return log_file

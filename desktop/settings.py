@@ -16,7 +16,7 @@ from typing import Any
 
 import tomli_w
 
-from desktop.errors import SettingsError
+from desktop.errors import DamagedFileError, SettingsError
 
 
 @dataclass(frozen=True)
@@ -163,8 +163,8 @@ def load_settings(path: Path) -> Settings:
         return Settings()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(str(path), "", f"cannot read settings file: {exc}") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DamagedFileError(path, "the settings file", exc) from exc
     defaults = Settings()
     known = {f.name for f in fields(Settings)}
     values: dict[str, Any] = {}

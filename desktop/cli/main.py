@@ -40,7 +40,7 @@ from desktop.core.embedding import load_embedder
 from desktop.core.llm import inspect_gguf
 from desktop.core.types import FileIndexed, FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError, Cancelled
-from desktop.log import setup_logging
+from desktop.log import FILE_ONLY, setup_logging
 from desktop.offline import enforce_offline
 from desktop.paths import AppPaths
 from desktop.services.adapters import (
@@ -52,6 +52,7 @@ from desktop.services.adapters import (
 )
 from desktop.services.adapters import compare as compare_answers
 from desktop.services.assistant import Answer, AnswerDelta, DocumentStep, ReadingSources
+from desktop.services.damage import diagnose
 from desktop.services.workspace import Workspace
 from desktop.settings import load_settings
 from desktop.terminal import PrintableStream, printable
@@ -436,9 +437,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     enforce_offline()
     args = build_parser().parse_args(argv)
     log_file: Path | None = None
+    paths: AppPaths | None = None
     workspace: Workspace | None = None
     try:
-        paths = AppPaths.resolve(args.data_dir).ensure()
+        paths = AppPaths.resolve(args.data_dir)
+        paths.ensure()
         log_file = setup_logging(paths.logs, debug=args.debug)
         settings = load_settings(paths.config)
         workspace = Workspace(paths, settings, chat_model=getattr(args, "model", None))
@@ -452,8 +455,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\n[stopped]", file=sys.stderr)
         return 130
-    except Exception as exc:
-        logger.exception("unexpected error")
+    except BaseException as exc:  # pyo3's PanicException is not an Exception
+        known = diagnose(exc, paths) if paths is not None else None
+        if known is not None:
+            logger.error("%s", known, exc_info=True, extra=FILE_ONLY)
+            print(f"arquivo: error: {printable(str(known))}", file=sys.stderr)
+            return 2
+        if not isinstance(exc, Exception):
+            raise  # SystemExit and the like
+        logger.exception("unexpected error", extra=FILE_ONLY)
         where = f" (details in {log_file})" if log_file and not args.debug else ""
         message = printable(f"{type(exc).__name__}: {exc}")
         print(f"arquivo: unexpected error: {message}{where}", file=sys.stderr)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.walker import is_below
-from desktop.errors import StoreError, UnknownCollectionError
+from desktop.errors import DamagedFileError, StoreError, UnknownCollectionError
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,8 @@ class Catalog:
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc) or "malformed" in str(exc):
+                raise DamagedFileError(self._path, "the index catalog", exc) from exc
             raise StoreError(f"cannot open the index catalog {self._path}: {exc}") from exc
         return db
 
@@ -217,6 +219,16 @@ class Catalog:
         with self._lock:
             self._connections.discard(db)
         db.close()
+
+    def check(self) -> None:
+        """Raise DamagedFileError unless SQLite finds the file sound (a quick check of
+        every page: a garbled page in the middle otherwise shows only when it is read)."""
+        try:
+            verdict = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise DamagedFileError(self._path, "the index catalog", exc) from exc
+        if verdict != "ok":
+            raise DamagedFileError(self._path, "the index catalog", verdict)
 
     def erase_deleted(self) -> None:
         """Write deleted rows out of the write-ahead log too: a checkpoint copies its

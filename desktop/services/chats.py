@@ -19,7 +19,7 @@ from typing import Any
 
 from desktop.core.types import Answer
 from desktop.core.words import fold_word
-from desktop.errors import ArquivoError, StoreError
+from desktop.errors import ArquivoError, DamagedFileError, StoreError
 from desktop.terminal import printable
 
 
@@ -106,6 +106,7 @@ class ChatStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self._lock = threading.Lock()
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -119,6 +120,8 @@ class ChatStore:
                 if statement.strip():
                     self._db.execute(statement)
         except sqlite3.DatabaseError as exc:
+            if "not a database" in str(exc) or "malformed" in str(exc):
+                raise DamagedFileError(path, "the chat history", exc) from exc
             raise StoreError(f"cannot open the chat history {path}: {exc}") from exc
 
     def close(self) -> None:
@@ -174,6 +177,16 @@ class ChatStore:
         with self._lock:
             row = self._db.execute("SELECT 1 FROM chats WHERE id = ?", (chat_id,)).fetchone()
         return row is not None
+
+    def check(self) -> None:
+        """Raise DamagedFileError unless SQLite finds the file sound."""
+        try:
+            with self._lock:
+                verdict = self._db.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise DamagedFileError(self.path, "the chat history", exc) from exc
+        if verdict != "ok":
+            raise DamagedFileError(self.path, "the chat history", verdict)
 
     def delete(self, chat_id: int) -> None:
         with self._lock:

@@ -81,8 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from desktop.services.chats import ChatStore
-    from desktop.services.workspace import Workspace
+    from desktop.services.recovery import open_chats, open_workspace
     from desktop.settings import Settings, load_settings
     from desktop.ui.main_window import MainWindow
 
@@ -102,11 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"arquivo-desktop: {exc}", file=sys.stderr)
         settings = Settings()
     install_translator(app, settings.ui_language)
-    workspace = Workspace(paths, settings)
-    chats = ChatStore(paths.home / "chats.sqlite3")
+    workspace, index_notice = open_workspace(paths, settings)
+    chats, chats_notice = open_chats(paths.home / "chats.sqlite3")
     window = MainWindow(workspace, chats, watch=not args.smoke)
     window.closed.connect(app.quit)  # after its jobs have ended, even if it was hidden first
     window.show()
+    notices = [n for n in (index_notice, chats_notice) if n]
+    if notices:
+        print(f"arquivo-desktop: {' '.join(notices)}", file=sys.stderr)
+        window.show_notice("\n\n".join(notices))
     if args.smoke:
         folder, question, out = args.smoke
         try:
