@@ -225,8 +225,6 @@ class Indexer:
     ) -> Iterator[IndexEvent]:
         table = table_of(collection)
         interrupted = self._catalog.set_indexing(collection, True)  # the last run was killed
-        if interrupted:
-            self._remove_orphans(collection, table)
         self._catalog.add_roots(collection, [str(r) for r in roots])
         counters = _Counters()
         entries = list(
@@ -293,6 +291,9 @@ class Indexer:
             gone = self._catalog.forget_files(collection, gone_files)
             self._store.delete_documents(table, sorted(gone))
             counters.removed = len(gone_files)
+        if interrupted:
+            # after the flushes, which took what they could of the stopped run's chunks
+            self._remove_orphans(collection, table)
         if interrupted or counters.indexed or counters.removed:
             # nothing changed, nothing to fold in: the table is not even opened
             self._store.refresh_indexes(table)
@@ -441,28 +442,42 @@ class Indexer:
         counters: _Counters,
         cancel: CancelToken,
     ) -> Iterator[IndexEvent]:
-        """Embed, store and commit the pending documents."""
+        """Embed, store and commit the pending documents.
+
+        Chunks are stored every `commit_chunks` as they are embedded, and recorded in
+        the catalog once their documents are whole. A run killed in the middle of a
+        large file leaves its stored chunks behind: the next run embeds only the
+        chunks missing (`_stored_ordinals`), and clears what is left unused at its end.
+        """
         if not pending:
             return
         documents = list(pending.values())
         if not collection.language and len(counters.language_sample) < 200:
             counters.language_sample.extend(c.text for d in documents for c in d.chunks[:20])
-        texts = [embedding_text(chunk, doc.context) for doc in documents for chunk in doc.chunks]
+        stored = self._stored_ordinals(table, [d.doc_hash for d in documents])
+        todo = [
+            (doc, chunk)
+            for doc in documents
+            for chunk in doc.chunks
+            if chunk.ordinal not in stored.get(doc.doc_hash, ())
+        ]
+        counters.chunks += sum(len(d.chunks) for d in documents) - len(todo)
         embedder = self.embedder_for(collection)
-        vectors = []
-        step = self.options.batch_chunks
-        for start in range(0, len(texts), step):
-            cancel.raise_if_cancelled()
-            began = time.perf_counter()
-            vectors.append(embedder.embed_documents(texts[start : start + step]))
-            counters.embed_seconds += time.perf_counter() - began
-            counters.chunks += len(vectors[-1])
-            yield counters.progress(documents[-1].files[0].path)
+        step, commit = self.options.batch_chunks, max(1, self.options.commit_chunks)
         import numpy as np
 
-        self._store.add_many(
-            table, [(d.doc_hash, d.chunks) for d in documents], np.concatenate(vectors)
-        )
+        for first in range(0, len(todo), commit):
+            part = todo[first : first + commit]
+            vectors = []
+            for start in range(0, len(part), step):
+                cancel.raise_if_cancelled()
+                began = time.perf_counter()
+                texts = [embedding_text(c, d.context) for d, c in part[start : start + step]]
+                vectors.append(embedder.embed_documents(texts))
+                counters.embed_seconds += time.perf_counter() - began
+                counters.chunks += len(vectors[-1])
+                yield counters.progress(part[start][0].files[0].path)
+            self._store.add_many(table, _by_document(part), np.concatenate(vectors))
         gone = self._catalog.record_files(
             collection,
             [f for d in documents for f in d.files],
@@ -475,6 +490,11 @@ class Indexer:
                 reused = record is not doc.files[0]
                 yield FileIndexed(record.path, len(doc.chunks), reused, doc.unread)
         pending.clear()
+
+    def _stored_ordinals(self, table: TableSpec, doc_hashes: list[str]) -> dict[str, set[int]]:
+        """The chunks of these contents already in the table: a stopped run's."""
+        found = self._store.chunks_of(table, doc_hashes)
+        return {h: {c.ordinal for c in chunks} for h, chunks in found.items() if chunks}
 
     def _remove_orphans(self, collection: Collection, table: TableSpec) -> None:
         """Delete chunks that a killed run stored but never recorded."""
@@ -661,6 +681,14 @@ def _gone(known: dict[str, FileRecord], seen: set[str], skipped: list[FileSkippe
     # Only files below such a path: a file root (or a link to a file) that is missing
     # was deleted; a folder that is missing may be a drive unplugged.
     return [p for p in known if p not in seen and not any(is_below(p, u) for u in unseen)]
+
+
+def _by_document(part: Sequence[tuple[_PendingDocument, Chunk]]) -> list[tuple[str, list[Chunk]]]:
+    """(content hash, chunks) in order, for `ChunkStore.add_many`."""
+    grouped: dict[str, list[Chunk]] = {}
+    for doc, chunk in part:
+        grouped.setdefault(doc.doc_hash, []).append(chunk)
+    return list(grouped.items())
 
 
 def _held(path: str, roots: Sequence[str], removed: Sequence[str]) -> bool:

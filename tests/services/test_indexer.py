@@ -288,3 +288,51 @@ def test_a_collection_first_indexed_empty_still_gets_the_model_of_its_language(
         assert summary.embedding_model == MULTILINGUAL_EMBEDDING_MODEL
     finally:
         ws.close()
+
+
+def test_a_huge_file_is_stored_in_batches_and_a_killed_run_resumes_it(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """One file of one long line: its chunks are written every `commit_chunks` as they
+    are embedded, so a kill keeps them, and the next run embeds only the rest."""
+    folder = tmp_path / "one"
+    folder.mkdir()
+    sentences = (f"Sentence {i} of the long ledger names account {i * 7}." for i in range(700))
+    (folder / "ledger.md").write_text(" ".join(sentences))  # one line, about 40 chunks
+    home = workspace.paths.home
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert proc.stdout is not None
+    steps = 0
+    for line in proc.stdout:
+        steps += line.strip() == "Progress"
+        if steps >= 6:  # five batches of 4 embedded, each written (commit_chunks=4)
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    kept = stored_chunks(workspace)
+    assert kept >= 16  # written before the kill, though the file was not finished
+
+    embedded: list[int] = []
+    real = workspace.indexer.embedder_for
+
+    class Counting:
+        def __init__(self, inner: object) -> None:
+            self.inner = inner
+
+        def embed_documents(self, texts: list[str]) -> object:
+            embedded.append(len(texts))
+            return self.inner.embed_documents(texts)  # type: ignore[attr-defined]
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.inner, name)
+
+    workspace.indexer.embedder_for = lambda c: Counting(real(c))  # type: ignore[method-assign,assignment,return-value]
+    summary = run_index(workspace, folder)
+    stats = workspace.catalog.stats(workspace.catalog.get_collection("default"))
+    assert summary.files_indexed == 1 and stats.files == 1
+    assert sum(embedded) == stats.chunks - kept  # only what the killed run had not stored
+    assert stored_chunks(workspace) == stats.chunks  # none twice, none left over
