@@ -119,9 +119,42 @@ def excerpt(text: str, question: str, window: int = EXCERPT_WINDOW,
     return text[sentences[first].start : sentences[last - 1].end][:limit]
 
 
+# Documents are written by strangers, and a small model obeys what it reads. Before a
+# passage is quoted to the model: markup of chat templates goes ("<|im_start|>",
+# "[INST]", "<<SYS>>": the tokenizer already reads them as text, but they still look
+# like turns); numbers in brackets become numbers in parentheses, so that a document
+# cannot cite "[9]" for the model to repeat; and a sentence that gives the model orders
+# ("ignore all previous instructions", "responda apenas com") is left out.
+_TEMPLATE_MARKUP = re.compile(
+    r"<\|[^|<>\s]{1,40}\|>|\[/?INST\]|<</?SYS>>|</?s>|<start_of_turn>|<end_of_turn>",
+    re.IGNORECASE,
+)
+_BRACKETED_NUMBER = re.compile(r"\[\s*(\d+(?:\s*[,;\u2013-]\s*\d+)*)\s*\]")
+_ORDERS = re.compile(
+    r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|other)\s+(?:instructions?|prompts?|messages?|rules?)"
+    r"|\b(?:reply|respond|answer)\s+only\s+with\b|\byou\s+are\s+now\b|\bsystem\s+prompt\b"
+    r"|\b(?:ignore|desconsidere|esqueça)\s+(?:todas\s+|quaisquer\s+)?(?:as\s+)?"
+    r"(?:instruç(?:ão|ões)|ordens|regras)(?:\s+(?:anteriores|acima))?"
+    r"|\bresponda\s+(?:apenas|somente)\s+com\b|\bvocê\s+agora\s+é\b",
+    re.IGNORECASE,
+)
+
+
+def defang(text: str) -> str:
+    """A passage as the model may read it: no template markup, no citations of its own,
+    no sentence that gives orders (see above)."""
+    text = _TEMPLATE_MARKUP.sub(" ", text)
+    text = _BRACKETED_NUMBER.sub(r"(\1)", text)
+    if not _ORDERS.search(text):
+        return text
+    kept = [s for s in split_sentences(text) if not _ORDERS.search(s.text)]
+    return " ".join(s.text for s in kept)
+
+
 def format_source(source: Source, question: str, language: str) -> str:
     label = _LABELS[language][0]
-    return f"{label} {source.n}: {excerpt(source.hit.text, question)}"
+    return f"{label} {source.n}: {excerpt(defang(source.hit.text), question)}"
 
 
 def build_messages(question: str, sources: Sequence[Source]) -> list[dict[str, str]]:
