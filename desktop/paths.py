@@ -86,7 +86,7 @@ class AppPaths:
         is 0600 and its folders 0700, and a folder made by an older version, or
         under a laxer umask, is tightened once (`restrict_tree`).
         """
-        os.umask(PRIVATE_UMASK)
+        use_private_umask()
         for folder in (self.home, self.index, self.logs, self.cache):
             folder.mkdir(parents=True, exist_ok=True)
         if self.home.stat().st_mode & 0o077:
@@ -95,6 +95,12 @@ class AppPaths:
 
 
 PRIVATE_UMASK = 0o077
+
+
+def use_private_umask() -> None:
+    """Files and folders this process makes are its user's only (see `AppPaths.ensure`):
+    entry points call it first, before the log file is opened."""
+    os.umask(PRIVATE_UMASK)
 
 
 def restrict_tree(root: Path, skip: Path | None = None) -> None:

@@ -15,7 +15,7 @@ import os
 import shlex
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from desktop.cli.render import (
     ReadingProgress,
     answer_json,
     document_step_text,
+    masked_text,
     partial_text,
     print_sources,
     search_json,
@@ -38,11 +39,11 @@ from desktop.core.adapters import check_adapter
 from desktop.core.cancel import CancelToken
 from desktop.core.embedding import load_embedder
 from desktop.core.llm import inspect_gguf
-from desktop.core.types import FileIndexed, FileSkipped, IndexSummary, Progress
+from desktop.core.types import FileIndexed, FileSkipped, IndexEvent, IndexSummary, Progress
 from desktop.errors import ArquivoError, Cancelled
 from desktop.log import FILE_ONLY, setup_logging
 from desktop.offline import enforce_offline
-from desktop.paths import AppPaths
+from desktop.paths import AppPaths, use_private_umask
 from desktop.services.adapters import (
     AdapterChoice,
     Comparison,
@@ -127,6 +128,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", type=Path, metavar="PATH")
     collection_option(p)
 
+    p = commands.add_parser(
+        "mask",
+        help="mask personal data in a collection (e-mail, phones, CPF, CNPJ, cards, IBAN, IP)",
+        description="Mask personal data at indexing time: what is stored, embedded, shown and "
+        "sent to the model is the masked text; your files are never changed. Changing it "
+        "indexes the collection again.",
+    )
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("state", choices=("on", "off"))
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
     p = commands.add_parser("forget", help="delete a whole collection from the index")
     p.add_argument("name", metavar="NAME")
 
@@ -148,31 +160,53 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_index(ws: Workspace, args: argparse.Namespace) -> int:
-    bar = None if args.json or not sys.stderr.isatty() else IndexProgressBar()
+    return show_index_run(ws.indexer.index(args.paths, args.collection), args.json)
+
+
+def cmd_mask(ws: Workspace, args: argparse.Namespace) -> int:
+    on = args.state == "on"
+    collection = ws.catalog.get_collection(args.name)
+    if ws.catalog.masks_personal_data(collection) == on:
+        print(f"{args.name!r} {'already masks' if on else 'does not mask'} personal data.")
+        return 0
+    done = "masked" if on else "no longer masked"
+    print(
+        f"Personal data in {args.name!r} will be {done}: its files are read and indexed "
+        "again.",
+        file=sys.stderr,
+    )  # fmt: skip
+    return show_index_run(ws.indexer.set_masking(args.name, on), args.json)
+
+
+def show_index_run(events: Iterable[IndexEvent], as_json: bool) -> int:
+    """Follow an index run: a progress bar on a terminal, then its summary, the files
+    read in part and the personal data masked in each file."""
+    bar = None if as_json or not sys.stderr.isatty() else IndexProgressBar()
     summary: IndexSummary | None = None
-    partial: list[FileIndexed] = []  # indexed without some pages (scans with OCR off)
+    indexed: list[FileIndexed] = []
     try:
-        for event in ws.indexer.index(args.paths, args.collection):
+        for event in events:
             if isinstance(event, Progress) and bar:
                 bar.update(event)
             elif isinstance(event, FileSkipped) and bar:
                 bar.note(f"skipped {event.path}: {event.reason}")
             elif isinstance(event, FileIndexed):
                 logger.debug("indexed %s (%d chunks)", event.path, event.chunks)
-                if event.unread:
-                    partial.append(event)
-                    if bar:
-                        bar.note(f"indexed in part {event.path}: {event.unread}")
+                indexed.append(event)
+                if event.unread and bar:
+                    bar.note(f"indexed in part {event.path}: {event.unread}")
             elif isinstance(event, IndexSummary):
                 summary = event
     finally:
         if bar:
             bar.close()
     assert summary is not None
-    if args.json:
-        print(json.dumps(summary_json(summary), ensure_ascii=False))
+    if as_json:
+        print(json.dumps(summary_json(summary, indexed), ensure_ascii=False))
     else:
-        print("\n".join(filter(None, [summary_text(summary), partial_text(partial)])))
+        partial = [f for f in indexed if f.unread]
+        lines = [summary_text(summary), partial_text(partial), masked_text(indexed)]
+        print("\n".join(filter(None, lines)))
     return 0
 
 
@@ -416,6 +450,7 @@ COMMANDS = {
     "collections": cmd_collections,
     "remove": cmd_remove,
     "forget": cmd_forget,
+    "mask": cmd_mask,
     "reindex": cmd_reindex,
     "models": models.cmd_models,
     "adapters": models.cmd_adapters,
@@ -441,8 +476,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     workspace: Workspace | None = None
     try:
         paths = AppPaths.resolve(args.data_dir)
-        paths.ensure()
+        use_private_umask()
         log_file = setup_logging(paths.logs, debug=args.debug)
+        paths.ensure()
         settings = load_settings(paths.config)
         workspace = Workspace(paths, settings, chat_model=getattr(args, "model", None))
         return COMMANDS[args.command](workspace, args)

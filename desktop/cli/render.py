@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from collections.abc import Sequence
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -45,7 +46,7 @@ class IndexProgressBar:
         self._bar.close()
 
 
-def summary_json(summary: IndexSummary) -> dict[str, Any]:
+def summary_json(summary: IndexSummary, indexed: Sequence[FileIndexed] = ()) -> dict[str, Any]:
     return {
         "collection": summary.collection,
         "files_indexed": summary.files_indexed,
@@ -57,6 +58,7 @@ def summary_json(summary: IndexSummary) -> dict[str, Any]:
         "language": summary.language,
         "embedding_model": summary.embedding_model,
         "model_knows_language": summary.model_knows_language,
+        "masked": [{"path": f.path, "masked": f.masked} for f in indexed if f.masked],
     }
 
 
@@ -83,6 +85,15 @@ def partial_text(files: list[FileIndexed]) -> str:
         return ""
     names = (f"  {printable(f.path, one_line=True)}: {f.unread}" for f in files)
     return "\n".join(["Indexed in part:", *names])
+
+
+def masked_text(files: Sequence[FileIndexed]) -> str:
+    """The personal data masked, file by file ("" when none)."""
+    masked = [f for f in files if f.masked]
+    if not masked:
+        return ""
+    names = (f"  {printable(f.path, one_line=True)}: {f.masked}" for f in masked)
+    return "\n".join(["Personal data masked:", *names])
 
 
 def unknown_language_note(summary: IndexSummary) -> str:

@@ -153,11 +153,23 @@ def _v3_removed_paths(db: sqlite3.Connection) -> None:
     )
 
 
+def _v4_masking(db: sqlite3.Connection) -> None:
+    """Collections whose personal data is masked at indexing (a row: masked)."""
+    db.execute(
+        """
+        CREATE TABLE masked_collections (
+            collection_id INTEGER PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE
+        )
+        """
+    )
+
+
 # Named migrations, run once each, in order, and recorded (as llm's migrations.py does).
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _v1_initial,
     _v2_collection_adapters,
     _v3_removed_paths,
+    _v4_masking,
 )
 
 
@@ -326,6 +338,21 @@ class Catalog:
                 "UPDATE collections SET language = ? WHERE id = ?", (language, collection.id)
             )
         return self.get_collection(collection.name)
+
+    def masks_personal_data(self, collection: Collection) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM masked_collections WHERE collection_id = ?", (collection.id,)
+        ).fetchone()
+        return row is not None
+
+    def set_masking(self, collection: Collection, on: bool) -> None:
+        statement = (
+            "INSERT OR IGNORE INTO masked_collections VALUES (?)"
+            if on
+            else "DELETE FROM masked_collections WHERE collection_id = ?"
+        )
+        with self.transaction() as db:
+            db.execute(statement, (collection.id,))
 
     def set_adapter(self, collection: Collection, path: str, scale: float) -> None:
         """Make `path` (already checked by the caller) the collection's default adapter."""

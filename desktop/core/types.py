@@ -149,6 +149,7 @@ class FileIndexed:
     chunks: int
     reused: bool = False  # True when identical content was already embedded
     unread: str = ""  # what of the file could not be read (`Document.unread`); "" when all
+    masked: str = ""  # the personal data masked in it ("2 e-mail addresses, 1 CPF"), if any
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from desktop.core.chunking import chunk_document, context_title, embedding_text
 from desktop.core.embedding import Embedder
 from desktop.core.ingest import SUPPORTED_SUFFIXES, read_document
 from desktop.core.ingest.ocr import OcrOptions
+from desktop.core.ingest.personal_data import describe_counts, mask_document
 from desktop.core.ingest.registry import format_size
 from desktop.core.language import collection_language
 from desktop.core.retrieval import embedder_languages, knows_language
@@ -74,6 +75,7 @@ class _PendingDocument:
     files: list[FileRecord] = field(default_factory=list)
     context: str = ""  # the title put before each chunk's text for the embedder
     unread: str = ""  # what the reader could not read (`Document.unread`), told with the file
+    masked: str = ""  # the personal data masked in it (`describe_counts`)
 
 
 @dataclass
@@ -357,14 +359,19 @@ class Indexer:
             self._store.delete_documents(table_of(collection), sorted(gone))
             return "reused"
         document = yield from self._read(path, cancel, counters)
+        masked = ""
+        if self._catalog.masks_personal_data(collection):
+            document, counts = mask_document(document)
+            masked = describe_counts(counts)
         chunks = chunk_document(document)
         if not chunks:
             raise UnreadableFileError(path, "no text found")
         if document.unread:
             logger.warning("read %s in part: %s", path, document.unread)
         pending[doc_hash] = _PendingDocument(
-            doc_hash, chunks, document.title, [record], context_title(document), document.unread
-        )
+            doc_hash, chunks, document.title, [record], context_title(document), document.unread,
+            masked,
+        )  # fmt: skip
         return "new"
 
     def _read(
@@ -488,7 +495,7 @@ class Indexer:
             for record in doc.files:
                 counters.indexed += 1
                 reused = record is not doc.files[0]
-                yield FileIndexed(record.path, len(doc.chunks), reused, doc.unread)
+                yield FileIndexed(record.path, len(doc.chunks), reused, doc.unread, doc.masked)
         pending.clear()
 
     def _stored_ordinals(self, table: TableSpec, doc_hashes: list[str]) -> dict[str, set[int]]:
@@ -540,6 +547,31 @@ class Indexer:
             self._store.erase_deleted(table_of(collection))
             self._catalog.erase_deleted()
         return len(records)
+
+    def set_masking(
+        self, collection_name: str, on: bool, cancel: CancelToken | None = None
+    ) -> Iterator[IndexEvent]:
+        """Mask (or stop masking) a collection's personal data, and index it again.
+
+        The stored text is what was masked, or not: every file is read again. Its
+        chunks are erased first (`erase_deleted`), so that turning masking on leaves
+        no unmasked text behind. Nothing is yielded when the setting does not change.
+        """
+        collection = self._catalog.get_collection(collection_name)
+        if self._catalog.masks_personal_data(collection) == on:
+            return
+        lock = self._lock(collection)
+        try:
+            self._catalog.set_masking(collection, on)
+            table = table_of(collection)
+            every_file = list(self._catalog.files_under(collection, "/"))
+            gone = self._catalog.forget_files(collection, every_file)
+            self._store.delete_documents(table, sorted(gone))
+            self._store.erase_deleted(table)
+            self._catalog.erase_deleted()
+        finally:
+            lock.release()
+        yield from self.index(None, collection_name, cancel)
 
     def forget(self, collection_name: str) -> None:
         """Delete a whole collection: its chunks (of every model), files and folders."""

@@ -22,7 +22,7 @@ from types import TracebackType
 from desktop import __version__
 from desktop.log import setup_logging
 from desktop.offline import enforce_offline
-from desktop.paths import AppPaths
+from desktop.paths import AppPaths, use_private_umask
 from desktop.terminal import printable
 
 logger = logging.getLogger(__name__)
@@ -89,8 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.smoke:
         home = Path(tempfile.mkdtemp(prefix="arquivo-smoke-"))
         paths = AppPaths(home=home, models=paths.models)
-    paths = paths.ensure()
+    use_private_umask()
     log_file = setup_logging(paths.logs, debug=args.debug)
+    paths = paths.ensure()
     install_crash_handler(log_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Arquivo")

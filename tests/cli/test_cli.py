@@ -38,7 +38,7 @@ def test_index_json_then_unchanged(capsys: pytest.CaptureFixture[str], docs: Pat
     assert set(first) == {
         "collection", "files_indexed", "files_unchanged", "files_removed",
         "files_skipped", "chunks_added", "seconds", "language", "embedding_model",
-        "model_knows_language",
+        "model_knows_language", "masked",
     }  # fmt: skip
     assert (first["language"], first["model_knows_language"]) == ("English", True)
     assert first["collection"] == "default" and first["files_indexed"] == 2
@@ -254,3 +254,30 @@ def test_a_file_name_with_escape_sequences_is_written_out(
     assert "bad\\x1b[31m.pdf" in out  # skipped, and named as written
     assert "notes\\x1b]0;owned\\x07\\x1b[2J\\x0a[9] forged.txt" in found
     assert "\n[9] forged.txt" not in found + asked
+
+
+def test_masking_personal_data_reindexes_and_reports_each_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, arquivo_home: Path
+) -> None:
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    (folder / "ana.txt").write_text(
+        "Ana Lima pays by card 4111 1111 1111 1111; write to ana.lima@example.com or call "
+        "(11) 98765-4321. Her CPF is 529.982.247-25.\n"
+    )
+    (folder / "plain.txt").write_text("The heron counts seventeen lanterns.\n")
+    assert run(capsys, "index", str(folder))[0] == 0
+    code, out, err = run(capsys, "mask", "default", "on")
+    assert code == 0 and "read and indexed again" in err
+    assert "Personal data masked:" in out
+    assert f"{folder / 'ana.txt'}: 1 e-mail address, 1 CPF, 1 card number, 1 phone number" in out
+    assert "plain.txt" not in out.split("Personal data masked:")[1]
+    code, found, _ = run(capsys, "search", "Ana Lima card e-mail CPF")
+    assert "[e-mail]" in found and "[CPF]" in found and "ana.lima@example.com" not in found
+    assert not [p for p in arquivo_home.rglob("*") if p.is_file() and b"529.982.247-25" in p.read_bytes()]
+    code, out, _ = run(capsys, "mask", "default", "on")
+    assert "already masks" in out
+    code, out, _ = run(capsys, "mask", "default", "off", "--json")
+    assert json.loads(out)["masked"] == [] and json.loads(out)["files_indexed"] == 2
+    code, found, _ = run(capsys, "search", "Ana Lima card e-mail CPF")
+    assert "ana.lima@example.com" in found
