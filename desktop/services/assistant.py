@@ -179,7 +179,8 @@ class Assistant:
         sources = self.fit_sources(question, found.hits)
         yield SourcesFound(sources)
         stream = llm.stream_reading(
-            build_messages(question, sources),
+            # passages the gate vouched for are not offered a way out (`REFUSAL_RULE`)
+            build_messages(question, sources, may_refuse=not found.relevant),
             max_tokens=self.options.max_answer_tokens,
             temperature=self.options.temperature,
         )
