@@ -43,7 +43,7 @@ class Settings:
     temperature: float = 0.0
     repeat_penalty: float = 1.1
     max_answer_tokens: int = 512
-    sources: int = 4
+    sources: int = 3
     max_file_mb: int = 200
     ocr_languages: str = "por+eng"
     bridge_languages: bool = True
@@ -91,7 +91,8 @@ UI_LANGUAGES = {"": "system", "en": "English", "pt_BR": "Português (Brasil)"}
 
 FIELD_HELP: dict[str, str] = {
     "chat_model": "GGUF chat model: a file path or a name in the models folder "
-    "(empty: the default Qwen2.5-Coder-0.5B-Instruct).",
+    "(empty: the default, Qwen2.5-Coder-1.5B-Instruct where the set-up fetched it, else "
+    "the 0.5B).",
     "embedding_model": "Embedding model folder in `models/embedding/` used for new collections "
     "in English (and in every language when `multilingual_embedding_model` is empty or not "
     "installed).",

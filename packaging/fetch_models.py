@@ -123,6 +123,13 @@ class Model:
     files: tuple[ModelFile, ...]
     default: bool = True  # fetched by a plain `make models`; the others with --extra NAME
     platforms: tuple[str, ...] = ()  # e.g. "linux-x86_64"; empty: every platform
+    # The machine memory (GiB) for which a default model is the default: the larger chat
+    # model where it fits (`LARGE_MODEL_MEMORY_GIB`), the smaller one elsewhere.
+    memory_gib: tuple[float, float] = (0.0, float("inf"))
+
+    def default_on(self, memory_gib: float) -> bool:
+        low, high = self.memory_gib
+        return self.default and low <= memory_gib < high
 
     @property
     def size(self) -> int:
@@ -349,8 +356,21 @@ def _joined(
     )
 
 
+# From this much memory the default chat model is the 1.5B (2 GB at run time, against 1
+# for the 0.5B, beside the system and other programs); below it, the 0.5B.
+LARGE_MODEL_MEMORY_GIB = 6.0
+
+
+def machine_memory_gib() -> float:
+    """The machine's physical memory in GiB (0 where it cannot be read: the smaller model)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        return 0.0
+
+
 def _qwen_model(name: str, file: str, sha256: str, size: int, parts: tuple[Part, ...],
-                default: bool) -> Model:
+                memory_gib: tuple[float, float]) -> Model:
     return Model(
         name=name,
         role="chat",
@@ -358,7 +378,7 @@ def _qwen_model(name: str, file: str, sha256: str, size: int, parts: tuple[Part,
         upstream=f"Qwen/{name}-GGUF",
         folder="",
         files=(ModelFile(name=file, sha256=sha256, size=size, parts=parts),),
-        default=default,
+        memory_gib=memory_gib,
     )
 
 
@@ -399,12 +419,12 @@ MODELS += [
     _qwen_model(
         "Qwen2.5-Coder-0.5B-Instruct", "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
         "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064,
-        QWEN_05B_PARTS, default=True,
+        QWEN_05B_PARTS, memory_gib=(0.0, LARGE_MODEL_MEMORY_GIB),
     ),
     _qwen_model(
         "Qwen2.5-Coder-1.5B-Instruct", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046", 1_117_320_768,
-        QWEN_15B_PARTS, default=False,
+        QWEN_15B_PARTS, memory_gib=(LARGE_MODEL_MEMORY_GIB, float("inf")),
     ),
 ]  # fmt: skip
 
@@ -497,7 +517,8 @@ def select_models(
         raise FetchError(
             f"unknown model(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
         )
-    wanted = [m for m in catalog if m.default or "all" in names or m.name in names]
+    memory = machine_memory_gib()
+    wanted = [m for m in catalog if m.default_on(memory) or "all" in names or m.name in names]
     return [m for m in wanted if m.runs_on(tag)]
 
 
@@ -820,9 +841,9 @@ def main(argv: list[str] | None = None) -> int:
     extra = [name.strip() for arg in args.extra for name in arg.split(",") if name.strip()]
 
     if args.list:
-        tag = platform_tag()
+        tag, memory = platform_tag(), machine_memory_gib()
         for m in MODELS:
-            when = "default" if m.default else "optional"
+            when = "default" if m.default_on(memory) else "optional"
             where = "" if m.runs_on(tag) else f", not for {tag}"
             print(f"{m.name:34} {m.role:10} {m.size / 1e6:6.0f} MB  {m.license:11} {when}{where}")
         return 0

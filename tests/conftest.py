@@ -15,7 +15,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.llm import DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL, LlamaCppLLM
+from desktop.core.llm import FAST_CHAT_MODEL, LlamaCppLLM, default_chat_model
 from desktop.offline import enforce_offline
 from desktop.paths import AppPaths
 from desktop.services.workspace import Workspace
@@ -28,7 +28,8 @@ DEFAULT_EMBEDDING = Settings().embedding_model
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if not all((MODELS_DIR / m).is_file() for m in (DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL)):
+    wanted = (default_chat_model(MODELS_DIR), FAST_CHAT_MODEL)
+    if not all((MODELS_DIR / m).is_file() for m in wanted):
         pytest.exit(f"default models missing in {MODELS_DIR}: run `make models`", returncode=2)
 
 
@@ -66,7 +67,7 @@ def llm() -> LlamaCppLLM:
 @pytest.fixture(scope="session")
 def default_llm() -> LlamaCppLLM:
     """The default chat model, for tests about answers."""
-    return LlamaCppLLM(MODELS_DIR / DEFAULT_CHAT_MODEL, context_size=4096, threads=2)
+    return LlamaCppLLM(MODELS_DIR / default_chat_model(MODELS_DIR), context_size=4096, threads=2)
 
 
 @pytest.fixture

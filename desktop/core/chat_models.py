@@ -24,18 +24,20 @@ class ChatModelSpec:
 CHAT_MODELS: tuple[ChatModelSpec, ...] = (
     ChatModelSpec(
         file="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
-        title="Qwen2.5-Coder 0.5B (default)",
+        title="Qwen2.5-Coder 0.5B",
         size_mb=491,
-        about="Answers short factual questions well, in Portuguese and English; the first "
-        "words come after a few seconds on a laptop's processor. About 1 GB of memory.",
-        fetch="make models",
+        about="Answers simple factual questions, in Portuguese and English; the first words "
+        "come after a few seconds on a laptop's processor. About 1 GB of memory. The "
+        "default on computers with less than 6 GB of memory.",
+        fetch="make models EXTRA=Qwen2.5-Coder-0.5B-Instruct",
     ),
     ChatModelSpec(
         file="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         title="Qwen2.5-Coder 1.5B",
         size_mb=1117,
-        about="Better answers, about three times slower than the default on a processor "
-        "(fine with a GPU). About 2 GB of memory.",
+        about="Reads more carefully: right more often, and says more readily when the "
+        "documents do not answer. The first words take about twice as long as the 0.5B's. "
+        "About 2 GB of memory. The default on computers with 6 GB of memory or more.",
         fetch="make models EXTRA=Qwen2.5-Coder-1.5B-Instruct",
     ),
     ChatModelSpec(

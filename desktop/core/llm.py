@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_CHAT_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
+# The default chat model is the larger Qwen where the set-up fetched it (machines with
+# the memory for it: packaging/fetch_models.py decides), else the smaller one.
+LARGE_CHAT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+SMALL_CHAT_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
 # The fast model for tests about plumbing (and the reference row of `make eval`).
 FAST_CHAT_MODEL = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # Tokens of a prompt read between two progress reports (and two looks at Stop).
@@ -659,10 +662,15 @@ class LlamaCppLLM:
         self.close()
 
 
+def default_chat_model(models_dir: Path) -> str:
+    """The default chat model's file name: the larger Qwen if it is in `models_dir`."""
+    return LARGE_CHAT_MODEL if (models_dir / LARGE_CHAT_MODEL).is_file() else SMALL_CHAT_MODEL
+
+
 def resolve_model_path(models_dir: Path, chat_model: str) -> Path:
     """A setting's model (a path or a name in the models folder) as a file path."""
     if not chat_model:
-        return models_dir / DEFAULT_CHAT_MODEL
+        return models_dir / default_chat_model(models_dir)
     candidate = Path(chat_model).expanduser()
     if candidate.is_absolute() or candidate.exists():
         return candidate

@@ -76,7 +76,7 @@ AnswerEvent = SourcesFound | ReadingSources | AnswerDelta | DocumentStep | Answe
 
 @dataclass(frozen=True)
 class AskOptions:
-    sources: int = 4
+    sources: int = 3
     max_answer_tokens: int = 512
     temperature: float = 0.0
     # Retrieval is "clearly empty", and the model not asked, when the relevance gate

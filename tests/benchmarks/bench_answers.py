@@ -74,7 +74,7 @@ def main() -> int:
         print("no FaQuAD data (../shared/data/eval/faquad): nothing to measure")
         return 0
     from desktop.core.cancel import CancelToken
-    from desktop.core.llm import DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL, LlamaCppLLM
+    from desktop.core.llm import FAST_CHAT_MODEL, LlamaCppLLM, default_chat_model
     from desktop.services.answer_eval import (
         answer_words,
         in_language,
@@ -105,7 +105,7 @@ def main() -> int:
         options = AskOptions(sources=settings.sources, max_answer_tokens=settings.max_answer_tokens,
                              temperature=settings.temperature)  # fmt: skip
         sides: dict[str, Any] = {}
-        for name in args.models or (DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL):
+        for name in args.models or (default_chat_model(models), FAST_CHAT_MODEL):
             llm = LlamaCppLLM(models / name, context_size=settings.context_size,
                               threads=settings.threads, repeat_penalty=settings.repeat_penalty)
             sides[name] = Assistant(ws.catalog, ws.retriever, lambda llm=llm: llm, options,

@@ -74,9 +74,10 @@ def main() -> int:
     from llama_cpp import Llama
 
     from desktop.core.gguf_header import read_gguf
-    from desktop.core.llm import DEFAULT_CHAT_MODEL, describe_gguf
+    from desktop.core.llm import default_chat_model, describe_gguf
 
-    model = models_dir(args.models_dir) / DEFAULT_CHAT_MODEL
+    folder = models_dir(args.models_dir)
+    model = folder / default_chat_model(folder)
     header("bench_kv_cache")
     kv_f16 = describe_gguf(read_gguf(model)).kv_bytes_per_token or 0
     sides = {

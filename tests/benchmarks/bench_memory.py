@@ -1,6 +1,7 @@
 """Peak memory of `arquivo ask` (and `arquivo index`) with the default models.
 
-Goal: `ask` peaks at 1.0 GB or less (the default chat model is Qwen2.5-Coder 0.5B).
+Goal: `ask` peaks at 1.0 GB or less where the default chat model is Qwen2.5-Coder 0.5B,
+2.2 GB or less where it is the 1.5B (machines with 6 GB of memory or more).
 
 Each command runs as its own process, as a user runs it. Its peak resident set
 comes from the kernel (`os.wait4`'s `ru_maxrss`, for that child alone); a
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import contextlib
 
+from desktop.core.llm import LARGE_CHAT_MODEL, SMALL_CHAT_MODEL, default_chat_model
 from tests.benchmarks.common import (
     REPO_ROOT,
     child_env,
@@ -42,7 +44,8 @@ from tests.benchmarks.common import (
     write_results,
 )
 
-ASK_GOAL_MB = 1000.0  # with the default 0.5B chat model (issue "Answers worth reading")
+# by the default chat model (issue "Answers worth reading")
+ASK_GOAL_MB = {SMALL_CHAT_MODEL: 1000.0, LARGE_CHAT_MODEL: 2200.0}
 MB = 1024 * 1024
 SAMPLE_S = 0.05  # psutil sampling period: a cross-check, kept light so it steals little CPU
 
@@ -179,7 +182,8 @@ def main() -> int:
             print(f"  ask {i + 1}: {run['peak_rss_mb']:.0f} MB, {run['wall_s']:.1f} s", flush=True)
 
     ask_peak = max(r["peak_rss_mb"] for r in ask_runs)
-    ok = ask_peak <= ASK_GOAL_MB
+    goal_mb = ASK_GOAL_MB[default_chat_model(models)]
+    ok = ask_peak <= goal_mb
     result = {
         "docs": len(entries),
         "chunks": index_runs[0]["summary"].get("chunks_added"),
@@ -202,7 +206,7 @@ def main() -> int:
         ["command", "peak RSS MB (max)", "median", "sampled max", "goal", "verdict"],
         [
             ["arquivo ask", ask_peak, result["ask_peak_rss_mb_median"],
-             result["ask_sampled_peak_mb_max"], f"<= {ASK_GOAL_MB:.0f}", verdict(ok)],
+             result["ask_sampled_peak_mb_max"], f"<= {goal_mb:.0f}", verdict(ok)],
             ["arquivo index", result["index_peak_rss_mb_max"],
              result["index_peak_rss_mb_median"], result["index_sampled_peak_mb_max"],
              "(info)", ""],
@@ -214,7 +218,7 @@ def main() -> int:
             "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
             | {"models_dir": str(models)},
             "result": result,
-            "goals": {"ask_peak_mb_at_most": ASK_GOAL_MB, "ask_met": ok},
+            "goals": {"ask_peak_mb_at_most": goal_mb, "ask_met": ok},
         },
     )
     print(f"\nresults: {out.relative_to(REPO_ROOT)}")

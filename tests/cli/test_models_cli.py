@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import main
-from desktop.core.llm import DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL
+from desktop.core.llm import FAST_CHAT_MODEL, default_chat_model
 from tests.adapters_helpers import truncate, write_lora
+from tests.conftest import MODELS_DIR
 from tests.helpers import ENGLISH_PAGES, make_pdf
 
 
@@ -24,7 +25,7 @@ def test_models_lists_the_chat_models(capsys: pytest.CaptureFixture[str]) -> Non
     code, out, _ = run(capsys, "models", "--json")
     assert code == 0
     listed = {m["name"]: m for m in json.loads(out)["models"]}
-    default = listed[DEFAULT_CHAT_MODEL]
+    default = listed[default_chat_model(MODELS_DIR)]
     assert default["architecture"] == "qwen2" and default["quantization"] == "Q4_K_M"
     assert default["usable"] is True and default["chat_template"] is True
     model = listed[FAST_CHAT_MODEL]

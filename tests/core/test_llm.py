@@ -6,8 +6,9 @@ import pytest
 
 from desktop.core.gguf_header import read_gguf
 from desktop.core.llm import (
-    DEFAULT_CHAT_MODEL,
     FAST_CHAT_MODEL,
+    LARGE_CHAT_MODEL,
+    SMALL_CHAT_MODEL,
     LlamaCppLLM,
     architecture_supported,
     choose_context_size,
@@ -64,7 +65,9 @@ def test_a_missing_model_names_the_path(tmp_path: Path) -> None:
 
 
 def test_resolve_model_path(tmp_path: Path) -> None:
-    assert resolve_model_path(tmp_path, "") == tmp_path / DEFAULT_CHAT_MODEL
+    assert resolve_model_path(tmp_path, "") == tmp_path / SMALL_CHAT_MODEL
+    (tmp_path / LARGE_CHAT_MODEL).write_bytes(b"GGUF")  # the set-up fetched the larger one
+    assert resolve_model_path(tmp_path, "") == tmp_path / LARGE_CHAT_MODEL
     assert resolve_model_path(tmp_path, "other.gguf") == tmp_path / "other.gguf"
     assert resolve_model_path(tmp_path, "/abs/x.gguf") == Path("/abs/x.gguf")
 

@@ -475,15 +475,22 @@ def test_pieces_that_join_into_another_file_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "models" / "joined.gguf").exists()
 
 
-def test_the_default_chat_model_is_qwen_joined_from_its_pieces() -> None:
-    from desktop.core.llm import DEFAULT_CHAT_MODEL, FAST_CHAT_MODEL
+def test_the_default_chat_model_is_a_qwen_joined_from_its_pieces_chosen_by_memory() -> None:
+    from desktop.core.llm import FAST_CHAT_MODEL, LARGE_CHAT_MODEL, SMALL_CHAT_MODEL
 
     chat = {m.files[0].name: m for m in fm.MODELS if m.role == "chat"}
-    default = chat[DEFAULT_CHAT_MODEL]
-    assert default.default and FAST_CHAT_MODEL in chat and chat[FAST_CHAT_MODEL].default
-    f = default.files[0]
+    small, large = chat[SMALL_CHAT_MODEL], chat[LARGE_CHAT_MODEL]
+    assert chat[FAST_CHAT_MODEL].default_on(1) and chat[FAST_CHAT_MODEL].default_on(64)
+    assert small.default_on(4) and not large.default_on(4)  # a 4 GB laptop
+    assert large.default_on(fm.LARGE_MODEL_MEMORY_GIB) and not small.default_on(16)
+    f = small.files[0]
     assert f.sha256 == "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"
     assert len(f.parts) == 6 and sum(p.size for p in f.parts) == f.size == 491_400_064
-    larger = chat["qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"]
-    assert not larger.default and len(larger.files[0].parts) == 22
-    assert sum(p.size for p in larger.files[0].parts) == larger.files[0].size
+    g = large.files[0]
+    assert g.sha256 == "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+    assert len(g.parts) == 22 and sum(p.size for p in g.parts) == g.size == 1_117_320_768
+    memory = fm.machine_memory_gib()
+    names = {m.name for m in fm.select_models(tag="linux-x86_64")}
+    expected = "Qwen2.5-Coder-1.5B-Instruct" if memory >= 6 else "Qwen2.5-Coder-0.5B-Instruct"
+    assert expected in names and len(names & {"Qwen2.5-Coder-1.5B-Instruct",
+                                              "Qwen2.5-Coder-0.5B-Instruct"}) == 1

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from desktop.core.adapters import check_adapter
 from desktop.core.chat_models import CHAT_MODELS, find_chat_model
 from desktop.core.embedding import EMBEDDING_MODELS, embedding_folder
-from desktop.core.llm import DEFAULT_CHAT_MODEL, inspect_gguf, resolve_model_path
+from desktop.core.llm import default_chat_model, inspect_gguf, resolve_model_path
 from desktop.core.rerank import RERANKER_MODELS, reranker_folder
 from desktop.errors import ArquivoError
 from desktop.settings import UI_LANGUAGES, AdapterSetting, Settings
@@ -219,7 +219,7 @@ class SettingsDialog(QDialog):
                 label += " " + self.tr("(not installed: {command})").format(command=spec.fetch)
             self.model_choice.addItem(label, spec.file)
         self.model_choice.addItem(self.tr("Another GGUF file…"), None)
-        chosen = current or DEFAULT_CHAT_MODEL
+        chosen = current or default_chat_model(self._models_dir)
         index = self.model_choice.findData(chosen)
         self.model_choice.setCurrentIndex(index if index >= 0 else self.model_choice.count() - 1)
         self._describe_model(self.model_choice.currentData())
@@ -232,7 +232,7 @@ class SettingsDialog(QDialog):
         file = self.model_choice.currentData()
         self._describe_model(file)
         if file is not None:
-            self.model.setText("" if file == DEFAULT_CHAT_MODEL else file)
+            self.model.setText("" if file == default_chat_model(self._models_dir) else file)
 
     def _choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
