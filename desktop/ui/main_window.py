@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         c.reindex_model_requested.connect(self.reindex_model)
         c.adapter_requested.connect(self.choose_collection_adapter)
         c.clear_adapter_requested.connect(self.clear_collection_adapter)
+        c.masking_requested.connect(self.set_masking)
         c.cancel_requested.connect(lambda name: self.runner.cancel(index_lane(name)))
         c.selection_changed.connect(lambda _name: self.refresh_chats())
         self.chat.question_submitted.connect(self.ask)
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
                     collection.embedding_model, self._model_state(collection),
                     adapter.path if adapter else "", adapter.scale if adapter else 1.0,
                     self._unknown_language(collection),
+                    self.ws.catalog.masks_personal_data(collection),
                 )
             )  # fmt: skip
             if self.watcher is not None:
@@ -332,6 +334,33 @@ class MainWindow(QMainWindow):
         if model == self.ws.embedding_model_for(collection.language):
             return MODEL_CURRENT
         return MODEL_OTHER if self.ws.embedding_model_installed(model) else MODEL_MISSING
+
+    def set_masking(self, collection: str, on: bool) -> None:
+        """Mask (or stop masking) a collection's personal data: it is indexed again, off
+        the GUI thread; then a notice lists what was masked in each file."""
+        self.runner.stop_running(index_lane(collection))  # a run of the old setting
+        masked: list[str] = []
+
+        def run(cancel: Any) -> Any:
+            return self.ws.indexer.set_masking(collection, on, cancel)
+
+        def progress(event: object) -> None:
+            if isinstance(event, FileIndexed) and event.masked:
+                masked.append(f"{Path(event.path).name}: {event.masked}")
+            self._on_index_event(collection, event)
+
+        def finished() -> None:
+            self._on_index_finished(collection)
+            if on:
+                found = "\n".join(masked) or self.tr("No personal data was found.")
+                self.show_notice(self.tr("Personal data masked in {name}:\n{found}").format(
+                    name=collection, found=found))  # fmt: skip
+
+        self.collections.indexing_started(collection)
+        self.runner.submit(
+            index_lane(collection),
+            Job(run, on_progress=progress, on_failed=self.show_error, on_finished=finished),
+        )
 
     def reindex_model(self, collection: str) -> None:
         """Embed a collection again with the current model, off the GUI thread."""

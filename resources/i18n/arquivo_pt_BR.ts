@@ -16,52 +16,52 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="80" />
+        <location filename="../../desktop/ui/views/chat.py" line="102" />
         <source>Ask a question about your documents (Enter sends, Shift+Enter for a new line)</source>
         <translation>Pergunte algo sobre seus documentos (Enter envia, Shift+Enter quebra a linha)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="83" />
+        <location filename="../../desktop/ui/views/chat.py" line="105" />
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="84" />
+        <location filename="../../desktop/ui/views/chat.py" line="106" />
         <source>Stop</source>
         <translation>Parar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="85" />
+        <location filename="../../desktop/ui/views/chat.py" line="107" />
         <source>Copy</source>
         <translation>Copiar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="86" />
+        <location filename="../../desktop/ui/views/chat.py" line="108" />
         <source>Regenerate</source>
         <translation>Gerar de novo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="135" />
+        <location filename="../../desktop/ui/views/chat.py" line="157" />
         <source>no collection</source>
         <translation>nenhuma coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="136" />
+        <location filename="../../desktop/ui/views/chat.py" line="158" />
         <source>Searching: {names}</source>
         <translation>Buscando em: {names}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="215" />
+        <location filename="../../desktop/ui/views/chat.py" line="237" />
         <source>You</source>
         <translation>Você</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="215" />
+        <location filename="../../desktop/ui/views/chat.py" line="237" />
         <source>Arquivo</source>
         <translation>Arquivo</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/chat.py" line="234" />
+        <location filename="../../desktop/ui/views/chat.py" line="256" />
         <source>Supporting sentence</source>
         <translation>Frase de apoio</translation>
     </message>
@@ -102,127 +102,137 @@
 <context>
     <name>CollectionsView</name>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="70" />
+        <location filename="../../desktop/ui/views/collections.py" line="73" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="71" />
+        <location filename="../../desktop/ui/views/collections.py" line="74" />
         <source>Add folder…</source>
         <translation>Adicionar pasta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="72" />
+        <location filename="../../desktop/ui/views/collections.py" line="75" />
         <source>Remove folder</source>
         <translation>Remover pasta</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="73" />
+        <location filename="../../desktop/ui/views/collections.py" line="76" />
         <source>Re-index</source>
         <translation>Reindexar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="78" />
+        <location filename="../../desktop/ui/views/collections.py" line="81" />
         <source>Re-index with the current model</source>
         <translation>Reindexar com o modelo atual</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="82" />
+        <location filename="../../desktop/ui/views/collections.py" line="85" />
         <source>LoRA adapter…</source>
         <translation>Adaptador LoRA…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="85" />
+        <location filename="../../desktop/ui/views/collections.py" line="88" />
         <source>An adapter used whenever a question searches this collection</source>
         <translation>Um adaptador usado sempre que uma pergunta busca nesta coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="88" />
+        <location filename="../../desktop/ui/views/collections.py" line="91" />
         <source>No adapter</source>
         <translation>Sem adaptador</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="104" />
+        <location filename="../../desktop/ui/views/collections.py" line="94" />
+        <source>Mask personal data</source>
+        <translation>Mascarar dados pessoais</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="97" />
+        <source>E-mail addresses, phone numbers, CPF, CNPJ, card numbers, IBANs and IP addresses are masked before anything is stored; your files are not changed. Changing it indexes the collection again.</source>
+        <translation>E-mails, telefones, CPF, CNPJ, números de cartão, IBANs e endereços IP são mascarados antes de qualquer coisa ser guardada; seus arquivos não são alterados. Mudar isto reindexa a coleção.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/views/collections.py" line="115" />
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="107" />
+        <location filename="../../desktop/ui/views/collections.py" line="118" />
         <source>Skipped files</source>
         <translation>Arquivos ignorados</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="128" />
+        <location filename="../../desktop/ui/views/collections.py" line="139" />
         <source>&lt;b&gt;Collections&lt;/b&gt;</source>
         <translation>&lt;b&gt;Coleções&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="150" />
+        <location filename="../../desktop/ui/views/collections.py" line="162" />
         <source>{name} — {files} files, {chunks} chunks</source>
         <translation>{name} — {files} arquivos, {chunks} trechos</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="154" />
+        <location filename="../../desktop/ui/views/collections.py" line="166" />
         <source>{text} — needs re-indexing</source>
         <translation>{text} — precisa ser reindexada</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="186" />
+        <location filename="../../desktop/ui/views/collections.py" line="198" />
         <source>{name} was indexed with the embedding model {model}, which is not installed: it cannot be searched until it is re-indexed with the current model.</source>
         <translation>{name} foi indexada com o modelo de embeddings {model}, que não está instalado: não é possível buscar nela até reindexá-la com o modelo atual.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="188" />
+        <location filename="../../desktop/ui/views/collections.py" line="200" />
         <source>{name} answers with its own embedding model, {model}; new collections use the current one. Re-indexing moves it to the current model.</source>
         <translation>{name} responde com seu próprio modelo de embeddings, {model}; coleções novas usam o atual. Reindexar a passa para o modelo atual.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="196" />
+        <location filename="../../desktop/ui/views/collections.py" line="208" />
         <source>Portuguese</source>
         <translation>português</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="196" />
+        <location filename="../../desktop/ui/views/collections.py" line="208" />
         <source>English</source>
         <translation>inglês</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="198" />
+        <location filename="../../desktop/ui/views/collections.py" line="210" />
         <source>{name} is in {language}, which its embedding model {model} was not trained on: questions in {language} are found by their words, questions in another language much less well (by names and shared roots). A multilingual model ({multilingual}) finds passages by meaning in both: choose it in Settings, then re-index the collection.</source>
         <translation>{name} está em {language}, língua em que seu modelo de embeddings, {model}, não foi treinado: perguntas em {language} são encontradas pelas palavras, perguntas em outra língua bem menos (por nomes e radicais em comum). Um modelo multilíngue ({multilingual}) encontra trechos pelo sentido nas duas: escolha-o nas Configurações e reindexe a coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="215" />
+        <location filename="../../desktop/ui/views/collections.py" line="227" />
         <source>Indexing {name}…</source>
         <translation>Indexando {name}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="230" />
+        <location filename="../../desktop/ui/views/collections.py" line="242" />
         <source>, {time} left</source>
         <translation>, faltam {time}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="234" />
+        <location filename="../../desktop/ui/views/collections.py" line="246" />
         <source>Indexing {name}: {done}/{total} files, {chunks} chunks, {rate:.1f} chunks/s{eta}</source>
         <translation>Indexando {name}: {done}/{total} arquivos, {chunks} trechos, {rate:.1f} trechos/s{eta}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="239" />
+        <location filename="../../desktop/ui/views/collections.py" line="251" />
         <source>{file}: reading scanned page {n} of {total}</source>
         <translation>{file}: lendo a página digitalizada {n} de {total}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="259" />
+        <location filename="../../desktop/ui/views/collections.py" line="271" />
         <source>Indexing {name} stopped.</source>
         <translation>Indexação de {name} interrompida.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="262" />
+        <location filename="../../desktop/ui/views/collections.py" line="274" />
         <source>{name}: {indexed} indexed, {unchanged} unchanged, {removed} removed, {skipped} skipped ({seconds:.1f} s).</source>
         <translation>{name}: {indexed} indexados, {unchanged} sem mudança, {removed} removidos, {skipped} ignorados ({seconds:.1f} s).</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/views/collections.py" line="304" />
+        <location filename="../../desktop/ui/views/collections.py" line="324" />
         <source>Adapter: {file} (scale {scale:g})</source>
         <translation>Adaptador: {file} (escala {scale:g})</translation>
     </message>
@@ -303,142 +313,154 @@
         <translation>Sair</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="288" />
+        <location filename="../../desktop/ui/main_window.py" line="290" />
         <source>Index: {chunks} chunks, {size:.1f} MB</source>
         <translation>Índice: {chunks} trechos, {size:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="294" />
+        <location filename="../../desktop/ui/main_window.py" line="296" />
         <source>Welcome to Arquivo. Add a folder of documents with “Add folder…” on the left, or drag one onto this window; then ask a question about it.</source>
         <translation>Bem-vindo ao Arquivo. Adicione uma pasta de documentos com “Adicionar pasta…” à esquerda, ou arraste uma para esta janela; depois faça uma pergunta sobre ela.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="301" />
+        <location filename="../../desktop/ui/main_window.py" line="303" />
         <source>New collection</source>
         <translation>Nova coleção</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="301" />
+        <location filename="../../desktop/ui/main_window.py" line="303" />
         <source>Name:</source>
         <translation>Nome:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="310" />
+        <location filename="../../desktop/ui/main_window.py" line="312" />
         <source>Add a folder to {name}</source>
         <translation>Adicionar uma pasta a {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="410" />
+        <location filename="../../desktop/ui/main_window.py" line="355" />
+        <source>No personal data was found.</source>
+        <translation>Nenhum dado pessoal foi encontrado.</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="356" />
+        <source>Personal data masked in {name}:
+{found}</source>
+        <translation>Dados pessoais mascarados em {name}:
+{found}</translation>
+    </message>
+    <message>
+        <location filename="../../desktop/ui/main_window.py" line="439" />
         <source>Model: loading…</source>
         <translation>Modelo: carregando…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="421" />
+        <location filename="../../desktop/ui/main_window.py" line="450" />
         <source>Model: {name} ({device})</source>
         <translation>Modelo: {name} ({device})</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="431" />
+        <location filename="../../desktop/ui/main_window.py" line="460" />
         <source>Choose a LoRA adapter for {name}</source>
         <translation>Escolha um adaptador LoRA para {name}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="432" />
+        <location filename="../../desktop/ui/main_window.py" line="461" />
         <source>GGUF adapters (*.gguf);;All files (*)</source>
         <translation>Adaptadores GGUF (*.gguf);;Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="449" />
+        <location filename="../../desktop/ui/main_window.py" line="478" />
         <source>{name} now answers with the adapter {file}</source>
         <translation>{name} agora responde com o adaptador {file}</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="500" />
+        <location filename="../../desktop/ui/main_window.py" line="529" />
         <source>Model: not usable</source>
         <translation>Modelo: inutilizável</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="517" />
+        <location filename="../../desktop/ui/main_window.py" line="546" />
         <source>Choose at least one collection to search.</source>
         <translation>Escolha pelo menos uma coleção para buscar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="519" />
+        <location filename="../../desktop/ui/main_window.py" line="548" />
         <source>There are no documents yet: add a folder first.</source>
         <translation>Ainda não há documentos: adicione uma pasta primeiro.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="524" />
+        <location filename="../../desktop/ui/main_window.py" line="553" />
         <source>There is no adapter to compare with: add one in the settings, or give the collection one.</source>
         <translation>Não há adaptador para comparar: adicione um nas configurações ou dê um à coleção.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="614" />
+        <location filename="../../desktop/ui/main_window.py" line="643" />
         <source>Reading the sources: {percent}%</source>
         <translation>Lendo as fontes: {percent}%</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="622" />
+        <location filename="../../desktop/ui/main_window.py" line="652" />
         <source>Reading the source found…</source>
         <translation>Lendo a fonte encontrada…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="623" />
+        <location filename="../../desktop/ui/main_window.py" line="653" />
         <source>Reading the {n} sources found…</source>
         <translation>Lendo as {n} fontes encontradas…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="629" />
+        <location filename="../../desktop/ui/main_window.py" line="659" />
         <source>Reading {file}: part {n} of {total}…</source>
         <translation>Lendo {file}: parte {n} de {total}…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="632" />
+        <location filename="../../desktop/ui/main_window.py" line="662" />
         <source>Read {file} ({total} parts): writing the answer…</source>
         <translation>{file} lido ({total} partes): escrevendo a resposta…</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="639" />
+        <location filename="../../desktop/ui/main_window.py" line="669" />
         <source>{speed:.1f} tokens/s</source>
         <translation>{speed:.1f} tokens/s</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="715" />
+        <location filename="../../desktop/ui/main_window.py" line="745" />
         <source>Rename chat</source>
         <translation>Renomear conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="715" />
+        <location filename="../../desktop/ui/main_window.py" line="745" />
         <source>Title:</source>
         <translation>Título:</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="724" />
+        <location filename="../../desktop/ui/main_window.py" line="754" />
         <source>Delete chat</source>
         <translation>Excluir conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="724" />
+        <location filename="../../desktop/ui/main_window.py" line="754" />
         <source>Delete this chat and its answers?</source>
         <translation>Excluir esta conversa e suas respostas?</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="737" />
+        <location filename="../../desktop/ui/main_window.py" line="767" />
         <source>Export chat</source>
         <translation>Exportar conversa</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="737" />
+        <location filename="../../desktop/ui/main_window.py" line="767" />
         <source>Markdown (*.md)</source>
         <translation>Markdown (*.md)</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="787" />
+        <location filename="../../desktop/ui/main_window.py" line="817" />
         <source>Arquivo will use the new data folder after a restart.</source>
         <translation>O Arquivo usará a nova pasta de dados depois de reiniciar.</translation>
     </message>
     <message>
-        <location filename="../../desktop/ui/main_window.py" line="789" />
+        <location filename="../../desktop/ui/main_window.py" line="819" />
         <source>The new language applies after a restart.</source>
         <translation>O novo idioma vale depois de reiniciar.</translation>
     </message>

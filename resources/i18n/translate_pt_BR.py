@@ -96,6 +96,11 @@ PT_BR = {
     "(not installed: {command})": "(não instalado: {command})",
     "Another GGUF file…": "Outro arquivo GGUF…",
     "Reading the sources: {percent}%": "Lendo as fontes: {percent}%",
+    "Mask personal data": "Mascarar dados pessoais",
+    "E-mail addresses, phone numbers, CPF, CNPJ, card numbers, IBANs and IP addresses are masked before anything is stored; your files are not changed. Changing it indexes the collection again.":
+        "E-mails, telefones, CPF, CNPJ, números de cartão, IBANs e endereços IP são mascarados antes de qualquer coisa ser guardada; seus arquivos não são alterados. Mudar isto reindexa a coleção.",
+    "No personal data was found.": "Nenhum dado pessoal foi encontrado.",
+    "Personal data masked in {name}:\n{found}": "Dados pessoais mascarados em {name}:\n{found}",
     "Choose…": "Escolher…",
     "automatic": "automático",
     "System": "Sistema",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -118,9 +119,16 @@ def run_ask(ws: Any, question: str) -> dict[str, Any]:
     sources_ms = None
     sources: tuple[Any, ...] = ()
     answer = None
+    held = ""  # a " [n]" the assistant may add after the model's last token: not the model's
     for event in ws.assistant.ask(COLLECTION, question):
         if isinstance(event, AnswerDelta):
-            clock.piece(event.text)
+            if held:
+                clock.piece(held)
+                held = ""
+            if re.fullmatch(r"\s*\[\d+\]", event.text):
+                held = event.text
+            else:
+                clock.piece(event.text)
         elif isinstance(event, SourcesFound):
             sources_ms = (time.perf_counter() - clock.started) * 1000
             sources = event.sources
@@ -323,7 +331,7 @@ def main() -> int:
                 print(f"  skipped (retrieval found nothing relevant): {question[:60]}")
                 continue
             sources = ws.assistant.fit_sources(question, found.hits)
-            prompts[question] = build_messages(question, sources)
+            prompts[question] = build_messages(question, sources, may_refuse=not found.relevant)
             chosen[question] = [s.hit.chunk_id for s in sources]
         if not prompts:
             raise SystemExit("no question had relevant sources")

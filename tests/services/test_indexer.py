@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -336,3 +337,61 @@ def test_a_huge_file_is_stored_in_batches_and_a_killed_run_resumes_it(
     assert summary.files_indexed == 1 and stats.files == 1
     assert sum(embedded) == stats.chunks - kept  # only what the killed run had not stored
     assert stored_chunks(workspace) == stats.chunks  # none twice, none left over
+
+
+def test_kills_at_random_points_lose_duplicate_and_resurrect_nothing(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """SIGKILL after a random number of events, three times, with a file removed from
+    disk between two runs; then a run to the end: every file once, every chunk once."""
+    folder = tmp_path / "many"
+    for i in range(12):
+        make_pdf(folder / f"doc{i:02}.pdf", [f"Document {i} talks about topic {i}. " * 30] * 2)
+    (folder / "ledger.md").write_text(" ".join(f"Line {i} of the ledger." for i in range(400)))
+    home = workspace.paths.home
+    rng = random.Random(7)
+    for kill in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
+            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
+        )  # fmt: skip
+        assert proc.stdout is not None
+        at = rng.randint(2, 25)
+        for n, _line in enumerate(proc.stdout, 1):
+            if n >= at:
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.wait(timeout=60)
+        if kill == 1:
+            (folder / "doc03.pdf").unlink()  # gone from disk while the index is half made
+    summary = run_index(workspace, folder)
+    assert summary.files_skipped == ()
+    stats = workspace.catalog.stats(workspace.catalog.get_collection("default"))
+    assert stats.files == 12  # 11 PDFs and the ledger; doc03 is not resurrected
+    assert stored_chunks(workspace) == stats.chunks  # nothing duplicated or orphaned
+    paths = {h.path for h in workspace.assistant.search("default", "Document 3 topic 3", 10).hits}
+    assert str(folder / "doc03.pdf") not in paths
+
+
+def test_two_writers_at_once_the_second_is_refused_and_nothing_doubles(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    folder = tmp_path / "many"
+    for i in range(8):
+        make_pdf(folder / f"doc{i:02}.pdf", [f"Document {i} talks about topic {i}. " * 30] * 2)
+    home = workspace.paths.home
+    first = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+    assert first.stdout is not None
+    assert first.stdout.readline().strip() == "Progress"  # it holds the collection now
+    second = subprocess.run(
+        [sys.executable, "-m", "desktop.cli.main", "--data-dir", str(home), "index", str(folder)],
+        capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=120,
+    )  # fmt: skip
+    first.stdout.read()
+    assert first.wait(timeout=120) == 0
+    assert second.returncode == 2 and "is being indexed" in second.stderr, second.stderr
+    stats = workspace.catalog.stats(workspace.catalog.get_collection("default"))
+    assert stats.files == 8 and stored_chunks(workspace) == stats.chunks

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -38,6 +39,7 @@ class CollectionRow:
     adapter: str = ""  # the collection's own LoRA adapter file ("" for none)
     adapter_scale: float = 1.0
     unknown_language: str = ""  # the collection's language, when its model does not know it
+    masked: bool = False  # whether its personal data is masked at indexing
 
 
 def _duration(seconds: float) -> str:
@@ -58,6 +60,7 @@ class CollectionsView(QWidget):
     cancel_requested = Signal(str)  # collection
     adapter_requested = Signal(str)  # collection: choose its own LoRA adapter
     clear_adapter_requested = Signal(str)  # collection
+    masking_requested = Signal(str, bool)  # collection, mask its personal data or not
     selection_changed = Signal(str)  # collection
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -88,6 +91,14 @@ class CollectionsView(QWidget):
         self.clear_adapter_button = QPushButton(self.tr("No adapter"))
         self.clear_adapter_button.setObjectName("clearCollectionAdapter")
         self.clear_adapter_button.clicked.connect(self._on_clear_adapter)
+        self.mask_box = QCheckBox(self.tr("Mask personal data"))
+        self.mask_box.setObjectName("maskPersonalData")
+        self.mask_box.setToolTip(
+            self.tr("E-mail addresses, phone numbers, CPF, CNPJ, card numbers, IBANs and IP "
+                    "addresses are masked before anything is stored; your files are not "
+                    "changed. Changing it indexes the collection again.")
+        )  # fmt: skip
+        self.mask_box.clicked.connect(self._on_mask)
         self.adapter_note = QLabel()
         self.adapter_note.setObjectName("adapterNote")
         self.adapter_note.setWordWrap(True)
@@ -131,6 +142,7 @@ class CollectionsView(QWidget):
         layout.addLayout(buttons)
         layout.addLayout(more)
         layout.addLayout(adapter_row)
+        layout.addWidget(self.mask_box)
         layout.addWidget(self.adapter_note)
         layout.addWidget(self.model_note)
         layout.addWidget(self.model_button)
@@ -272,6 +284,9 @@ class CollectionsView(QWidget):
         self.remove_button.setEnabled(self.selected_folder() is not None)
         self._show_model(name)
         self._show_adapter(name)
+        row = self._rows.get(name or "")
+        self.mask_box.setEnabled(row is not None and row.files > 0)
+        self.mask_box.setChecked(row is not None and row.masked)
         if name:
             self.selection_changed.emit(name)
 
@@ -282,6 +297,11 @@ class CollectionsView(QWidget):
         name, folder = self.selected_collection(), self.selected_folder()
         if name and folder:
             self.remove_folder_requested.emit(name, folder)
+
+    def _on_mask(self, checked: bool) -> None:
+        name = self.selected_collection()
+        if name:
+            self.masking_requested.emit(name, checked)
 
     def _on_reindex(self) -> None:
         name = self.selected_collection()
