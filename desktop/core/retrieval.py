@@ -330,6 +330,12 @@ def embedder_far_across_languages(embedder: Embedder) -> float | None:
     return spec.far_across_languages if spec else None
 
 
+def embedder_near_across_languages(embedder: Embedder) -> float | None:
+    """The cosine from which passages are about a question in another language."""
+    spec = _spec_of(embedder)
+    return spec.near_across_languages if spec else None
+
+
 def embedder_across_languages_similarity(embedder: Embedder) -> float | None:
     """The cosine a question asked across languages must reach with `embedder`
     (its spec's `across_languages_similarity`; None: not used)."""
@@ -830,6 +836,9 @@ class Retriever:
             )
         )
         floor = self._meaning_floor(collection, votes_of.asked_in, embedder)
+        if floor is not None and not relevant and hits:
+            near = embedder_near_across_languages(embedder)
+            relevant = near is not None and best_similarity >= near
         return SearchResult(
             hits=tuple(hits),
             relevant=relevant,

@@ -335,10 +335,14 @@ def test_a_question_across_languages_is_refused_by_meaning_not_by_words(
     list(ws.indexer.index([tmp_path / "pt"], "pt"))
     collection = ws.catalog.get_collection("pt")
     assert collection.embedding_model == Settings().multilingual_embedding_model
-    near = ws.retriever.search(collection, "What caused the bank reconciliation difference?", 8)
+    near = ws.retriever.search(
+        collection, "What caused the difference of 350 reais in the bank reconciliation?", 8
+    )
     far = ws.retriever.search(collection, "How do emperor penguins keep their eggs warm?", 8)
     assert near.judged_by_meaning and not near.far_in_meaning, near.best_similarity
+    assert near.relevant, near.best_similarity  # near in meaning: the gate vouches for it
     assert far.judged_by_meaning and far.far_in_meaning, far.best_similarity
+    assert not far.relevant
     answer, _ = ask(ws, "What caused the bank reconciliation difference?", "pt")
     assert answer.model, answer.text  # the model read the passages and judged them
     answer, _ = ask(ws, "How do emperor penguins keep their eggs warm?", "pt")
