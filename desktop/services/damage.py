@@ -50,9 +50,14 @@ def is_damaged_database(exc: BaseException) -> bool:
 
 
 def _is_lance_failure(exc: BaseException) -> bool:
+    """A pyo3 panic, or LanceDB's "lance error: LanceError(IO): ..." (not any message
+    that happens to hold the letters "lance", as "balance" does)."""
     if type(exc).__name__ == "PanicException":
         return True
-    return isinstance(exc, (RuntimeError, OSError, ValueError)) and "lance" in str(exc).lower()
+    text = str(exc)
+    return isinstance(exc, (RuntimeError, OSError, ValueError)) and (
+        "lance error" in text.lower() or "LanceError" in text
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -274,14 +274,16 @@ class Indexer:
                 if sum(len(d.chunks) for d in pending.values()) >= self.options.commit_chunks:
                     if new:
                         collection, table, new = self._settle_model(collection, pending)
-                    yield from self._flush(collection, table, pending, counters, cancel)
+                    yield from self._flush(
+                        collection, table, pending, counters, cancel, interrupted
+                    )
                 continue
             logger.warning("skipped %s: %s", path, skipped.reason)
             counters.skipped.append(skipped)
             yield skipped
         if new:
             collection, table, new = self._settle_model(collection, pending)
-        yield from self._flush(collection, table, pending, counters, cancel)
+        yield from self._flush(collection, table, pending, counters, cancel, interrupted)
         if not collection.language and counters.language_sample:
             collection = self._catalog.set_language(
                 collection, collection_language(counters.language_sample)
@@ -448,20 +450,22 @@ class Indexer:
         pending: dict[str, _PendingDocument],
         counters: _Counters,
         cancel: CancelToken,
+        resume: bool = False,
     ) -> Iterator[IndexEvent]:
         """Embed, store and commit the pending documents.
 
         Chunks are stored every `commit_chunks` as they are embedded, and recorded in
         the catalog once their documents are whole. A run killed in the middle of a
-        large file leaves its stored chunks behind: the next run embeds only the
-        chunks missing (`_stored_ordinals`), and clears what is left unused at its end.
+        large file leaves its stored chunks behind: the next run (`resume`) embeds only
+        the chunks missing (`_stored_ordinals`), and clears what is left unused at its
+        end. Other runs do not look: nothing unrecorded is there.
         """
         if not pending:
             return
         documents = list(pending.values())
         if not collection.language and len(counters.language_sample) < 200:
             counters.language_sample.extend(c.text for d in documents for c in d.chunks[:20])
-        stored = self._stored_ordinals(table, [d.doc_hash for d in documents])
+        stored = self._stored_ordinals(table, [d.doc_hash for d in documents]) if resume else {}
         todo = [
             (doc, chunk)
             for doc in documents
@@ -564,7 +568,8 @@ class Indexer:
         try:
             self._catalog.set_masking(collection, on)
             table = table_of(collection)
-            every_file = list(self._catalog.files_under(collection, "/"))
+            every_file = [p for r in self._catalog.roots(collection)
+                          for p in self._catalog.files_under(collection, r)]  # fmt: skip
             gone = self._catalog.forget_files(collection, every_file)
             self._store.delete_documents(table, sorted(gone))
             self._store.erase_deleted(table)

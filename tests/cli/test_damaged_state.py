@@ -121,3 +121,14 @@ def test_a_full_disk_is_said_so_and_the_index_stays_usable(
     assert codes == ["rc=2", "rc=0"], done.stdout + done.stderr
     assert "the disk is full" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert "note-" in done.stdout  # what was indexed before is still found
+
+
+def test_only_lancedb_s_own_errors_are_taken_for_a_damaged_index(tmp_path: Path) -> None:
+    from desktop.paths import AppPaths
+    from desktop.services.damage import diagnose
+
+    paths = AppPaths(home=tmp_path, models=tmp_path / "models")
+    assert diagnose(ValueError("the ledger's balance does not add up"), paths) is None
+    cut = RuntimeError("lance error: LanceError(IO): failed to fill whole buffer")
+    found = diagnose(cut, paths)
+    assert found is not None and "the search index" in str(found)
