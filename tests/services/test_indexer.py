@@ -165,6 +165,14 @@ for event in ws.indexer.index([Path(sys.argv[2])], "default"):
 """
 
 
+def start_indexing(home: Path, folder: Path) -> subprocess.Popen[str]:
+    """`KILL_SCRIPT` in a process of its own: it prints each event's kind as it comes."""
+    return subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
+    )  # fmt: skip
+
+
 def test_a_killed_run_leaves_a_usable_index_and_the_next_run_finishes(
     workspace: Workspace, tmp_path: Path
 ) -> None:
@@ -172,12 +180,7 @@ def test_a_killed_run_leaves_a_usable_index_and_the_next_run_finishes(
     for i in range(30):
         make_pdf(folder / f"doc{i:02}.pdf", [f"Document {i} talks about topic {i}. " * 30] * 2)
     home = workspace.paths.home
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).parents[2],
-    )
+    proc = start_indexing(home, folder)
     assert proc.stdout is not None
     indexed = 0
     for line in proc.stdout:
@@ -301,10 +304,7 @@ def test_a_huge_file_is_stored_in_batches_and_a_killed_run_resumes_it(
     sentences = (f"Sentence {i} of the long ledger names account {i * 7}." for i in range(700))
     (folder / "ledger.md").write_text(" ".join(sentences))  # one line, about 40 chunks
     home = workspace.paths.home
-    proc = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
-    )  # fmt: skip
+    proc = start_indexing(home, folder)
     assert proc.stdout is not None
     steps = 0
     for line in proc.stdout:
@@ -351,10 +351,7 @@ def test_kills_at_random_points_lose_duplicate_and_resurrect_nothing(
     home = workspace.paths.home
     rng = random.Random(7)
     for kill in range(3):
-        proc = subprocess.Popen(
-            [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
-            stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
-        )  # fmt: skip
+        proc = start_indexing(home, folder)
         assert proc.stdout is not None
         at = rng.randint(2, 25)
         for n, _line in enumerate(proc.stdout, 1):
@@ -380,10 +377,7 @@ def test_two_writers_at_once_the_second_is_refused_and_nothing_doubles(
     for i in range(8):
         make_pdf(folder / f"doc{i:02}.pdf", [f"Document {i} talks about topic {i}. " * 30] * 2)
     home = workspace.paths.home
-    first = subprocess.Popen(
-        [sys.executable, "-c", KILL_SCRIPT, str(home), str(folder)],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2],
-    )  # fmt: skip
+    first = start_indexing(home, folder)
     assert first.stdout is not None
     assert first.stdout.readline().strip() == "Progress"  # it holds the collection now
     second = subprocess.run(
