@@ -135,7 +135,7 @@ def without_chat_template(src: Path, dest: Path) -> Path:
 
 def _child(argv: list[str]) -> int:
     """Load MODEL (and ADAPTER) the way the app does, then generate: the crash-prone path."""
-    from desktop.core.llm import LlamaCppLLM
+    from desktop.core.models.llm import LlamaCppLLM
     from desktop.errors import ArquivoError
 
     model = Path(argv[0])

@@ -14,8 +14,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.llm import FAST_CHAT_MODEL, LlamaCppLLM, default_chat_model
+from desktop.core.models.embedding import FastEmbedEmbedder
+from desktop.core.models.llm import FAST_CHAT_MODEL, LlamaCppLLM, default_chat_model
 from desktop.offline import enforce_offline
 from desktop.paths import AppPaths
 from desktop.services.workspace import Workspace

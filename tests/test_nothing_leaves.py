@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.llm import FAST_CHAT_MODEL
+from desktop.core.models.llm import FAST_CHAT_MODEL
 from tests.conftest import MODELS_DIR
 from tests.helpers import ENGLISH_PAGES, make_pdf
 

@@ -14,11 +14,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from desktop.core.cancel import CancelToken
-from desktop.core.llm import resolve_model_path
+from desktop.core.types import CancelToken
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.answer_eval import evaluate_answers, report_table
+from desktop.services.models import resolve_model_path
 from desktop.services.workspace import Workspace
 
 RESULTS_DIR = Path("bench-results")

@@ -22,7 +22,7 @@ from typing import Any
 from tqdm import tqdm
 
 from desktop.cli.answers import add_answer_arguments, cmd_answers
-from desktop.core.cancel import CancelToken
+from desktop.core.types import CancelToken
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.evaluation import BM25, DENSE, EvalProgress, EvalReport, evaluate

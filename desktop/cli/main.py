@@ -35,11 +35,14 @@ from desktop.cli.render import (
     summary_json,
     summary_text,
 )
-from desktop.core.adapters import check_adapter
-from desktop.core.cancel import CancelToken
-from desktop.core.embedding import load_embedder
-from desktop.core.llm import inspect_gguf
-from desktop.core.types import FileIndexed, FileSkipped, IndexEvent, IndexSummary, Progress
+from desktop.core.types import (
+    CancelToken,
+    FileIndexed,
+    FileSkipped,
+    IndexEvent,
+    IndexSummary,
+    Progress,
+)
 from desktop.errors import ArquivoError, Cancelled
 from desktop.log import FILE_ONLY, setup_logging
 from desktop.offline import enforce_offline
@@ -54,6 +57,7 @@ from desktop.services.adapters import (
 from desktop.services.adapters import compare as compare_answers
 from desktop.services.assistant import Answer, AnswerDelta, DocumentStep, ReadingSources
 from desktop.services.damage import diagnose
+from desktop.services.models import check_adapter, inspect_gguf, load_embedder
 from desktop.services.workspace import Workspace
 from desktop.settings import load_settings
 from desktop.terminal import PrintableStream, printable

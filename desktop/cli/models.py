@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from desktop.core.adapters import check_adapter
-from desktop.core.models import import_model, list_models
+from desktop.services.models import check_adapter, import_model, list_models
 from desktop.services.workspace import Workspace
 
 

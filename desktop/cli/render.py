@@ -10,12 +10,10 @@ from typing import Any
 
 from tqdm import tqdm
 
-from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
-from desktop.core.prompts import source_label
-from desktop.core.retrieval import SearchResult
 from desktop.core.types import Answer, FileIndexed, IndexSummary, Progress, Source
-from desktop.core.whole_document import DocumentStep
-from desktop.services.assistant import Assistant, ReadingSources
+from desktop.services.assistant import Assistant, DocumentStep, ReadingSources, SearchResult
+from desktop.services.models import MULTILINGUAL_EMBEDDING_MODEL
+from desktop.services.text import source_label
 from desktop.terminal import printable
 
 

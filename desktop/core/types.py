@@ -1,9 +1,12 @@
-"""Plain immutable values that pass between the layers."""
+"""Plain values that pass between the layers, and the cancellation flag long work checks."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from desktop.errors import Cancelled
 
 # How every reader writes a table row: its cells joined by this, one row a line. The
 # chunker recognises tables by it and keeps their rows whole under their header.
@@ -169,3 +172,24 @@ class IndexSummary:
 
 
 IndexEvent = Progress | FileSkipped | FileIndexed | IndexSummary
+
+class CancelToken:
+    """A flag that long-running loops check between files and batches.
+
+    It wraps `threading.Event` so that a UI thread or a signal handler can set it
+    while a worker thread runs.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    def raise_if_cancelled(self) -> None:
+        if self._event.is_set():
+            raise Cancelled()

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.adapters import AdapterInfo, check_adapter
-from desktop.core.cancel import CancelToken
-from desktop.core.catalog import Catalog
-from desktop.core.llm import LLM
-from desktop.core.types import Answer
+from desktop.core.index.collections_db import CollectionsDatabase
+from desktop.core.models.adapters import AdapterInfo, check_adapter
+from desktop.core.models.llm import LLM
+from desktop.core.types import Answer, CancelToken
 from desktop.errors import ArquivoError
 from desktop.services.assistant import AnswerEvent, Assistant
 from desktop.settings import Settings
@@ -48,7 +47,7 @@ class AdapterChoice:
 
 
 def choose_adapters(
-    catalog: Catalog,
+    catalog: CollectionsDatabase,
     settings: Settings,
     collections: str | Sequence[str],
     explicit: Sequence[tuple[Path, float]] = (),
@@ -74,7 +73,7 @@ def choose_adapters(
 
 
 def set_collection_adapter(
-    catalog: Catalog, collection: str, adapter: Path, scale: float, model: Path
+    catalog: CollectionsDatabase, collection: str, adapter: Path, scale: float, model: Path
 ) -> AdapterInfo:
     """Check `adapter` against `model`, then make it the collection's default."""
     found = catalog.get_collection(collection)

@@ -38,12 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop.core.cancel import CancelToken
-from desktop.core.language import FTS_LANGUAGE, detect_language, question_language
-from desktop.core.retrieval import RetrievalConfig, embedder_min_similarity
-from desktop.core.support import best_support, coverage
-from desktop.core.types import Answer
-from desktop.core.words import fold
+from desktop.core.language.detect import FTS_LANGUAGE, detect_language, question_language
+from desktop.core.language.words import fold
+from desktop.core.retrieval.retriever import RetrievalConfig, embedder_min_similarity
+from desktop.core.retrieval.support import best_support, coverage
+from desktop.core.types import Answer, CancelToken
 from desktop.errors import ArquivoError
 from desktop.services.beir import CorpusDocument, Dataset, load_dataset
 from desktop.services.evaluation import (

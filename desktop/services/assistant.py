@@ -16,27 +16,26 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from desktop.core.cancel import CancelToken
-from desktop.core.catalog import Catalog, Collection
-from desktop.core.llm import LLM, PromptProgress
-from desktop.core.prompts import (
+from desktop.core.answering.prompts import (
     CitationCleaner,
     build_messages,
     cited_numbers,
     not_found_message,
     says_not_found,
 )
-from desktop.core.retrieval import Retriever, SearchResult
-from desktop.core.store import ChunkStore, TableSpec
-from desktop.core.support import attribute, best_support
-from desktop.core.types import Answer, Hit, Source, Timings
-from desktop.core.whole_document import (
+from desktop.core.answering.whole_document import (
     DocumentStep,
     answer_about_document,
     asks_for_whole_document,
     join_chunks,
     named_file,
 )
+from desktop.core.index.collections_db import Collection, CollectionsDatabase
+from desktop.core.index.vector_store import ChunkStore, TableSpec
+from desktop.core.models.llm import LLM, PromptProgress
+from desktop.core.retrieval.retriever import Retriever, SearchResult
+from desktop.core.retrieval.support import attribute, best_support
+from desktop.core.types import Answer, CancelToken, Hit, Source, Timings
 from desktop.errors import ArquivoError, Cancelled
 
 logger = logging.getLogger(__name__)
@@ -91,7 +90,7 @@ class Assistant:
 
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: CollectionsDatabase,
         retriever: Retriever,
         load_llm: Callable[[], LLM],
         options: AskOptions | None = None,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.language.words import fold_word
 from desktop.core.types import Answer
-from desktop.core.words import fold_word
 from desktop.errors import ArquivoError, DamagedFileError, StoreError
 from desktop.terminal import printable
 

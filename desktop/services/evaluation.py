@@ -40,10 +40,9 @@ from typing import Any
 import numpy as np
 
 from desktop import __version__
-from desktop.core.cancel import CancelToken
-from desktop.core.embedding import Embedder
-from desktop.core.store import FTS_LANGUAGES
-from desktop.core.types import FileSkipped, IndexSummary, Progress
+from desktop.core.index.vector_store import FTS_LANGUAGES
+from desktop.core.models.embedding import Embedder
+from desktop.core.types import CancelToken, FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError
 from desktop.services.beir import (
     CorpusDocument,

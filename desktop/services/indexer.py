@@ -24,18 +24,19 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from desktop.core.cancel import CancelToken
-from desktop.core.catalog import Catalog, Collection, FileRecord
-from desktop.core.chunking import chunk_document, context_title, embedding_text
-from desktop.core.embedding import Embedder
+from desktop.core.index.collections_db import Collection, CollectionsDatabase, FileRecord
+from desktop.core.index.vector_store import ChunkStore, TableSpec
 from desktop.core.ingest import SUPPORTED_SUFFIXES, read_document
+from desktop.core.ingest.chunking import chunk_document, context_title, embedding_text
 from desktop.core.ingest.ocr import OcrOptions
 from desktop.core.ingest.personal_data import describe_counts, mask_document
 from desktop.core.ingest.registry import format_size
-from desktop.core.language import collection_language
-from desktop.core.retrieval import embedder_languages, knows_language
-from desktop.core.store import ChunkStore, TableSpec
+from desktop.core.ingest.walker import display_path, hides_files, is_below, is_utf8, is_within, walk
+from desktop.core.language.detect import collection_language
+from desktop.core.models.embedding import Embedder
+from desktop.core.retrieval.retriever import embedder_languages, knows_language
 from desktop.core.types import (
+    CancelToken,
     Chunk,
     Document,
     FileIndexed,
@@ -45,7 +46,6 @@ from desktop.core.types import (
     Progress,
     Section,
 )
-from desktop.core.walker import display_path, hides_files, is_below, is_utf8, is_within, walk
 from desktop.errors import (
     ArquivoError,
     Cancelled,
@@ -139,7 +139,7 @@ class Indexer:
 
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: CollectionsDatabase,
         store: ChunkStore,
         embedder: Embedder,
         lock_dir: Path,

@@ -22,7 +22,7 @@ from pathlib import Path
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from desktop.core.walker import is_within, spellings
+from desktop.core.ingest.walker import is_within, spellings
 
 logger = logging.getLogger(__name__)
 

@@ -11,19 +11,19 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from desktop.core.bridge import UniversalSentenceEncoder
-from desktop.core.catalog import Catalog, Collection
-from desktop.core.embedding import (
+from desktop.core.index.collections_db import Collection, CollectionsDatabase
+from desktop.core.index.vector_store import LanceStore
+from desktop.core.ingest.ocr import OcrOptions
+from desktop.core.models.embedding import (
     Embedder,
     LazyEmbedder,
     embedding_folder,
     find_embedding_spec,
 )
-from desktop.core.ingest.ocr import OcrOptions
-from desktop.core.llm import LLM, LlamaCppLLM, resolve_model_path
-from desktop.core.rerank import FastEmbedReranker, Reranker
-from desktop.core.retrieval import Retriever
-from desktop.core.store import LanceStore
+from desktop.core.models.llm import LLM, LlamaCppLLM, resolve_model_path
+from desktop.core.models.reranker import FastEmbedReranker, Reranker
+from desktop.core.retrieval.cross_language import UniversalSentenceEncoder
+from desktop.core.retrieval.retriever import Retriever
 from desktop.errors import CollectionModelError, ModelError
 from desktop.paths import AppPaths
 from desktop.services.assistant import AskOptions, Assistant
@@ -52,8 +52,8 @@ class Workspace:
         self._embedders: dict[str, Embedder] = {}  # collections' own models, by name
 
     @cached_property
-    def catalog(self) -> Catalog:
-        return Catalog(self.paths.index / "catalog.sqlite3")
+    def catalog(self) -> CollectionsDatabase:
+        return CollectionsDatabase(self.paths.index / "catalog.sqlite3")
 
     @cached_property
     def store(self) -> LanceStore:

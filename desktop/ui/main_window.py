@@ -35,8 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.catalog import Collection
-from desktop.core.retrieval import knows_language, model_languages
 from desktop.core.types import Answer, FileIndexed, FileSkipped, IndexSummary, Progress
 from desktop.errors import ArquivoError
 from desktop.paths import choose_data_dir
@@ -58,8 +56,9 @@ from desktop.services.chats import (
     sources_of,
     title_from_question,
 )
+from desktop.services.models import knows_language, model_languages
 from desktop.services.watcher import FolderWatcher
-from desktop.services.workspace import Workspace
+from desktop.services.workspace import Collection, Workspace
 from desktop.settings import AdapterSetting, Settings, save_settings
 from desktop.ui.dialogs.settings import SettingsDialog
 from desktop.ui.errors import describe

@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from desktop.core.cancel import CancelToken
+from desktop.core.types import CancelToken
 from desktop.errors import Cancelled
 
 logger = logging.getLogger(__name__)

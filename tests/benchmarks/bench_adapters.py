@@ -74,7 +74,7 @@ def write_adapters(folder: Path, model: Path) -> dict[str, Path]:
 
 
 def load_model(model: Path, adapter: Path | None, threads: int) -> tuple[float, Any]:
-    from desktop.core.llm import LlamaCppLLM
+    from desktop.core.models.llm import LlamaCppLLM
 
     started = time.perf_counter()
     llm = LlamaCppLLM(
@@ -113,7 +113,7 @@ def adapter_loads(args: argparse.Namespace, llm: Any, model: Path, adapter: Path
     `llama_adapter_lora_init`. `check_adapter` from the two files (what `arquivo adapters
     check` and the settings dialog do) also reads the model's header.
     """
-    from desktop.core.adapters import check_adapter, check_adapter_against
+    from desktop.core.models.adapters import check_adapter, check_adapter_against
 
     files, checks, loads = [], [], []
     for _ in range(args.loads):
@@ -173,7 +173,7 @@ def main() -> int:
     args = parse_args()
     models = models_dir(args.models_dir)
     header("bench_adapters")
-    from desktop.core.llm import FAST_CHAT_MODEL
+    from desktop.core.models.llm import FAST_CHAT_MODEL
 
     model = models / FAST_CHAT_MODEL
     results: dict[str, Any] = {}

@@ -73,8 +73,8 @@ def main() -> int:
     if args.data is None:
         print("no FaQuAD data (../shared/data/eval/faquad): nothing to measure")
         return 0
-    from desktop.core.cancel import CancelToken
-    from desktop.core.llm import FAST_CHAT_MODEL, LlamaCppLLM, default_chat_model
+    from desktop.core.models.llm import FAST_CHAT_MODEL, LlamaCppLLM, default_chat_model
+    from desktop.core.types import CancelToken
     from desktop.services.answer_eval import (
         answer_words,
         in_language,

@@ -289,9 +289,9 @@ def main() -> int:
     header("bench_ask")
     print(f"data: {args.eval_dir or 'generated'}; models: {models}", flush=True)
 
-    from desktop.core.embedding import FastEmbedEmbedder
-    from desktop.core.llm import LlamaCppLLM, resolve_model_path
-    from desktop.core.prompts import build_messages
+    from desktop.core.answering.prompts import build_messages
+    from desktop.core.models.embedding import FastEmbedEmbedder
+    from desktop.core.models.llm import LlamaCppLLM, resolve_model_path
     from desktop.core.types import IndexSummary
     from desktop.services.workspace import Workspace
     from desktop.settings import Settings

@@ -88,8 +88,8 @@ def parse_args() -> argparse.Namespace:
 def chunk_texts(files: list[Path], max_bytes: int) -> list[str]:
     """Exactly what the indexer embeds: each chunk with its document's title and its
     heading before it (`embedding_text`), file by file."""
-    from desktop.core.chunking import chunk_document, context_title, embedding_text
     from desktop.core.ingest import read_document
+    from desktop.core.ingest.chunking import chunk_document, context_title, embedding_text
 
     texts: list[str] = []
     for path in sorted(files):
@@ -139,7 +139,7 @@ def run_bare(model: Any, texts: list[str], batch_size: int) -> dict[str, Any]:
 def throughput(args: argparse.Namespace, models: Path, work: Path) -> tuple[dict[str, Any], Any]:
     from fastembed import TextEmbedding
 
-    from desktop.core.embedding import FastEmbedEmbedder
+    from desktop.core.models.embedding import FastEmbedEmbedder
     from desktop.settings import Settings
 
     settings = Settings()

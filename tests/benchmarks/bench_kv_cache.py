@@ -73,8 +73,8 @@ def main() -> int:
     args = parse_args()
     from llama_cpp import Llama
 
-    from desktop.core.gguf_header import read_gguf
-    from desktop.core.llm import default_chat_model, describe_gguf
+    from desktop.core.models.gguf_header import read_gguf
+    from desktop.core.models.llm import default_chat_model, describe_gguf
 
     folder = models_dir(args.models_dir)
     model = folder / default_chat_model(folder)

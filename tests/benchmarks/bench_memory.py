@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import contextlib
 
-from desktop.core.llm import LARGE_CHAT_MODEL, SMALL_CHAT_MODEL, default_chat_model
+from desktop.core.models.llm import LARGE_CHAT_MODEL, SMALL_CHAT_MODEL, default_chat_model
 from tests.benchmarks.common import (
     REPO_ROOT,
     child_env,

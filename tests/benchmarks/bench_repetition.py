@@ -62,7 +62,7 @@ def loops(text: str) -> bool:
 
 def main() -> int:
     args = parse_args()
-    from desktop.core.llm import LlamaCppLLM
+    from desktop.core.models.llm import LlamaCppLLM
     from desktop.core.types import Answer
     from desktop.services.answer_eval import contains_gold
     from desktop.services.evaluation import evaluate

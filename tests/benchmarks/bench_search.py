@@ -5,7 +5,7 @@ A standalone program, not a pytest test:
     .venv/bin/python tests/benchmarks/bench_search.py [--rows 100000] [--queries 200]
 
 It builds a real collection through the product's own `LanceStore.add_many`,
-`Catalog.record_files` and `refresh_indexes` in a temporary ARQUIVO_HOME, then
+`CollectionsDatabase.record_files` and `refresh_indexes` in a temporary ARQUIVO_HOME, then
 measures the whole `Assistant.search` path (query embedding, vector search,
 full-text search, fusion, catalog path lookup) with the real embedding model.
 
@@ -107,7 +107,7 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 def real_passages(data: Path, limit: int, seed: int) -> tuple[list[Passage], str]:
     """FaQuAD's chunks, then SciFact's in a seeded random order, up to `limit`."""
-    from desktop.core.chunking import chunk_document
+    from desktop.core.ingest.chunking import chunk_document
     from desktop.core.types import Document, Section
 
     passages: list[Passage] = []
@@ -222,8 +222,8 @@ def build_collection(
     ws: Any, vectors: Any, texts: list[str], seed: int
 ) -> tuple[Any, list[str], dict[str, float]]:
     """Store every row in documents of 1 to 60 chunks; returns (collection, row ids, timings)."""
-    from desktop.core.catalog import FileRecord
-    from desktop.core.store import TableSpec
+    from desktop.core.index.collections_db import FileRecord
+    from desktop.core.index.vector_store import TableSpec
     from desktop.core.types import Chunk
 
     rng = random.Random(seed)
@@ -338,8 +338,8 @@ def measure(
 ) -> dict[str, Any]:
     import numpy as np
 
-    from desktop.core.retrieval import Retriever
-    from desktop.core.store import TableSpec
+    from desktop.core.index.vector_store import TableSpec
+    from desktop.core.retrieval.retriever import Retriever
     from desktop.services.assistant import Assistant
 
     table = TableSpec(collection.table_name, collection.dim, collection.language)
@@ -428,7 +428,7 @@ def measure(
 
 
 def index_description(ws: Any, collection: Any) -> dict[str, Any]:
-    from desktop.core.store import LanceStore, TableSpec
+    from desktop.core.index.vector_store import LanceStore, TableSpec
 
     table = TableSpec(collection.table_name, collection.dim, collection.language)
     lance = ws.store._table(table)

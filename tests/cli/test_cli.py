@@ -10,7 +10,7 @@ import pytest
 
 from desktop.cli.main import main
 from desktop.core.ingest.ocr import OCR_OFF
-from desktop.core.llm import FAST_CHAT_MODEL
+from desktop.core.models.llm import FAST_CHAT_MODEL
 from desktop.paths import AppPaths
 from desktop.settings import Settings, save_settings
 from tests.core.ingest.test_ocr import ENGLISH, scanned_page, text_page

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import main
-from desktop.core.llm import FAST_CHAT_MODEL
+from desktop.core.models.llm import FAST_CHAT_MODEL
 from tests.adapters_helpers import truncate, write_lora
 from tests.helpers import ENGLISH_PAGES, make_pdf
 

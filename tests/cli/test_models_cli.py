@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.main import main
-from desktop.core.llm import FAST_CHAT_MODEL, default_chat_model
+from desktop.core.models.llm import FAST_CHAT_MODEL, default_chat_model
 from tests.adapters_helpers import truncate, write_lora
 from tests.conftest import MODELS_DIR
 from tests.helpers import ENGLISH_PAGES, make_pdf

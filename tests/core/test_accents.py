@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.accents import accented, accented_words
+from desktop.core.language.accents import accented, accented_words
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.adapters import check_adapter
-from desktop.core.llm import FAST_CHAT_MODEL, AdaptableLLM, LlamaCppLLM
+from desktop.core.models.adapters import check_adapter
+from desktop.core.models.llm import FAST_CHAT_MODEL, AdaptableLLM, LlamaCppLLM
 from desktop.errors import AdapterMismatchError, ModelError
 from tests.adapters_helpers import (
     CHAT_PROMPT,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from desktop.core.bridge import UniversalSentenceEncoder, by_meaning
-from desktop.core.store import StoredHit
+from desktop.core.index.vector_store import StoredHit
+from desktop.core.retrieval.cross_language import UniversalSentenceEncoder, by_meaning
 from desktop.errors import ModelError
 
 QUESTION = "What does the memory of the computer store?"

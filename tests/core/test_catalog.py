@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.catalog import Catalog, FileRecord
+from desktop.core.index.collections_db import CollectionsDatabase, FileRecord
 
 
-def _catalog(tmp_path: Path) -> Catalog:
-    return Catalog(tmp_path / "catalog.sqlite3")
+def _catalog(tmp_path: Path) -> CollectionsDatabase:
+    return CollectionsDatabase(tmp_path / "catalog.sqlite3")
 
 
 def test_migrations_run_once(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def _open_handles(path: Path) -> int:
     return count
 
 
-def _use_in_foreign_thread(catalog: Catalog) -> None:
+def _use_in_foreign_thread(catalog: CollectionsDatabase) -> None:
     """Like a QThread: a thread `threading` did not start, so thinks alive for ever."""
     done = threading.Event()
 
@@ -88,7 +88,7 @@ def _use_in_foreign_thread(catalog: Catalog) -> None:
     done.wait(10)
 
 
-def _use_in_new_threads(catalog: Catalog) -> None:
+def _use_in_new_threads(catalog: CollectionsDatabase) -> None:
     """One job in a Python thread, one in a foreign thread, each ended."""
     thread = threading.Thread(target=catalog.collections)
     thread.start()

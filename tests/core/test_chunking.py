@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from desktop.core.chunking import (
+from desktop.core.ingest.chunking import (
     ChunkSizes,
     chunk_document,
     context_title,

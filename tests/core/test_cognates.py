@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.core.cognates import (
+from desktop.core.language.respellings import (
     english_spellings,
     keyword_respellings,
     portuguese_spellings,

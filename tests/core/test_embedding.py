@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.embedding import (
+from desktop.core.models.embedding import (
     EMBEDDING_MODELS,
     FastEmbedEmbedder,
     LazyEmbedder,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.core.language import collection_language, detect_language, question_language
+from desktop.core.language.detect import collection_language, detect_language, question_language
 
 
 def test_a_question_counts_only_when_its_language_is_clear() -> None:

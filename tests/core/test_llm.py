@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
-from desktop.core.gguf_header import read_gguf
-from desktop.core.llm import (
+from desktop.core.models.gguf_header import read_gguf
+from desktop.core.models.llm import (
     FAST_CHAT_MODEL,
     LARGE_CHAT_MODEL,
     SMALL_CHAT_MODEL,

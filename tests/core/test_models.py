@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.llm import FAST_CHAT_MODEL
-from desktop.core.models import (
+from desktop.core.models.llm import FAST_CHAT_MODEL
+from desktop.core.models.model_files import (
     IMPORTED_FILE,
     describe_model,
     forget_model,
@@ -123,7 +123,7 @@ def test_a_damaged_list_of_references_is_set_aside(
     folder = tmp_path / "models"
     folder.mkdir()
     (folder / IMPORTED_FILE).write_text("{not json")
-    with caplog.at_level(logging.WARNING, logger="desktop.core.models"):
+    with caplog.at_level(logging.WARNING, logger="desktop.core.models.model_files"):
         assert list_models(folder) == []
     assert "damaged list of imported models" in caplog.text
     import_model(default_model, folder, link=True)

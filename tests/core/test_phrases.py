@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import phrases
-from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.phrases import by_phrases, word_pairs
-from desktop.core.retrieval import RetrievalConfig, Retriever, crowded, spread_over_files
-from desktop.core.store import StoredHit
+from desktop.core.index.vector_store import StoredHit
+from desktop.core.models.embedding import FastEmbedEmbedder
+from desktop.core.retrieval import word_pairs as phrases
+from desktop.core.retrieval.retriever import RetrievalConfig, Retriever, crowded, spread_over_files
+from desktop.core.retrieval.word_pairs import by_phrases, word_pairs
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
 from desktop.services.workspace import Workspace

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.catalog import Collection
-from desktop.core.embedding import TOKENIZER_FILES
-from desktop.core.language import question_language
-from desktop.core.rerank import (
+from desktop.core.index.collections_db import Collection
+from desktop.core.index.vector_store import StoredHit
+from desktop.core.language.detect import question_language
+from desktop.core.models.embedding import TOKENIZER_FILES
+from desktop.core.models.reranker import (
     DEFAULT_RERANKER,
     RERANKER_MODELS,
     FastEmbedReranker,
@@ -28,8 +29,7 @@ from desktop.core.rerank import (
     rerank_head,
     reranker_folder,
 )
-from desktop.core.retrieval import RetrievalConfig, Retriever
-from desktop.core.store import StoredHit
+from desktop.core.retrieval.retriever import RetrievalConfig, Retriever
 from desktop.errors import ModelError
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings

@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import retrieval
-from desktop.core.catalog import Collection
-from desktop.core.cognates import keyword_respellings, respelled
-from desktop.core.embedding import FastEmbedEmbedder, Vector, find_embedding_spec, load_embedder
-from desktop.core.retrieval import (
+from desktop.core.index.collections_db import Collection
+from desktop.core.index.vector_store import StoredHit
+from desktop.core.language.respellings import keyword_respellings, respelled
+from desktop.core.models.embedding import (
+    FastEmbedEmbedder,
+    Vector,
+    find_embedding_spec,
+    load_embedder,
+)
+from desktop.core.retrieval import retriever as retrieval
+from desktop.core.retrieval.retriever import (
     RetrievalConfig,
     Retriever,
     VectorVotes,
@@ -30,8 +36,7 @@ from desktop.core.retrieval import (
     knows_language,
     spread_over_files,
 )
-from desktop.core.store import StoredHit
-from desktop.core.support import coverage
+from desktop.core.retrieval.support import coverage
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
 from desktop.services.workspace import Workspace

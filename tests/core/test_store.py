@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.store import LanceStore, TableSpec
+from desktop.core.index.vector_store import LanceStore, TableSpec
 from desktop.core.types import Chunk
 
 TOPICS = ["boiler", "budget", "garden", "library", "kettle", "orchid", "invoice", "bridge"]

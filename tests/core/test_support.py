@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.core.support import (
+from desktop.core.retrieval.support import (
     Coverage,
     best_sentence,
     best_support,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from desktop.core.ingest.walker import FOLDER_DENIED, hides_files, walk
 from desktop.core.types import FileSkipped
-from desktop.core.walker import FOLDER_DENIED, hides_files, walk
 
 NASTY = Path(__file__).resolve().parents[1] / "data" / "nasty"
 

@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from desktop.core.cancel import Cancelled, CancelToken
-from desktop.core.llm import LlamaCppLLM
-from desktop.core.whole_document import (
+from desktop.core.answering.whole_document import (
     DocumentStep,
     answer_about_document,
     asks_for_whole_document,
@@ -17,6 +15,8 @@ from desktop.core.whole_document import (
     named_file,
     split_into_parts,
 )
+from desktop.core.models.llm import LlamaCppLLM
+from desktop.core.types import Cancelled, CancelToken
 from desktop.errors import ArquivoError
 
 PATHS = [

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from desktop.core.words import content_words, fold, roots, stems
+from desktop.core.language.words import content_words, fold, roots, stems
 
 
 def _fold_by_hand(text: str) -> str:

@@ -309,7 +309,7 @@ def test_catalog_pins_every_file() -> None:
 
 def test_catalog_agrees_with_the_embedding_specs() -> None:
     """Every embedding model fetched is one the app can load, from the folder it looks in."""
-    from desktop.core.embedding import embedding_folder, find_embedding_spec
+    from desktop.core.models.embedding import embedding_folder, find_embedding_spec
 
     for m in fm.MODELS:
         if m.role != "embedding":
@@ -405,7 +405,7 @@ def test_models_dir_agrees_with_the_app(monkeypatch: pytest.MonkeyPatch, tmp_pat
 
 def test_catalog_agrees_with_the_reranker_specs() -> None:
     """The reranker fetched is one the app can load, from the folder it looks in."""
-    from desktop.core.rerank import DEFAULT_RERANKER, find_reranker_spec, reranker_folder
+    from desktop.core.models.reranker import DEFAULT_RERANKER, find_reranker_spec, reranker_folder
 
     rerankers = [m for m in fm.MODELS if m.role == "reranker"]
     assert [m.name for m in rerankers] == [DEFAULT_RERANKER]
@@ -476,7 +476,7 @@ def test_pieces_that_join_into_another_file_are_refused(tmp_path: Path) -> None:
 
 
 def test_the_default_chat_model_is_a_qwen_joined_from_its_pieces_chosen_by_memory() -> None:
-    from desktop.core.llm import FAST_CHAT_MODEL, LARGE_CHAT_MODEL, SMALL_CHAT_MODEL
+    from desktop.core.models.llm import FAST_CHAT_MODEL, LARGE_CHAT_MODEL, SMALL_CHAT_MODEL
 
     chat = {m.files[0].name: m for m in fm.MODELS if m.role == "chat"}
     small, large = chat[SMALL_CHAT_MODEL], chat[LARGE_CHAT_MODEL]

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.catalog import Catalog, _v1_initial
-from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.llm import FAST_CHAT_MODEL, LlamaCppLLM
+from desktop.core.index.collections_db import CollectionsDatabase, _v1_initial
+from desktop.core.models.embedding import FastEmbedEmbedder
+from desktop.core.models.llm import FAST_CHAT_MODEL, LlamaCppLLM
 from desktop.core.types import Answer
 from desktop.errors import AdapterMismatchError, SettingsError, UnknownCollectionError
 from desktop.paths import AppPaths
@@ -63,8 +63,8 @@ def own_llm(model: Path) -> Iterator[LlamaCppLLM]:
 
 
 @pytest.fixture
-def catalog(tmp_path: Path) -> Iterator[Catalog]:
-    cat = Catalog(tmp_path / "catalog.sqlite3")
+def catalog(tmp_path: Path) -> Iterator[CollectionsDatabase]:
+    cat = CollectionsDatabase(tmp_path / "catalog.sqlite3")
     yield cat
     cat.close()
 
@@ -114,13 +114,13 @@ def test_the_migration_gives_an_old_catalog_collection_adapters(tmp_path: Path) 
     db.commit()
     db.close()
 
-    catalog = Catalog(path)
+    catalog = CollectionsDatabase(path)
     legal = catalog.get_collection("legal")
     assert catalog.adapter(legal) is None
     catalog.set_adapter(legal, "/a/legal.gguf", 0.8)
     assert catalog.adapter(legal) is not None and catalog.adapter(legal).scale == 0.8  # type: ignore[union-attr]
     catalog.close()
-    again = Catalog(path)  # migrations run once: the adapter is still there
+    again = CollectionsDatabase(path)  # migrations run once: the adapter is still there
     assert again.adapter(again.get_collection("legal")).path == "/a/legal.gguf"  # type: ignore[union-attr]
     names = [r[0] for r in again._db.execute("SELECT name FROM migrations ORDER BY name")]
     assert names[:2] == ["_v1_initial", "_v2_collection_adapters"]
@@ -130,7 +130,7 @@ def test_the_migration_gives_an_old_catalog_collection_adapters(tmp_path: Path) 
 
 
 def test_a_collection_adapter_is_checked_before_it_is_stored(
-    catalog: Catalog, model: Path, adapters: dict[str, Path]
+    catalog: CollectionsDatabase, model: Path, adapters: dict[str, Path]
 ) -> None:
     legal = catalog.create_collection("legal", "m", 3)
     for bad, reason in (("gemma3", "architecture gemma3"), ("truncated", "truncated")):
@@ -147,7 +147,7 @@ def test_a_collection_adapter_is_checked_before_it_is_stored(
     assert not catalog.clear_adapter(legal)
 
 
-def test_which_adapters_a_question_uses(catalog: Catalog) -> None:
+def test_which_adapters_a_question_uses(catalog: CollectionsDatabase) -> None:
     legal = catalog.create_collection("legal", "m", 3)
     catalog.create_collection("plain", "m", 3)
     catalog.set_adapter(legal, "/a/legal.gguf", 0.8)

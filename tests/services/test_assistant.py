@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.cancel import CancelToken
-from desktop.core.embedding import Embedder
-from desktop.core.language import question_language
-from desktop.core.llm import LLM
-from desktop.core.prompts import cited_numbers
-from desktop.core.types import Answer
-from desktop.core.whole_document import DocumentStep
+from desktop.core.answering.prompts import cited_numbers
+from desktop.core.answering.whole_document import DocumentStep
+from desktop.core.language.detect import question_language
+from desktop.core.models.embedding import Embedder
+from desktop.core.models.llm import LLM
+from desktop.core.types import Answer, CancelToken
 from desktop.errors import ArquivoError, Cancelled
 from desktop.paths import AppPaths
 from desktop.services.assistant import (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.embedding import FastEmbedEmbedder
+from desktop.core.models.embedding import FastEmbedEmbedder
 from desktop.paths import AppPaths
 from desktop.services.chats import ChatMessage, ChatStore
 from desktop.services.indexer import CollectionBusyError, table_of

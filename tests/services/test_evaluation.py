@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from desktop.cli.evaluate import add_eval_parser, cmd_eval, report_table
-from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.retrieval import Retriever
+from desktop.core.models.embedding import FastEmbedEmbedder
+from desktop.core.retrieval.retriever import Retriever
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths
 from desktop.services.beir import QueryScores, load_dataset, mean_scores, score_run

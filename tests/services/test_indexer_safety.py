@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import desktop.services.indexer as indexer
-from desktop.core.embedding import FastEmbedEmbedder
+from desktop.core.models.embedding import FastEmbedEmbedder
 from desktop.core.types import FileIndexed, FileSkipped, IndexEvent, IndexSummary, Progress
 from desktop.errors import ArquivoError
 from desktop.paths import AppPaths

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.embedding import FastEmbedEmbedder
 from desktop.core.ingest.ocr import NO_TESSERACT, find_tessdata
-from desktop.core.llm import LlamaCppLLM
+from desktop.core.models.embedding import FastEmbedEmbedder
+from desktop.core.models.llm import LlamaCppLLM
 from desktop.core.types import IndexSummary
 from desktop.paths import AppPaths
 from desktop.services.workspace import Workspace

@@ -7,9 +7,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from desktop.core.cancel import CancelToken
 from desktop.core.ingest.ocr import NO_TESSERACT, OCR_OFF
-from desktop.core.types import FileIndexed, IndexSummary, Progress
+from desktop.core.types import CancelToken, FileIndexed, IndexSummary, Progress
 from desktop.errors import Cancelled
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings

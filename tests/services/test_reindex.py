@@ -16,11 +16,10 @@ import lancedb
 import numpy as np
 import pytest
 
-import desktop.core.embedding as embedding
+import desktop.core.models.embedding as embedding
 from desktop.cli.main import main
-from desktop.core.cancel import CancelToken
-from desktop.core.embedding import FastEmbedEmbedder, find_embedding_spec, load_embedder
-from desktop.core.types import IndexSummary, Progress
+from desktop.core.models.embedding import FastEmbedEmbedder, find_embedding_spec, load_embedder
+from desktop.core.types import CancelToken, IndexSummary, Progress
 from desktop.errors import ArquivoError, Cancelled, CollectionModelError
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of

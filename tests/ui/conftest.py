@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.embedding import FastEmbedEmbedder
-from desktop.core.llm import LlamaCppLLM
+from desktop.core.models.embedding import FastEmbedEmbedder
+from desktop.core.models.llm import LlamaCppLLM
 from desktop.paths import AppPaths
 from desktop.services.chats import ChatStore
 from desktop.services.workspace import Workspace

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from desktop.core.llm import FAST_CHAT_MODEL
+from desktop.core.models.llm import FAST_CHAT_MODEL
 from desktop.core.types import Answer
 from desktop.services.adapters import WITH, WITHOUT, Comparison, set_collection_adapter
 from desktop.settings import AdapterSetting, load_settings, save_settings

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
+from desktop.core.answering.whole_document import DocumentStep
 from desktop.core.types import Answer, Progress
-from desktop.core.whole_document import DocumentStep
 from desktop.ui.main_window import MainWindow
 from tests.core.ingest.test_ocr import requires_tesseract, scanned_book
 from tests.helpers import ENGLISH_PAGES, PORTUGUESE_PAGES, filler_folder, make_pdf

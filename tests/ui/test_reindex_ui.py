@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.core.llm import FAST_CHAT_MODEL
+from desktop.core.models.llm import FAST_CHAT_MODEL
 from desktop.paths import AppPaths
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings, save_settings

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from desktop.core.rerank import DEFAULT_RERANKER
+from desktop.core.models.reranker import DEFAULT_RERANKER
 from desktop.settings import Settings, load_settings
 from desktop.ui.dialogs.settings import SettingsDialog
 from desktop.ui.main_window import MainWindow

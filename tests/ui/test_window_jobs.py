@@ -11,7 +11,7 @@ from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
 from desktop.core.ingest.ocr import OCR_OFF
-from desktop.core.llm import LlamaCppLLM
+from desktop.core.models.llm import LlamaCppLLM
 from desktop.services.chats import ChatMessage, ChatSource
 from desktop.ui.main_window import MODEL_LANE, MainWindow, index_lane
 from desktop.ui.views.collections import CollectionsView

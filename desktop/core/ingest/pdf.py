@@ -16,12 +16,11 @@ from typing import Any
 
 import pymupdf
 
-from desktop.core.cancel import CancelToken
 from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.ocr import OCR_OFF, OcrOptions, OcrUnavailable, PageProgress, ocr_engine
 from desktop.core.ingest.sections import PATH_SEPARATOR
 from desktop.core.ingest.sniff import PDF, find_pdf_header, read_head, sniff
-from desktop.core.types import CELL_SEPARATOR, Document, Section
+from desktop.core.types import CELL_SEPARATOR, CancelToken, Document, Section
 from desktop.errors import UnreadableFileError
 
 logger = logging.getLogger(__name__)

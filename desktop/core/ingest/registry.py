@@ -14,9 +14,8 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.core.cancel import CancelToken
 from desktop.core.ingest.ocr import OcrOptions, PageProgress
-from desktop.core.types import Document
+from desktop.core.types import CancelToken, Document
 from desktop.errors import Cancelled, UnreadableFileError, UnsupportedFileError
 
 logger = logging.getLogger(__name__)

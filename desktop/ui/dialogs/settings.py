@@ -30,12 +30,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.adapters import check_adapter
-from desktop.core.chat_models import CHAT_MODELS, find_chat_model
-from desktop.core.embedding import EMBEDDING_MODELS, embedding_folder
-from desktop.core.llm import default_chat_model, inspect_gguf, resolve_model_path
-from desktop.core.rerank import RERANKER_MODELS, reranker_folder
 from desktop.errors import ArquivoError
+from desktop.services.models import (
+    CHAT_MODELS,
+    EMBEDDING_MODELS,
+    RERANKER_MODELS,
+    check_adapter,
+    default_chat_model,
+    embedding_folder,
+    find_chat_model,
+    inspect_gguf,
+    reranker_folder,
+    resolve_model_path,
+)
 from desktop.settings import UI_LANGUAGES, AdapterSetting, Settings
 from desktop.ui.errors import describe
 from desktop.ui.worker import Job, JobRunner

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.embedding import MULTILINGUAL_EMBEDDING_MODEL
 from desktop.core.types import FileSkipped, IndexSummary, Progress
+from desktop.services.models import MULTILINGUAL_EMBEDDING_MODEL
 
 # How a collection's embedding model stands against the `embedding_model` setting.
 MODEL_CURRENT = ""  # the current model

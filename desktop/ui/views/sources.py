@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.words import content_words, fold_word
 from desktop.services.chats import ChatSource
+from desktop.services.text import content_words, fold_word
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

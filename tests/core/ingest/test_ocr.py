@@ -15,11 +15,10 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from desktop.core.cancel import CancelToken
 from desktop.core.ingest import read_document
 from desktop.core.ingest.ocr import NO_TESSERACT, OCR_OFF, OcrOptions, find_tessdata
 from desktop.core.ingest.pdf import read_pdf
-from desktop.core.types import FileSkipped
+from desktop.core.types import CancelToken, FileSkipped
 from desktop.errors import Cancelled, UnreadableFileError
 from desktop.services.workspace import Workspace
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from desktop.core.chunking import chunk_document
 from desktop.core.ingest import read_document
+from desktop.core.ingest.chunking import chunk_document
 from desktop.errors import UnreadableFileError
 
 NASTY = Path(__file__).resolve().parents[2] / "data" / "nasty"

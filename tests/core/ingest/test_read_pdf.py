@@ -9,8 +9,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from desktop.core.chunking import chunk_document
 from desktop.core.ingest import read_document
+from desktop.core.ingest.chunking import chunk_document
 from desktop.errors import UnreadableFileError
 
 

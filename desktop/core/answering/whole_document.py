@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from desktop.core.cancel import CancelToken
-from desktop.core.llm import LLM
-from desktop.core.words import fold, fold_word
+from desktop.core.language.words import fold, fold_word
+from desktop.core.models.llm import LLM
+from desktop.core.types import CancelToken
 from desktop.errors import ArquivoError
 
 # Asking for a summary, in English and Portuguese (folded: no accents). These words

@@ -33,18 +33,18 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from desktop.core.accents import accented_words
-from desktop.core.bridge import Bridge, by_meaning
-from desktop.core.catalog import Catalog, Collection
-from desktop.core.cognates import keyword_respellings
-from desktop.core.embedding import Embedder, EmbeddingModelSpec, Vector, find_embedding_spec
-from desktop.core.language import passage_language, question_language
-from desktop.core.phrases import by_phrases
-from desktop.core.rerank import Reranker, rerank_head
-from desktop.core.store import ChunkStore, StoredHit, TableSpec, fts_query_text
-from desktop.core.support import coverage
+from desktop.core.index.collections_db import Collection, CollectionsDatabase
+from desktop.core.index.vector_store import ChunkStore, StoredHit, TableSpec, fts_query_text
+from desktop.core.language.accents import accented_words
+from desktop.core.language.detect import passage_language, question_language
+from desktop.core.language.respellings import keyword_respellings
+from desktop.core.language.words import content_words, roots
+from desktop.core.models.embedding import Embedder, EmbeddingModelSpec, Vector, find_embedding_spec
+from desktop.core.models.reranker import Reranker, rerank_head
+from desktop.core.retrieval.cross_language import Bridge, by_meaning
+from desktop.core.retrieval.support import coverage
+from desktop.core.retrieval.word_pairs import by_phrases
 from desktop.core.types import Hit
-from desktop.core.words import content_words, roots
 from desktop.errors import CollectionModelError, ModelError
 
 
@@ -478,7 +478,7 @@ class Retriever:
         self,
         embedder: Embedder,
         store: ChunkStore,
-        catalog: Catalog,
+        catalog: CollectionsDatabase,
         config: RetrievalConfig | None = None,
         reranker: Reranker | None = None,
         rerank_depth: int = 5,

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 import pyarrow as pa
 
-from desktop.core.embedding import Vector
+from desktop.core.models.embedding import Vector
 from desktop.core.types import Chunk
 from desktop.errors import StoreError
 

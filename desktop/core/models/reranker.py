@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from desktop.core.embedding import TOKENIZER_FILES
-from desktop.core.store import StoredHit
+from desktop.core.index.vector_store import StoredHit
+from desktop.core.models.embedding import TOKENIZER_FILES
 from desktop.errors import ModelError
 
 logger = logging.getLogger(__name__)

@@ -25,10 +25,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from desktop.core.cognates import OTHER_LANGUAGE, respelled, spellings
-from desktop.core.language import passage_language, question_language
-from desktop.core.types import Hit, Source, Support
-from desktop.core.words import (
+from desktop.core.language.detect import passage_language, question_language
+from desktop.core.language.respellings import OTHER_LANGUAGE, respelled, spellings
+from desktop.core.language.words import (
     PREFIX_CHARS,
     STOP_WORDS,
     WORD,
@@ -37,6 +36,7 @@ from desktop.core.words import (
     stem_list,
     stems,
 )
+from desktop.core.types import Hit, Source, Support
 
 # A sentence ends at . ! ? … (with closing quotes or brackets) followed by space; a blank
 # line or a line that starts a list item also ends one. Single line breaks are wrapping.

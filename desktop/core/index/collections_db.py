@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.walker import is_below
+from desktop.core.ingest.walker import is_below
 from desktop.errors import DamagedFileError, StoreError, UnknownCollectionError
 
 
@@ -39,7 +39,7 @@ class Collection:
 
         A re-index with another model builds that model's table beside the one
         in use and switches by changing `embedding_model` in one transaction
-        (`Catalog.set_embedding_model`): a killed re-index leaves the old table
+        (`CollectionsDatabase.set_embedding_model`): a killed re-index leaves the old table
         answering. Tables of the first model keep their original name.
         """
         if self.embedding_model == _FIRST_EMBEDDING_MODEL:
@@ -185,7 +185,7 @@ class _ThreadConnection:
         self.db = db
 
 
-class Catalog:
+class CollectionsDatabase:
     """Bookkeeping of collections, folders, files and contents in one SQLite file."""
 
     def __init__(self, path: Path) -> None:

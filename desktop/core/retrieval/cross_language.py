@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from desktop.core.store import StoredHit
+from desktop.core.index.vector_store import StoredHit
 from desktop.errors import ModelError
 
 logger = logging.getLogger(__name__)

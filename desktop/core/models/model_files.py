@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.core.gguf_header import read_gguf
-from desktop.core.llm import check_chat_model, describe_gguf, inspect_gguf
+from desktop.core.models.gguf_header import read_gguf
+from desktop.core.models.llm import check_chat_model, describe_gguf, inspect_gguf
 from desktop.errors import ModelError
 
 logger = logging.getLogger(__name__)

@@ -18,15 +18,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from desktop.core.gguf_header import GGUF_MAGIC as GGUF_MAGIC  # re-exported
-from desktop.core.gguf_header import GGUFHeader, read_gguf
+from desktop.core.models.gguf_header import GGUF_MAGIC as GGUF_MAGIC  # re-exported
+from desktop.core.models.gguf_header import GGUFHeader, read_gguf
 from desktop.errors import ModelError
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from desktop.core.adapters import AdapterHandle, AdapterSet
+    from desktop.core.models.adapters import AdapterHandle, AdapterSet
 
 logger = logging.getLogger(__name__)
 
@@ -364,7 +364,7 @@ class LlamaCppLLM:
         `repeat_penalty` (llama.cpp's, over the last 64 tokens; 1.0: off, which is
         llama-cpp-python's default) can change between answers: set the attribute.
         """
-        from desktop.core.adapters import AdapterSet, check_adapter_against
+        from desktop.core.models.adapters import AdapterSet, check_adapter_against
 
         header = read_gguf(path)
         info = describe_gguf(header)

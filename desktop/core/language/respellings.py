@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from desktop.core.words import STOP_WORDS, fold_word, index_stems
+from desktop.core.language.words import STOP_WORDS, fold_word, index_stems
 
 # English ending -> Portuguese ending, longest first: the first that fits is used.
 _ENGLISH_TO_PORTUGUESE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (

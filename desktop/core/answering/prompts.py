@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from pathlib import PurePath
 
-from desktop.core.language import detect_language
-from desktop.core.support import split_sentences, terms
+from desktop.core.language.detect import detect_language
+from desktop.core.retrieval.support import split_sentences, terms
 from desktop.core.types import Source
 
 NOT_FOUND = {

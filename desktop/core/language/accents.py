@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from desktop.core.words import index_stems
+from desktop.core.language.words import index_stems
 
 # Unaccented ending -> accented ending, longest first: the first that fits is used.
 _ACCENTED_ENDINGS: tuple[tuple[str, str], ...] = (

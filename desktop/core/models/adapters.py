@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.core.gguf_header import FLOAT32, STRING, VALUE_TYPES, GGUFHeader, GGUFTensor, read_gguf
+from desktop.core.models.gguf_header import (
+    FLOAT32,
+    STRING,
+    VALUE_TYPES,
+    GGUFHeader,
+    GGUFTensor,
+    read_gguf,
+)
 from desktop.errors import AdapterMismatchError, ModelError
 
 logger = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
-from desktop.core.store import StoredHit
-from desktop.core.words import STOP_WORDS, fold, stem_list
+from desktop.core.index.vector_store import StoredHit
+from desktop.core.language.words import STOP_WORDS, fold, stem_list
 
 # Two letters and more: unlike `words.content_words` (three and more, for word sets),
 # a pair keeps acronyms and numbers such as "TI", "RH" or "10" next to their neighbour

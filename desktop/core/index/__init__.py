@@ -1,0 +1,1 @@
+"""What is indexed: the collections database (SQLite) and the vector store (LanceDB)."""

@@ -1,0 +1,1 @@
+"""The local models: their catalog, GGUF headers, the chat model, embedders, rerankers, adapters."""
