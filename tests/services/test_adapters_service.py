@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from desktop.core.index.collections_db import CollectionsDatabase, _v1_initial
+from desktop.core.index.collections_db import CollectionsDatabase
+from desktop.core.index.collections_schema import _v1_initial
 from desktop.core.models.embedding import FastEmbedEmbedder
 from desktop.core.models.llm import FAST_CHAT_MODEL, LlamaCppLLM
 from desktop.core.types import Answer

@@ -1,6 +1,6 @@
 """The catalog: which collections exist, and which files and contents they hold.
 
-The vectors live in LanceDB (`store.py`); this SQLite file records what they
+The vectors live in LanceDB (`vector_store.py`); this SQLite file records what they
 belong to. Each file maps to the sha256 of its content (`doc_hash`), and chunks
 are stored once per content, so identical files are embedded once and a moved
 file is not embedded again. A document's chunks are written to LanceDB first
@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-import threading
 import time
-import weakref
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.core.index.collections_schema import migrate
+from desktop.core.index.sqlite_connections import ThreadConnections
 from desktop.core.ingest.walker import is_below
-from desktop.errors import DamagedFileError, StoreError, UnknownCollectionError
+from desktop.errors import UnknownCollectionError
 
 
 @dataclass(frozen=True)
@@ -77,211 +77,36 @@ class CollectionStats:
     chunks: int
 
 
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run statements one by one: `executescript` would commit the open transaction."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _v1_initial(db: sqlite3.Connection) -> None:
-    _run_script(
-        db,
-        """
-        CREATE TABLE collections (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            embedding_model TEXT NOT NULL,
-            dim INTEGER NOT NULL,
-            language TEXT NOT NULL DEFAULT 'English',
-            created REAL NOT NULL,
-            indexing INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE TABLE roots (
-            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-            path TEXT NOT NULL,
-            PRIMARY KEY (collection_id, path)
-        );
-        CREATE TABLE documents (
-            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-            doc_hash TEXT NOT NULL,
-            chunks INTEGER NOT NULL,
-            title TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (collection_id, doc_hash)
-        );
-        CREATE TABLE files (
-            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-            path TEXT NOT NULL,
-            doc_hash TEXT NOT NULL,
-            size INTEGER NOT NULL,
-            mtime_ns INTEGER NOT NULL,
-            indexed_at REAL NOT NULL,
-            PRIMARY KEY (collection_id, path)
-        );
-        CREATE INDEX files_by_hash ON files (collection_id, doc_hash);
-        """
-    )
-
-
-def _v2_collection_adapters(db: sqlite3.Connection) -> None:
-    """A collection's default LoRA adapter (one at most), gone with the collection."""
-    db.execute(
-        """
-        CREATE TABLE collection_adapters (
-            collection_id INTEGER PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE,
-            path TEXT NOT NULL,
-            scale REAL NOT NULL DEFAULT 1.0
-        )
-        """
-    )
-
-
-def _v3_removed_paths(db: sqlite3.Connection) -> None:
-    """Files and folders taken out of a collection from inside one of its folders.
-
-    Without a record, the next run of that folder (every watcher run) found them
-    again and embedded them again.
-    """
-    db.execute(
-        """
-        CREATE TABLE removed_paths (
-            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
-            path TEXT NOT NULL,
-            PRIMARY KEY (collection_id, path)
-        )
-        """
-    )
-
-
-def _v4_masking(db: sqlite3.Connection) -> None:
-    """Collections whose personal data is masked at indexing (a row: masked)."""
-    db.execute(
-        """
-        CREATE TABLE masked_collections (
-            collection_id INTEGER PRIMARY KEY REFERENCES collections(id) ON DELETE CASCADE
-        )
-        """
-    )
-
-
-# Named migrations, run once each, in order, and recorded (as llm's migrations.py does).
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1_initial,
-    _v2_collection_adapters,
-    _v3_removed_paths,
-    _v4_masking,
-)
-
-
-class _ThreadConnection:
-    """A thread's connection, kept in its thread-local slot.
-
-    Python drops the slot when the thread ends, and a finalizer then closes the
-    connection. Whether a thread is alive cannot tell it: a QThread is a
-    "dummy" thread to Python, alive for ever, and the UI starts one per job.
-    """
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-
-
 class CollectionsDatabase:
-    """Bookkeeping of collections, folders, files and contents in one SQLite file."""
+    """Bookkeeping of collections, folders, files and contents in one SQLite file.
+
+    Its tables are made by `collections_schema`; each thread that uses it gets its
+    own connection (`ThreadConnections`).
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._path = path
-        # One connection per thread: the app reads while an indexing thread writes,
-        # and SQLite in WAL mode lets readers and one writer work side by side.
-        self._local = threading.local()
-        self._connections: set[sqlite3.Connection] = set()  # open ones, for close()
-        self._lock = threading.Lock()
-        self._migrate()
-
-    def _connect(self) -> sqlite3.Connection:
-        try:
-            db = sqlite3.connect(
-                self._path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-            db.execute("PRAGMA journal_mode=WAL")
-            # deleted rows are overwritten with zeros, not left in free pages (Debian's
-            # SQLite happens to default to it; others do not)
-            db.execute("PRAGMA secure_delete=ON")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc) or "malformed" in str(exc):
-                raise DamagedFileError(self._path, "the index catalog", exc) from exc
-            raise StoreError(f"cannot open the index catalog {self._path}: {exc}") from exc
-        return db
+        self._connections = ThreadConnections(path, "the index catalog")
+        migrate(self._connections)
 
     @property
     def _db(self) -> sqlite3.Connection:
-        held: _ThreadConnection | None = getattr(self._local, "held", None)
-        if held is None:
-            held = _ThreadConnection(self._connect())
-            with self._lock:
-                self._connections.add(held.db)
-            weakref.finalize(held, self._release, held.db)
-            self._local.held = held
-        return held.db
-
-    def _release(self, db: sqlite3.Connection) -> None:
-        """Close the connection of a thread that ended (or of a closed catalog)."""
-        with self._lock:
-            self._connections.discard(db)
-        db.close()
+        return self._connections.db
 
     def check(self) -> None:
-        """Raise DamagedFileError unless SQLite finds the file sound (a quick check of
-        every page: a garbled page in the middle otherwise shows only when it is read)."""
-        try:
-            verdict = self._db.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise DamagedFileError(self._path, "the index catalog", exc) from exc
-        if verdict != "ok":
-            raise DamagedFileError(self._path, "the index catalog", verdict)
+        """Raise DamagedFileError unless SQLite finds the file sound."""
+        self._connections.check()
 
     def erase_deleted(self) -> None:
-        """Write deleted rows out of the write-ahead log too: a checkpoint copies its
-        pages into the database (where `secure_delete` has zeroed them) and empties it."""
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Write deleted rows out of the write-ahead log too (a checkpoint)."""
+        self._connections.checkpoint()
 
     def close(self) -> None:
-        with self._lock:
-            connections = list(self._connections)
-            self._connections.clear()
-        for db in connections:
-            db.close()
-        # Outside the lock: dropping the slots runs `_release`, which takes it.
-        self._local = threading.local()
+        self._connections.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
-
-    def _migrate(self) -> None:
-        try:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, at REAL)"
-            )
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the index catalog {self._path}: {exc}") from exc
-        done = {row[0] for row in self._db.execute("SELECT name FROM migrations")}
-        for migration in MIGRATIONS:
-            if migration.__name__ in done:
-                continue
-            with self.transaction() as db:
-                migration(db)
-                db.execute(
-                    "INSERT INTO migrations VALUES (?, ?)", (migration.__name__, time.time())
-                )
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """Statements that take effect together, or not at all."""
+        return self._connections.transaction()
 
     # Collections
 
@@ -470,7 +295,8 @@ class CollectionsDatabase:
             part = hashes[start : start + 500]
             marks = ",".join("?" * len(part))
             # No ORDER BY: it would make SQLite walk the primary key over every file
-            # instead of using files_by_hash (6 ms at 12k files, 45 ms at 35k).
+            # instead of using files_by_hash, which grows with the collection
+            # (see docs/measurements.md).
             rows = self._db.execute(
                 f"SELECT doc_hash, path FROM files WHERE collection_id = ? "
                 f"AND doc_hash IN ({marks})",

@@ -109,13 +109,12 @@ class LanceStore:
     """LanceDB-backed chunk store in one directory."""
 
     # From this many rows a table gets an IVF_FLAT vector index; below it an
-    # exhaustive scan is exact and fast enough. Measured on 2 cores with 384-d
-    # vectors (tests/benchmarks/bench_search.py): a scan returning 40 rows takes
-    # about 9 ms at 10k rows, 28 ms at 50k and 72 ms at 100k, while the indexed
-    # search stays under 10 ms at 100k with recall@10 of about 0.99.
+    # exhaustive scan is exact and fast enough. The scan's time grows with the
+    # table while the indexed search's barely does, at a recall close to exact
+    # (tests/benchmarks/bench_search.py; see docs/measurements.md).
     ann_threshold = 10_000
-    # Partitions searched per query: about a fifth of them at 100k rows
-    # (sqrt(100k) = 316 partitions), recall@10 0.98-0.99; 32 gave 0.97, 96 0.99.
+    # Partitions searched per query: enough for a recall close to exact search;
+    # fewer lost recall, more gained too little for the time (see docs/measurements.md).
     vector_probes = 64
 
     def __init__(self, folder: Path) -> None:
@@ -128,8 +127,8 @@ class LanceStore:
     def _db(self) -> Any:
         """The LanceDB connection, opened on first use.
 
-        `import lancedb` takes 1-3 s, most of what `arquivo index` spends on a
-        folder where nothing changed, which needs no table at all.
+        `import lancedb` is most of what `arquivo index` spends on a folder where
+        nothing changed, which needs no table at all (see docs/measurements.md).
         """
         with self._connecting:
             if self._connection is None:
@@ -267,7 +266,7 @@ class LanceStore:
             )
         # Compact first: a new vector index is then trained on, and points at,
         # the compacted fragments (building it before compaction made the
-        # compaction remap it, ten times slower at 100k rows).
+        # compaction remap it, much slower on a large table; see docs/measurements.md).
         lance_table.optimize()
         self._refresh_vector_index(lance_table)
 
@@ -300,12 +299,12 @@ class LanceStore:
     def _create_vector_index(self, lance_table: Any) -> str:
         """IVF_FLAT on cosine, sqrt(rows) partitions; returns the index's name.
 
-        Chosen on tests/benchmarks/bench_search.py at 100k rows, 2 cores:
+        Chosen on tests/benchmarks/bench_search.py (see docs/measurements.md):
         IVF_FLAT keeps full vectors, so distances are exact and recall depends
-        only on `vector_probes` (0.99 at 64 probes, 8 ms) and it builds in 6-10 s.
-        IVF_HNSW_SQ needed ef 200 and refine_factor 2 for 0.98-0.99 and took
-        33-64 s to build; IVF_PQ (48 sub-vectors) stayed below 0.87 for a top 10
-        even with refine_factor 5.
+        only on `vector_probes`, and it builds quickly. IVF_HNSW_SQ reached the
+        same recall only with a wide search and a refine step, and took several
+        times longer to build; IVF_PQ's compressed vectors stayed well short of
+        that recall for a top 10, even refined.
         """
         from lancedb.index import IvfFlat
 
@@ -337,11 +336,11 @@ class LanceStore:
 
         Through LanceDB's synchronous API each query re-reads the table's schema
         three times (a round trip to its event loop thread each), and two queries
-        run one after the other: 24-28 ms for both at 100,000 chunks on 2 cores.
-        Awaited together on the table's async side, the same rows come back in
-        14-18 ms (`tests/benchmarks/bench_search.py`). The async table is the
-        synchronous one's `_table` (lancedb is pinned to 0.40): a second
-        connection would not see this process's own writes at once.
+        run one after the other. Awaited together on the table's async side, the
+        same rows come back sooner (`tests/benchmarks/bench_search.py`; see
+        docs/measurements.md). The async table is the synchronous one's `_table`
+        (lancedb is pinned to 0.40): a second connection would not see this
+        process's own writes at once.
         """
         from lancedb.background_loop import LOOP
 
@@ -349,37 +348,9 @@ class LanceStore:
         words = fts_query_text(query) if query is not None else ""
         if lance_table is None or (vector is None and not words):
             return [], []
-        async_table = lance_table._table
-
-        async def nearest() -> Any:
-            if vector is None:
-                return None
-            return await (
-                async_table.query()
-                .nearest_to(np.asarray(vector, dtype=np.float32))
-                .column("vector")
-                .distance_type("cosine")
-                .nprobes(self.vector_probes)  # ignored while the table has no vector index
-                .select([*_COLUMNS, "_distance"])
-                .limit(limit)
-                .to_arrow()
-            )
-
-        async def matching() -> Any:
-            if not words:
-                return None
-            return await (
-                async_table.query()
-                .nearest_to_text(words, columns="text")
-                .select([*_COLUMNS, "_score"])
-                .limit(limit)
-                .to_arrow()
-            )
-
-        async def both() -> tuple[Any, Any]:
-            return await asyncio.gather(nearest(), matching(), return_exceptions=True)
-
-        vectors, texts = LOOP.run(both())
+        vectors, texts = LOOP.run(
+            _nearest_and_matching(lance_table._table, vector, words, limit, self.vector_probes)
+        )
         if isinstance(vectors, BaseException):
             raise vectors
         if isinstance(texts, BaseException):  # a keyword search failing: the vectors answer
@@ -398,8 +369,8 @@ class LanceStore:
     def chunks_of(self, table: TableSpec, doc_hashes: Sequence[str]) -> dict[str, list[Chunk]]:
         """The stored chunks of some contents, in order: what a re-embedding reads.
 
-        A filtered scan per call, with no vectors read: at 100k rows that is
-        milliseconds, against the seconds that embedding the chunks costs.
+        A filtered scan per call, with no vectors read: it costs little against
+        what embedding the chunks costs (see docs/measurements.md).
         """
         lance_table = self._table(table)
         found: dict[str, list[Chunk]] = {h: [] for h in doc_hashes}
@@ -440,6 +411,42 @@ class LanceStore:
         self._tables.pop(table.name, None)
         with contextlib.suppress(FileNotFoundError, ValueError):
             self._db.drop_table(table.name)
+
+
+async def _nearest_and_matching(
+    async_table: Any, vector: Vector | None, words: str, limit: int, probes: int
+) -> tuple[Any, Any]:
+    """The nearest rows to `vector` and the rows matching `words`, queried together.
+
+    Each is None where it was not asked for, and its exception where it failed.
+    """
+
+    async def nearest() -> Any:
+        if vector is None:
+            return None
+        return await (
+            async_table.query()
+            .nearest_to(np.asarray(vector, dtype=np.float32))
+            .column("vector")
+            .distance_type("cosine")
+            .nprobes(probes)  # ignored while the table has no vector index
+            .select([*_COLUMNS, "_distance"])
+            .limit(limit)
+            .to_arrow()
+        )
+
+    async def matching() -> Any:
+        if not words:
+            return None
+        return await (
+            async_table.query()
+            .nearest_to_text(words, columns="text")
+            .select([*_COLUMNS, "_score"])
+            .limit(limit)
+            .to_arrow()
+        )
+
+    return await asyncio.gather(nearest(), matching(), return_exceptions=True)
 
 
 def _trained_rows(index_name: str) -> int:
