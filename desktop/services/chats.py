@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop.core.index.sqlite_connections import check_sound, opening_error
 from desktop.core.language.words import fold_word
 from desktop.core.types import Answer
-from desktop.errors import ArquivoError, DamagedFileError, StoreError
+from desktop.errors import ArquivoError
 from desktop.terminal import printable
 
 
@@ -120,9 +121,7 @@ class ChatStore:
                 if statement.strip():
                     self._db.execute(statement)
         except sqlite3.DatabaseError as exc:
-            if "not a database" in str(exc) or "malformed" in str(exc):
-                raise DamagedFileError(path, "the chat history", exc) from exc
-            raise StoreError(f"cannot open the chat history {path}: {exc}") from exc
+            raise opening_error(path, "the chat history", exc) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -180,13 +179,8 @@ class ChatStore:
 
     def check(self) -> None:
         """Raise DamagedFileError unless SQLite finds the file sound."""
-        try:
-            with self._lock:
-                verdict = self._db.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise DamagedFileError(self.path, "the chat history", exc) from exc
-        if verdict != "ok":
-            raise DamagedFileError(self.path, "the chat history", verdict)
+        with self._lock:
+            check_sound(self._db, self.path, "the chat history")
 
     def delete(self, chat_id: int) -> None:
         with self._lock:

@@ -26,6 +26,17 @@ def opening_error(path: Path, what: str, exc: sqlite3.DatabaseError) -> ArquivoE
     return StoreError(f"cannot open {what} {path}: {exc}")
 
 
+def check_sound(db: sqlite3.Connection, path: Path, what: str) -> None:
+    """Raise DamagedFileError unless SQLite finds the file sound (a quick check of
+    every page: a garbled page in the middle otherwise shows only when it is read)."""
+    try:
+        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DamagedFileError(path, what, exc) from exc
+    if verdict != "ok":
+        raise DamagedFileError(path, what, verdict)
+
+
 class _ThreadConnection:
     """A thread's connection, kept in its thread-local slot.
 
@@ -93,14 +104,8 @@ class ThreadConnections:
         self.db.execute("COMMIT")
 
     def check(self) -> None:
-        """Raise DamagedFileError unless SQLite finds the file sound (a quick check of
-        every page: a garbled page in the middle otherwise shows only when it is read)."""
-        try:
-            verdict = self.db.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise DamagedFileError(self.path, self.what, exc) from exc
-        if verdict != "ok":
-            raise DamagedFileError(self.path, self.what, verdict)
+        """Raise DamagedFileError unless SQLite finds the file sound (`check_sound`)."""
+        check_sound(self.db, self.path, self.what)
 
     def checkpoint(self) -> None:
         """Write deleted rows out of the write-ahead log too: a checkpoint copies its
