@@ -1,7 +1,7 @@
 """User settings: one dataclass with typed defaults, stored as TOML.
 
-Each field's docstring-like comment in `FIELD_HELP` feeds the README's settings
-table and the CLI's help, so the three never drift apart.
+Each field's docstring-like comment in `FIELD_HELP` feeds the settings page
+(docs/settings.md) and the CLI's help, so the three never drift apart.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The README's settings table, generated from `Settings` so the two never drift.
+"""The settings table, written from the `Settings` dataclass and its field help.
 
-`python -m desktop.settings_doc` prints it; a test checks the README holds it.
+Each row is a field of `Settings`: its name, its default as written in settings.toml,
+and its line of `FIELD_HELP` (the same text the command line's help uses).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ def toml_value(value: object) -> str:
 
 
 def settings_table() -> str:
+    """One row per setting, in the dataclass's order."""
     defaults = Settings()
     lines = ["| setting | default | what it does |", "|---|---|---|"]
     for field in fields(Settings):
@@ -29,7 +31,3 @@ def settings_table() -> str:
         shown = f"`{toml_value(value)}`"
         lines.append(f"| `{field.name}` | {shown} | {FIELD_HELP[field.name]} |")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(settings_table())
