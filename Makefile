@@ -190,6 +190,10 @@ clean: ## remove .venv and caches (not your data, models or index)
 
 FORCE:
 
+.PHONY: docs
+docs: setup ## rewrite the docs' generated parts (CLI, settings, measurements, module map)
+	$(PY) docs/generate.py
+
 translations: setup ## refresh the UI translations: extract texts, fill pt_BR, compile .qm
 	$(VENV)/bin/pyside6-lupdate $$(find desktop/ui -name '*.py' | sort) \
 	  -ts resources/i18n/arquivo_pt_BR.ts -no-obsolete
