@@ -64,6 +64,19 @@ def test_every_relative_link_leads_to_a_file_and_heading(page: Path) -> None:
     assert broken == [], "broken links:\n" + "\n".join(broken)
 
 
+def test_every_docs_page_the_code_points_to_exists() -> None:
+    """Comments say "see docs/measurements.md#ask" instead of quoting figures: the page
+    and its heading must be there."""
+    missing = set()
+    for path in [*(REPO / "desktop").rglob("*.py"), *(REPO / "tests").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        for page, anchor in re.findall(r"(?<![/\w])docs/([\w-]+\.md)(?:#([\w-]+))?", text):
+            target = REPO / "docs" / page
+            if not target.is_file() or (anchor and anchor not in _headings(target)):
+                missing.add(f"{path.relative_to(REPO)}: docs/{page}#{anchor}")
+    assert not missing, "links to missing docs:\n" + "\n".join(sorted(missing))
+
+
 def _command_lines(page: Path) -> list[str]:
     lines = []
     for block in _blocks(page.read_text(encoding="utf-8"), "sh"):
