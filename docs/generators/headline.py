@@ -38,9 +38,9 @@ def _percent(share: float) -> str:
 
 HEADLINES = (
     Headline(
-        "Answers that hold a right answer (FaQuAD, 150 Portuguese questions)",
+        "Answers that hold a right answer (FaQuAD, Portuguese questions)",
         "answers",
-        lambda d: _percent(_default_model(d)["right"]),
+        lambda d: f"{_percent(_default_model(d)['right'])} of {d['questions']['portuguese']}",
         lambda d: f"≥ {_percent(d['goals']['right'])}",
     ),
     Headline(

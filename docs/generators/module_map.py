@@ -41,10 +41,17 @@ def package_map(root: Path = SOURCE) -> str:
     return "\n".join(lines)
 
 
+def _layer(layer: str) -> str:
+    """`(desktop.ui) | desktop.cli` as `desktop.ui` and `desktop.cli` side by side: `|`
+    separates independent modules of one layer, parentheses an optional one."""
+    names = [f"`{name.strip().strip('()')}`" for name in layer.split("|")]
+    return " and ".join(names) + (" (side by side)" if len(names) > 1 else "")
+
+
 def _contract(contract: dict[str, Any]) -> str:
     kind = contract["type"]
     if kind == "layers":
-        detail = "from top to bottom: " + " → ".join(f"`{x}`" for x in contract["layers"])
+        detail = "from top to bottom: " + " → ".join(_layer(x) for x in contract["layers"])
     elif kind == "forbidden":
         sources = ", ".join(f"`{x}`" for x in contract["source_modules"])
         forbidden = ", ".join(f"`{x}`" for x in contract["forbidden_modules"])
