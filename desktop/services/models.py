@@ -5,17 +5,19 @@ show of `core.models` passes through here.
 """
 
 from desktop.core.models.adapters import check_adapter
-from desktop.core.models.catalog import CHAT_MODELS, find_chat_model
-from desktop.core.models.embedding import (
+from desktop.core.models.catalog import (
+    CHAT_MODELS,
     EMBEDDING_MODELS,
     MULTILINGUAL_EMBEDDING_MODEL,
-    embedding_folder,
-    load_embedder,
+    RERANKER_MODELS,
+    find_chat_model,
 )
-from desktop.core.models.llm import default_chat_model, inspect_gguf, resolve_model_path
+from desktop.core.models.default_chat import default_chat_model, resolve_model_path
+from desktop.core.models.embedding import embedding_folder, load_embedder
+from desktop.core.models.gguf_info import inspect_gguf
 from desktop.core.models.model_files import import_model, list_models
-from desktop.core.models.reranker import RERANKER_MODELS, reranker_folder
-from desktop.core.retrieval.retriever import knows_language, model_languages
+from desktop.core.models.reranker import reranker_folder
+from desktop.core.retrieval.model_languages import knows_language, model_languages
 
 __all__ = [
     "CHAT_MODELS",

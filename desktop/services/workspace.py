@@ -14,13 +14,10 @@ from pathlib import Path
 from desktop.core.index.collections_db import Collection, CollectionsDatabase
 from desktop.core.index.vector_store import LanceStore
 from desktop.core.ingest.ocr import OcrOptions
-from desktop.core.models.embedding import (
-    Embedder,
-    LazyEmbedder,
-    embedding_folder,
-    find_embedding_spec,
-)
-from desktop.core.models.llm import LLM, LlamaCppLLM, resolve_model_path
+from desktop.core.models.catalog import find_embedding_spec
+from desktop.core.models.default_chat import resolve_model_path
+from desktop.core.models.embedding import Embedder, LazyEmbedder, embedding_folder
+from desktop.core.models.llm import LLM, LlamaCppLLM
 from desktop.core.models.reranker import FastEmbedReranker, Reranker
 from desktop.core.retrieval.cross_language import UniversalSentenceEncoder
 from desktop.core.retrieval.retriever import Retriever
@@ -210,7 +207,7 @@ class Workspace:
         if old.bridge_languages != settings.bridge_languages:
             stale += ["retriever"]
             if not settings.bridge_languages:
-                stale += ["bridge"]  # its 115 MB go with it
+                stale += ["bridge"]  # its memory goes with it
         if old.embedding_model != settings.embedding_model and self._shared_embedder is None:
             if "embedder" in self.__dict__:  # still the model of the collections made with it
                 self._embedders[old.embedding_model] = self.__dict__["embedder"]

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from desktop.core.models.adapters import check_adapter
-from desktop.core.models.llm import FAST_CHAT_MODEL, AdaptableLLM, LlamaCppLLM
+from desktop.core.models.catalog import FAST_CHAT_MODEL
+from desktop.core.models.llm import AdaptableLLM, LlamaCppLLM
 from desktop.errors import AdapterMismatchError, ModelError
 from tests.adapters_helpers import (
     CHAT_PROMPT,

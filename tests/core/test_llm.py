@@ -4,18 +4,15 @@ from typing import Any
 
 import pytest
 
+from desktop.core.models.catalog import FAST_CHAT_MODEL, LARGE_CHAT_MODEL, SMALL_CHAT_MODEL
+from desktop.core.models.default_chat import resolve_model_path
 from desktop.core.models.gguf_header import read_gguf
-from desktop.core.models.llm import (
-    FAST_CHAT_MODEL,
-    LARGE_CHAT_MODEL,
-    SMALL_CHAT_MODEL,
-    LlamaCppLLM,
+from desktop.core.models.gguf_info import (
     architecture_supported,
-    choose_context_size,
     inspect_gguf,
-    resolve_model_path,
     supported_architectures,
 )
+from desktop.core.models.llm import LlamaCppLLM, choose_context_size
 from desktop.errors import ModelError
 from tests.adapters_helpers import (
     assert_clean_refusal,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.models.llm import FAST_CHAT_MODEL
+from desktop.core.models.catalog import FAST_CHAT_MODEL
 from desktop.core.models.model_files import (
     IMPORTED_FILE,
     describe_model,

@@ -19,16 +19,14 @@ import pytest
 from desktop.core.index.collections_db import Collection
 from desktop.core.index.vector_store import StoredHit
 from desktop.core.language.detect import question_language
-from desktop.core.models.embedding import TOKENIZER_FILES
+from desktop.core.models.catalog import DEFAULT_RERANKER, RERANKER_MODELS, find_reranker_spec
 from desktop.core.models.reranker import (
-    DEFAULT_RERANKER,
-    RERANKER_MODELS,
     FastEmbedReranker,
     answer_probability,
-    find_reranker_spec,
     rerank_head,
     reranker_folder,
 )
+from desktop.core.models.specs import TOKENIZER_FILES
 from desktop.core.retrieval.retriever import RetrievalConfig, Retriever
 from desktop.errors import ModelError
 from desktop.services.workspace import Workspace

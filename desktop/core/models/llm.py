@@ -1,26 +1,32 @@
-"""The chat model behind a small interface, and a GGUF check before loading.
+"""The chat model behind a small interface, run by llama-cpp-python.
 
-llama.cpp aborts or crashes on some bad files instead of raising, so every
-file is checked here first (a complete GGUF file, see `gguf_header`; a model
-rather than an adapter; an architecture this build knows) and a bad one becomes
-a `ModelError` with a reason a person can act on.
+Every file is checked before llama.cpp sees it (`gguf_info.check_chat_model`), and
+LoRA adapters too (`adapters`), because llama.cpp aborts or crashes on some bad
+files instead of raising.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import re
 import time
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from desktop.core.models.gguf_header import GGUF_MAGIC as GGUF_MAGIC  # re-exported
+from desktop.core.models.catalog import FAST_CHAT_MODEL as FAST_CHAT_MODEL
+from desktop.core.models.catalog import LARGE_CHAT_MODEL as LARGE_CHAT_MODEL
+from desktop.core.models.catalog import SMALL_CHAT_MODEL as SMALL_CHAT_MODEL
+from desktop.core.models.default_chat import default_chat_model as default_chat_model
+from desktop.core.models.default_chat import resolve_model_path as resolve_model_path
 from desktop.core.models.gguf_header import GGUFHeader, read_gguf
+from desktop.core.models.gguf_info import GGUFInfo, check_chat_model, describe_gguf
+from desktop.core.models.gguf_info import inspect_gguf as inspect_gguf
+from desktop.core.models.machine import available_memory, physical_cores
 from desktop.errors import ModelError
+
+# The `X as X` imports above are names that moved to `catalog`, `default_chat` and
+# `gguf_info`, kept importable from here for their older callers.
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,206 +36,13 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# The default chat model is the larger Qwen where the set-up fetched it (machines with
-# the memory for it: packaging/fetch_models.py decides), else the smaller one.
-LARGE_CHAT_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
-SMALL_CHAT_MODEL = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
-# The fast model for tests about plumbing (and the reference row of `make eval`).
-FAST_CHAT_MODEL = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # Tokens of a prompt read between two progress reports (and two looks at Stop).
 PROMPT_SLICE = 128
 FALLBACK_CHAT_FORMAT = "chatml"  # for models whose GGUF carries no chat template
 MIN_CONTEXT = 512
 KV_MEMORY_FRACTION = 0.5  # share of the memory left after the weights that the KV cache may take
 
-# --- architectures this llama.cpp build knows ------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def supported_architectures() -> frozenset[str]:
-    """The architecture names this llama.cpp build can load.
-
-    llama.cpp keeps its names in one table (`LLM_ARCH_NAMES`) that ends with "(unknown)";
-    the strings sit together in the library, so they are read from there. The linker may
-    fold a short name into the tail of a longer string ("qwen" into "...llama_model_qwen"),
-    so gguf's own list (which mirrors llama.cpp's) is added where the library holds the
-    name. Without a readable library, gguf's list is the answer.
-    """
-    import gguf
-
-    known = frozenset(gguf.MODEL_ARCH_NAMES.values())
-    data = _library_bytes()
-    if data is None:
-        return known
-    names = {n for n in known if (n + "\0").encode() in data}
-    start = data.find(b"\0(unknown)\0")  # the table's last entry; walk back to its first
-    for _ in range(1000 if start > 0 else 0):
-        prev = data.rfind(b"\0", 0, start)
-        word = data[prev + 1 : start]
-        if not re.fullmatch(rb"[a-z][a-z0-9_.\-]{0,39}", word):
-            break
-        names.add(word.decode())
-        if word == b"clip":  # LLM_ARCH_CLIP opens the table
-            break
-        start = prev
-    return frozenset(names)
-
-
-def _library_bytes() -> bytes | None:
-    try:
-        import llama_cpp.llama_cpp as lib
-
-        return Path(lib._lib._name).read_bytes()
-    except Exception:  # an unusual build or a moved library: fall back to gguf's names
-        logger.debug("could not read libllama to list architectures", exc_info=True)
-        return None
-
-
-def architecture_supported(architecture: str) -> bool:
-    return architecture in supported_architectures()
-
-
-# --- what a model file says about itself ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GGUFInfo:
-    """What a GGUF header says about a model, read without loading it."""
-
-    path: Path
-    architecture: str
-    context_length: int | None
-    has_chat_template: bool
-    size_bytes: int
-    general_type: str = "model"
-    name: str = ""
-    parameters: int = 0
-    size_label: str = ""
-    quantization: str = ""
-    block_count: int | None = None
-    kv_bytes_per_token: int | None = None  # f16 K and V for one token over every layer
-
-
-def describe_gguf(header: GGUFHeader) -> GGUFInfo:
-    """The facts of a header, whatever kind of GGUF it is (no usability checks)."""
-    arch = header.architecture
-    context = header.get(f"{arch}.context_length")
-    template = header.get("tokenizer.chat_template")
-    parameters = sum(t.n_elements for t in header.tensors.values())
-    label = header.string("general.size_label") or _size_label(parameters)
-    blocks = header.get(f"{arch}.block_count")
-    return GGUFInfo(
-        path=header.path,
-        architecture=arch or "unknown",
-        context_length=int(context) if isinstance(context, int) and context > 0 else None,
-        has_chat_template=isinstance(template, str) and bool(template.strip()),
-        size_bytes=header.size_bytes,
-        general_type=header.general_type,
-        name=header.string("general.name") or "",
-        parameters=parameters,
-        size_label=label,
-        quantization=_quantization(header),
-        block_count=int(blocks) if isinstance(blocks, int) else None,
-        kv_bytes_per_token=_kv_bytes_per_token(header),
-    )
-
-
-def _size_label(parameters: int) -> str:
-    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if parameters >= scale:
-            return f"{parameters / scale:.3g}{unit}"
-    return str(parameters)
-
-
-def _quantization(header: GGUFHeader) -> str:
-    """general.file_type as a name (Q4_K_M, F16...), else the type holding most weights."""
-    from gguf import LlamaFileType
-
-    file_type = header.get("general.file_type")
-    if isinstance(file_type, int):
-        try:
-            name = LlamaFileType(file_type).name
-        except ValueError:
-            name = ""
-        if name and name != "GUESSED":
-            return name.removeprefix("MOSTLY_").removeprefix("ALL_")
-    totals: dict[str, int] = {}
-    for t in header.tensors.values():
-        if len(t.shape) >= 2:
-            totals[t.type_name] = totals.get(t.type_name, 0) + t.n_elements
-    return max(totals, key=lambda k: totals[k]) if totals else ""
-
-
-def _per_layer(value: Any, layers: int) -> list[int] | None:
-    if isinstance(value, int):
-        return [value] * layers
-    if isinstance(value, list) and len(value) == layers and all(isinstance(v, int) for v in value):
-        return list(value)
-    return None
-
-
-def _kv_bytes_per_token(header: GGUFHeader) -> int | None:
-    arch = header.architecture
-    layers, embd = header.get(f"{arch}.block_count"), header.get(f"{arch}.embedding_length")
-    if not isinstance(layers, int) or not isinstance(embd, int) or layers <= 0:
-        return None
-    heads = _per_layer(header.get(f"{arch}.attention.head_count"), layers)
-    if not heads or max(heads) <= 0:
-        return None  # recurrent models keep a fixed-size state instead
-    kv_heads = _per_layer(header.get(f"{arch}.attention.head_count_kv", heads), layers) or heads
-    head_dim = embd // max(heads)
-    k = header.get(f"{arch}.attention.key_length", head_dim)
-    v = header.get(f"{arch}.attention.value_length", head_dim)
-    if not isinstance(k, int) or not isinstance(v, int):
-        return None
-    return sum(n * (k + v) * 2 for n in kv_heads)
-
-
-def check_chat_model(info: GGUFInfo) -> None:
-    """Refuse what llama.cpp cannot run as a chat model: adapters, projectors, unknown archs."""
-    path = info.path
-    kind = info.general_type
-    if kind == "adapter":
-        raise ModelError(path, "this is a LoRA adapter, not a model", "load it on top of a model")
-    if kind == "mmproj" or info.architecture == "clip":
-        raise ModelError(path, "this is a vision or audio projector (mmproj), not a chat model")
-    if kind != "model":
-        raise ModelError(path, f"this GGUF file is of type {kind!r}, not a model")
-    if info.architecture == "unknown":
-        raise ModelError(path, "the file names no architecture (general.architecture)")
-    if not architecture_supported(info.architecture):
-        raise ModelError(
-            path,
-            f"architecture {info.architecture} is not supported by this llama.cpp build",
-            "update llama-cpp-python, or choose a model of a supported architecture",
-        )
-
-
-def inspect_gguf(path: Path) -> GGUFInfo:
-    """Check that `path` is a complete GGUF chat model this build can run; read its facts."""
-    info = describe_gguf(read_gguf(path))
-    check_chat_model(info)
-    return info
-
-
 # --- context size -----------------------------------------------------------------------------
-
-
-def available_memory() -> int | None:
-    """Bytes of memory the system can still give (MemAvailable), or None if unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        import psutil
-
-        return int(psutil.virtual_memory().available)
-    except Exception:  # psutil is optional
-        return None
 
 
 def memory_context_limit(info: GGUFInfo, available: int | None) -> int | None:
@@ -304,39 +117,39 @@ class AdaptableLLM(LLM, Protocol):
 
     def set_adapters(self, scales: Mapping[AdapterHandle, float]) -> None: ...
 
-    def disable_adapters(self) -> None: ...
-
-
-def physical_cores() -> int:
-    """Cores this process may use, counting each physical core once.
-
-    llama.cpp's threads compete for a core's arithmetic units, so a second thread on a
-    core's hyper-thread slows it down rather than helping (llama.cpp's own advice).
-    """
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    logical = usable or os.cpu_count() or 1
-    try:
-        text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
-    except OSError:
-        return logical
-    cores: set[tuple[str, str]] = set()
-    physical = ""
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "physical id":
-            physical = value.strip()
-        elif key.strip() == "core id":
-            cores.add((physical, value.strip()))
-    if not cores:
-        return logical
-    per_core = max(1, round((os.cpu_count() or logical) / len(cores)))
-    return max(1, logical // per_core)
-
 
 def gpu_offload_supported() -> bool:
     import llama_cpp
 
     return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def _load_llama(
+    path: Path, n_ctx: int, threads: int, gpu_layers: int, seed: int, chat_format: str | None
+) -> Any:
+    """llama-cpp-python's model for `path`, with a 16-bit KV cache and flash attention.
+
+    That cache with flash attention brings the first token of a long prompt much sooner
+    than an 8-bit cache, which saves little memory, or than no flash attention. Tokens
+    then come a little slower, so a long answer ends at about the same time: the first
+    word is what a reader waits for (see docs/measurements.md).
+    """
+    from llama_cpp import Llama
+
+    try:
+        return Llama(
+            model_path=str(path),
+            n_ctx=n_ctx,
+            n_threads=threads,
+            n_threads_batch=threads,  # else prompts use every core, whatever `threads` is
+            n_gpu_layers=gpu_layers,
+            seed=seed,
+            chat_format=chat_format,
+            flash_attn=True,
+            verbose=False,
+        )
+    except Exception as exc:  # llama-cpp-python raises ValueError or RuntimeError
+        raise ModelError(path, f"llama.cpp could not load it ({exc})") from exc
 
 
 class LlamaCppLLM:
@@ -378,30 +191,9 @@ class LlamaCppLLM:
         if chat_format is None and not info.has_chat_template:
             chat_format = FALLBACK_CHAT_FORMAT
             logger.info("%s has no chat template: using %s", path.name, chat_format)
-        from llama_cpp import Llama
-
         n_threads = threads or physical_cores()
         started = time.perf_counter()
-        try:
-            self._llama = Llama(
-                model_path=str(path),
-                n_ctx=n_ctx,
-                n_threads=n_threads,
-                n_threads_batch=n_threads,  # else prompts use every core, whatever `threads` is
-                n_gpu_layers=layers,
-                seed=seed,
-                chat_format=chat_format,
-                # A 16-bit KV cache with flash attention: on 2 cores, for a 2,000-token
-                # prompt (six Portuguese passages) and the default model, the first token
-                # came after 15 s, against 28 s with an 8-bit cache, which saves 42 MB
-                # (bench_kv_cache.py). Generation is slower (24 tokens/s against 31), so
-                # a 512-token answer ends at about the same time: the first word is what
-                # a reader waits for. Without flash attention: 17 s, 29 tokens/s, 25 MB more.
-                flash_attn=True,
-                verbose=False,
-            )
-        except Exception as exc:  # llama-cpp-python raises ValueError or RuntimeError
-            raise ModelError(path, f"llama.cpp could not load it ({exc})") from exc
+        self._llama = _load_llama(path, n_ctx, n_threads, layers, seed, chat_format)
         self._path = path
         self._info = info
         self._header = header
@@ -660,18 +452,3 @@ class LlamaCppLLM:
 
     def __del__(self) -> None:
         self.close()
-
-
-def default_chat_model(models_dir: Path) -> str:
-    """The default chat model's file name: the larger Qwen if it is in `models_dir`."""
-    return LARGE_CHAT_MODEL if (models_dir / LARGE_CHAT_MODEL).is_file() else SMALL_CHAT_MODEL
-
-
-def resolve_model_path(models_dir: Path, chat_model: str) -> Path:
-    """A setting's model (a path or a name in the models folder) as a file path."""
-    if not chat_model:
-        return models_dir / default_chat_model(models_dir)
-    candidate = Path(chat_model).expanduser()
-    if candidate.is_absolute() or candidate.exists():
-        return candidate
-    return models_dir / chat_model

