@@ -6,9 +6,10 @@ One place for the rules, so that the command line and the app answer alike:
 - else the default adapters of the collections the question searches;
 - else the adapters switched on in the settings.
 
-Switching is `llama_set_adapters_lora` on the live context (microseconds); an adapter is
-checked against the model (`check_adapter`) before llama.cpp ever sees it, and a file
-loaded once stays loaded, so switching back costs no second load.
+Switching is `llama_set_adapters_lora` on the live context, with no reload of the model
+(see docs/measurements.md); an adapter is checked against the model (`check_adapter`)
+before llama.cpp ever sees it, and a file loaded once stays loaded, so switching back
+costs no second load.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """LoRA adapters: checked against the base model before llama.cpp sees them, switched live.
 
-Why check first: measured with llama-cpp-python 0.3.36 and the default SmolLM2 model,
-`Llama(lora_path=...)` SEGFAULTS at the first token for an adapter of another
-architecture, one with wrong shapes and a truncated one (llama.cpp refuses them, but
-llama-cpp-python tests its NULL result against None and applies it anyway), and
-llama.cpp itself accepts float64 LoRA tensors and then SEGFAULTS in its matrix product.
+Why check first: `Llama(lora_path=...)` crashes the process (a segmentation fault at
+the first token) for an adapter of another architecture, one with wrong shapes and a
+truncated one (llama.cpp refuses them, but llama-cpp-python tests its NULL result
+against None and applies it anyway), and llama.cpp itself accepts float64 LoRA tensors
+and then crashes in its matrix product (see docs/measurements.md).
 So every adapter passes `check_adapter` (the rules of llama.cpp's own loader, and the
 tensor types its matmul runs), and is loaded with `llama_adapter_lora_init` directly,
 its NULL result tested.
