@@ -34,7 +34,7 @@ from desktop.core.index.collections_db import Collection, CollectionsDatabase
 from desktop.core.index.vector_store import ChunkStore, TableSpec
 from desktop.core.models.llm import LLM, PromptProgress
 from desktop.core.retrieval.retriever import Retriever, SearchResult
-from desktop.core.retrieval.support import attribute, best_support
+from desktop.core.retrieval.supporting_sentence import attribute, best_support
 from desktop.core.types import Answer, CancelToken, Hit, Source, Timings
 from desktop.errors import ArquivoError, Cancelled
 
@@ -80,8 +80,7 @@ class AskOptions:
     temperature: float = 0.0
     # Retrieval is "clearly empty", and the model not asked, when the relevance gate
     # refused the passages and they hold less than this share of the question's words
-    # (calibrated on FaQuAD's and SciFact's gate halves: README, "The default model's
-    # answers").
+    # (calibrated on FaQuAD's and SciFact's gate halves: docs/answers.md).
     empty_keyword_coverage: float = 0.50
 
 
@@ -261,7 +260,7 @@ class Assistant:
     def _missing_citation(question: str, text: str, sources: tuple[Source, ...]) -> str:
         """" [n]" for an answer that cites nothing, n the source it came from; else "".
 
-        Small models cite badly when asked to (README, "The default model's answers"), so
+        Small models cite badly when asked to (docs/answers.md), so
         they are not asked: the source that holds the answer's words is cited for them.
         """
         if not text.strip() or cited_numbers(text) or says_not_found(text):

@@ -23,20 +23,16 @@ from desktop.core.models.embedding import (
     find_embedding_spec,
     load_embedder,
 )
-from desktop.core.retrieval import retriever as retrieval
-from desktop.core.retrieval.retriever import (
-    RetrievalConfig,
-    Retriever,
-    VectorVotes,
-    by_roots,
-    convex_fuse,
-    crowded,
-    embedder_min_similarity,
-    holds_language,
-    knows_language,
-    spread_over_files,
-)
-from desktop.core.retrieval.support import coverage
+from desktop.core.retrieval import gate
+from desktop.core.retrieval.candidates import crowded, spread_over_files
+from desktop.core.retrieval.config import RetrievalConfig
+from desktop.core.retrieval.coverage import coverage
+from desktop.core.retrieval.cross_language import by_shared_prefixes, reorder_across_languages
+from desktop.core.retrieval.fusion import convex_fuse
+from desktop.core.retrieval.model_languages import embedder_min_similarity, knows_language
+from desktop.core.retrieval.question import Question
+from desktop.core.retrieval.retriever import Retriever
+from desktop.core.retrieval.votes import VectorVotes
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
 from desktop.services.workspace import Workspace
@@ -275,12 +271,12 @@ def test_an_english_question_sharing_a_name_with_portuguese_passages_is_answered
     assert not same_language.relevant
 
 
-def test_an_english_question_sharing_roots_and_meaning_with_portuguese_is_answered(
+def test_an_english_question_sharing_prefixes_and_meaning_with_portuguese_is_answered(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:
-    """No word in common, but roots ("documents", "documentos"; "academic",
+    """No word in common, but shared prefixes ("documents", "documentos"; "academic",
     "acadêmica") and a cosine near enough: the passages reach the model. A shared
-    root far in meaning ("restaurant" in Paris) does not. Respelled the Portuguese
+    prefix far in meaning ("restaurant" in Paris) does not. Respelled the Portuguese
     way, two of the question's five words are in the passage: that lets it through
     on its own."""
     pt = collection(indexed, "pt")
@@ -372,7 +368,7 @@ def test_the_cosine_does_not_vouch_for_a_portuguese_passage(
     question's cosine meets on some CPUs and not on others (0.5195 here, the
     int8 kernels differ), so the test's threshold is put in force instead.
     """
-    monkeypatch.setattr(retrieval, "embedder_min_similarity", lambda _embedder, default: default)
+    monkeypatch.setattr(gate, "embedder_min_similarity", lambda _embedder, default: default)
     pt = collection(indexed, "pt")
     question = "Qual é a altitude média das montanhas do Tibete?"
     low = 0.1  # the cosines of this question and unrelated Portuguese passages are higher
@@ -536,14 +532,15 @@ def test_the_vectors_vote_across_languages(
     english_passage = StoredHit("e", "e", 0, None, "", ENGLISH["kettle.txt"], 0.0)
     portuguese_passage = StoredHit("p", "p", 0, None, "", PORTUGUESE["estagio.txt"], 0.0)
 
-    portuguese_question = VectorVotes(r, en, "Onde guardamos a chaleira de cobre?")
+    kettle = r.prepare(en, "Onde guardamos a chaleira de cobre?")
+    portuguese_question = VectorVotes(kettle, r.config)
     assert portuguese_question.start_weight == across  # searched from the start
     assert portuguese_question.vote(english_passage) == (across, False)
     assert portuguese_question.vote(portuguese_passage) == (0.0, False)
     portuguese_question.keywords_found([portuguese_passage])
     assert portuguese_question.vote(english_passage) == (across, False)
 
-    english_question = VectorVotes(r, pt, "When does the internship take place?")
+    english_question = VectorVotes(r.prepare(pt, "When does the internship take place?"), r.config)
     assert english_question.vote(portuguese_passage) == (across, False)
     assert english_question.vote(english_passage) == (RetrievalConfig().vector_weight, True)
     english_question.keywords_found([english_passage])
@@ -557,7 +554,8 @@ def test_the_vectors_vote_across_languages(
         indexed, DeclaredLanguages(embedder, "multilingual"),
         across_languages_vector_weight=across, across_known_languages_vector_weight=both,
     )  # fmt: skip
-    english_question = VectorVotes(multilingual, pt, "When does the internship take place?")
+    internship = multilingual.prepare(pt, "When does the internship take place?")
+    english_question = VectorVotes(internship, multilingual.config)
     assert english_question.vote(portuguese_passage) == (both, True)
     assert english_question.vote(english_passage) == (RetrievalConfig().vector_weight, True)
     english_question.keywords_found([portuguese_passage])  # not the question's language
@@ -590,42 +588,49 @@ def _row(chunk: str, text: str) -> StoredHit:
     return StoredHit(chunk, chunk, 0, None, "", text, 0.0)
 
 
-ROOTS_QUESTION = "What does the memory of the computer store?"
+PREFIXES_QUESTION = "What does the memory of the computer store?"
 MEMORY = "A memória do computador armazena os dados e as instruções por certo tempo."
 LOOM = "O tear de Jacquard usava cartões perfurados para tecer padrões de cores."
 
 
-def test_roots_put_the_passage_sharing_them_first_across_languages() -> None:
+def test_shared_prefixes_put_the_passage_sharing_them_first_across_languages(
+    indexed: Workspace, embedder: FastEmbedEmbedder
+) -> None:
     """An English question over Portuguese passages: "memory" and "memória", "computer"
     and "computador" share their first six letters, and the passage holding them goes
     first; the scores stay the head's own, on the scale of every other collection."""
     fused = [(_row("loom", LOOM), 0.9), (_row("memory", MEMORY), 0.5), (_row("x", LOOM), 0.2)]
-    assert not holds_language([row.text for row, _ in fused], "English", "Portuguese")
-    ordered = by_roots(fused, ROOTS_QUESTION, 2.0, 30)
+    search = retriever(indexed, embedder).prepare(collection(indexed, "pt"), PREFIXES_QUESTION)
+    assert not search.holds_language([row.text for row, _ in fused], "English")
+    wanted = Question.of(PREFIXES_QUESTION).prefixes
+    ordered = by_shared_prefixes(fused, wanted, 2.0, 30)
     assert [row.chunk_id for row, _ in ordered] == ["memory", "loom", "x"]
     assert [score for _, score in ordered] == [0.9, 0.5, 0.2]
     # beyond the head, nothing moves
-    assert by_roots(fused, ROOTS_QUESTION, 2.0, 1) == fused
+    assert by_shared_prefixes(fused, wanted, 2.0, 1) == fused
 
 
-def test_roots_leave_a_head_with_passages_in_the_question_language_alone(
+def test_shared_prefixes_leave_a_head_with_passages_in_the_question_language_alone(
     indexed: Workspace, embedder: FastEmbedEmbedder
 ) -> None:
     """In a bilingual collection the English passages may be what an English question is
-    about: roots (and the bridge) then cost more than they bring (measured on the
-    bilingual set). Without one, the same head is re-ordered."""
-    pt = collection(indexed, "pt")
-    across = retriever(indexed, embedder)._across_languages
+    about: shared prefixes (and the bridge) then cost more than they bring (measured on
+    the bilingual set). Without one, the same head is re-ordered."""
+    r = retriever(indexed, embedder)
+    search = r.prepare(collection(indexed, "pt"), PREFIXES_QUESTION)
+    assert search.asked_in == "English"
+
+    def across(fused: list[tuple[StoredHit, float]]) -> list[tuple[StoredHit, float]]:
+        return reorder_across_languages(fused, search, r.config, indexed.bridge)
+
     english = _row("en", "The loom of Jacquard used punched cards to weave coloured patterns.")
     fused = [(english, 0.9), (_row("loom", LOOM), 0.6), (_row("memory", MEMORY), 0.5)]
-    assert holds_language([row.text for row, _ in fused], "English", "Portuguese")
-    assert across(pt, ROOTS_QUESTION, "English", fused) == fused
+    assert search.holds_language([row.text for row, _ in fused], "English")
+    assert across(fused) == fused
     portuguese = fused[1:]
-    assert [row.chunk_id for row, _ in across(pt, ROOTS_QUESTION, "English", portuguese)] == [
-        "memory", "loom",
-    ]  # fmt: skip
-    no_roots = [(_row("loom", LOOM), 0.9), (_row("memory", MEMORY), 0.5)]
-    assert by_roots(no_roots, "Who?", 2.0, 30) == no_roots
+    assert [row.chunk_id for row, _ in across(portuguese)] == ["memory", "loom"]
+    no_prefixes = [(_row("loom", LOOM), 0.9), (_row("memory", MEMORY), 0.5)]
+    assert by_shared_prefixes(no_prefixes, Question.of("Who?").prefixes, 2.0, 30) == no_prefixes
 
 
 def test_fusion_puts_both_rankings_on_one_scale_and_keeps_the_keyword_order() -> None:

@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from desktop.core.language.words import content_words, fold, roots, stems
+from desktop.core.language.words import content_words, fold, shared_prefixes, stems, terms
 
 
 def _fold_by_hand(text: str) -> str:
@@ -46,8 +46,14 @@ def test_stems_join_inflections_in_the_collection_language() -> None:
     assert stems({"universidades"}, "Klingon") == {"unive"}  # no stemmer: a prefix
 
 
-def test_roots_meet_across_english_and_portuguese() -> None:
-    english = roots(content_words("University curriculum and monitoring"))
-    portuguese = roots(content_words("Universidade: estrutura curricular e monitoria"))
+def test_shared_prefixes_meet_across_english_and_portuguese() -> None:
+    english = shared_prefixes(content_words("University curriculum and monitoring"))
+    portuguese = shared_prefixes(content_words("Universidade: estrutura curricular e monitoria"))
     assert english & portuguese == {"univer", "curric", "monito"}
-    assert roots({"short", "words"}) == set()  # five letters say too little
+    assert shared_prefixes({"short", "words"}) == set()  # five letters say too little
+
+
+def test_terms_fold_accents_and_conflate_word_forms() -> None:
+    assert terms("Organizações") == terms("organização") == terms("ORGANIZACAO")
+    assert terms("inspected") == terms("inspection")
+    assert terms("o que é a de") == set()  # stop words only

@@ -1,6 +1,6 @@
 """The prompt: short excerpts of the sources, the question, and the rules, in its language.
 
-Made for small models (README, "The default model's answers"): the instructions are
+Made for small models (docs/answers.md): the instructions are
 written in the question's language, so that the answer comes in it too; each
 source is cut to the sentences around the ones that share most words with the
 question, so that the model reads less and finds the answer sooner; and the
@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from pathlib import PurePath
 
 from desktop.core.language.detect import detect_language
-from desktop.core.retrieval.support import split_sentences, terms
+from desktop.core.language.sentences import split_sentences
+from desktop.core.language.words import terms
 from desktop.core.types import Source
 
 NOT_FOUND = {
@@ -29,7 +30,7 @@ NOT_FOUND = {
 
 # The system message says who speaks and in which language; the rules come in the
 # user's message, after the passages and right before the question, where a small
-# model heeds them (README, "The default model's answers").
+# model heeds them (docs/answers.md).
 SYSTEM = {
     "en": (
         "You are Arquivo, an assistant that answers questions about the user's documents, "
@@ -48,7 +49,7 @@ ANSWER_RULE = {
 }
 # Given only where the relevance gate doubts the passages: told that it may say so, a
 # small model says so of passages that do hold the answer too (Qwen2.5-Coder-1.5B
-# refused a third of answerable questions).
+# refused many answerable questions; see docs/answers.md).
 REFUSAL_RULE = {
     "en": 'If the passages do not answer it, say: "{not_found}"',
     "pt": 'Se os trechos não respondem, diga: "{not_found}"',
@@ -58,7 +59,7 @@ _LABELS = {"en": ("Passages from the documents", "Question"),
 
 # Around the sentence that shares most words with the question, this many sentences on
 # each side, and at most this many characters: measured on FaQuAD's public split
-# (README, "The default model's answers").
+# (docs/answers.md).
 EXCERPT_WINDOW = 1
 EXCERPT_CHARS = 700
 

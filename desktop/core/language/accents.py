@@ -4,8 +4,8 @@ Many people type Portuguese without accents ("informacao", "avaliacoes"). Retrie
 folds accents when it compares words itself, but LanceDB's full-text index stems a
 word before it folds it, and the Portuguese Snowball stemmer only knows the accented
 endings: "informação" is indexed as "inform", while "informacao" stays "informaca"
-and finds nothing (measured: 12 of 35 common accented words were not found typed
-without accents, the -ção/-ções, -ão/-ões and -ível families among them).
+and finds nothing (many common accented words were not found typed without accents,
+the -ção/-ções, -ão/-ões and -ível families among them; see docs/measurements.md).
 
 So the keyword query also carries each unaccented word with the accent its ending
 usually takes. The endings below are the regular ones of Portuguese spelling; a form

@@ -8,6 +8,12 @@ Stemming uses the Snowball stemmer of the collection's language
 (`py_rust_stemmers`, which fastembed already installs): "universidades" and
 "universidade", "cells" and "cell" count as one word. A language without a
 stemmer falls back to a short prefix, which does the same roughly.
+
+The stop list is written here rather than taken from a package: the published
+English and Portuguese lists are many times longer and hold words that carry a
+topic ("able", "act", "announce", numbers), which the relevance gate would stop
+counting among a question's words, and it was calibrated on this short list
+(see docs/measurements.md).
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from functools import lru_cache
 
 WORD = re.compile(r"\w+", re.UNICODE)
 _LONG_WORD = re.compile(r"\w{3,}", re.UNICODE)  # runs of 3+ word characters: no short words
-PREFIX_CHARS = 5  # the fallback "stem": the first few letters of a folded word
-ROOT_CHARS = 6  # a word's root across English and Portuguese: "monitoring", "monitoria"
+STEM_PREFIX_CHARS = 5  # the fallback "stem": the first few letters of a folded word
+# The prefix a word shares with its cognate across English and Portuguese ("monitoring",
+# "monitoria"): not a stem of either language, only the letters both spell alike.
+SHARED_PREFIX_CHARS = 6
 
 
 class _DropMarks(dict[int, "int | None"]):
@@ -49,14 +57,13 @@ def fold_word(text: str) -> str:
 @lru_cache(maxsize=256)
 def fold(text: str) -> str:
     """`fold_word` of a passage, remembered: retrieval folds each candidate passage
-    three or four times a question (duplicates, the passage's language, word pairs,
-    the gate).
+    several times a question (duplicates, word pairs, the gate).
 
-    It stays in C (a character-by-character filter was half of a SciFact query's
-    76 ms), and the last 256 texts are kept: one question reads 40 to 80 passages,
-    and folding them again was a fifth of a FaQuAD query's time. Single words and
-    file names go to `fold_word`, so as not to push the passages out (the gate's
-    sentences still pass through here).
+    It stays in C (a character-by-character filter was a large share of a query's
+    time), and the last 256 texts are kept: one question reads up to a few dozen
+    passages, and folding them again was a visible share of a query's time. Single
+    words and file names go to `fold_word`, so as not to push the passages out (the
+    gate's sentences still pass through here).
     """
     return fold_word(text)
 
@@ -79,8 +86,8 @@ def content_words(text: str) -> set[str]:
     """The folded words of `text` that can carry a topic (no stop words, no short ones).
 
     Called on every candidate passage (duplicates, the gate): the regex skips the
-    short words and one set difference drops the stop words, a quarter faster than
-    filtering word by word.
+    short words and one set difference drops the stop words, faster than filtering
+    word by word.
     """
     return set(_LONG_WORD.findall(fold(text))) - STOP_WORDS
 
@@ -105,7 +112,7 @@ def stem_list(words: list[str], language: str) -> list[str]:
     """`stems`, word for word and in order (pairs of neighbours need the order)."""
     stemmer = _snowball(language) if language else None
     if stemmer is None:
-        return [w[:PREFIX_CHARS] for w in words]
+        return [w[:STEM_PREFIX_CHARS] for w in words]
     return list(stemmer.stem_words(words))  # type: ignore[attr-defined]
 
 
@@ -116,11 +123,26 @@ def index_stems(words: Iterable[str], language: str) -> set[str]:
     return {fold_word(stem) for stem in stem_list([w.lower() for w in words], language)}
 
 
-def roots(words: Iterable[str]) -> set[str]:
-    """The first `ROOT_CHARS` letters of the folded `words` that have as many.
+def shared_prefixes(words: Iterable[str]) -> set[str]:
+    """The first `SHARED_PREFIX_CHARS` letters of the folded `words` that have as many.
 
     Words of one Latin root often share them across English and Portuguese
     ("university" and "universidade", "curriculum" and "curricular"), where no
     stemmer of either language makes them meet.
     """
-    return {w[:ROOT_CHARS] for w in words if len(w) >= ROOT_CHARS}
+    return {w[:SHARED_PREFIX_CHARS] for w in words if len(w) >= SHARED_PREFIX_CHARS}
+
+
+def terms(text: str) -> set[str]:
+    """Content words of `text`, folded and cut to a stem-like prefix, in any language.
+
+    A cheap stemmer: "organizações" and "organização", "inspected" and "inspection"
+    become one term in both languages without knowing which language a text is in,
+    which the supporting sentence needs (an English question's answer may sit in a
+    Portuguese passage). A Snowball stemmer would need each text's language first.
+    """
+    return {
+        w[:STEM_PREFIX_CHARS]
+        for w in WORD.findall(fold_word(text))
+        if (len(w) > 2 or w.isdigit()) and w not in STOP_WORDS
+    }

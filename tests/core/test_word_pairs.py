@@ -10,7 +10,9 @@ import pytest
 from desktop.core.index.vector_store import StoredHit
 from desktop.core.models.embedding import FastEmbedEmbedder
 from desktop.core.retrieval import word_pairs as phrases
-from desktop.core.retrieval.retriever import RetrievalConfig, Retriever, crowded, spread_over_files
+from desktop.core.retrieval.candidates import crowded, spread_over_files
+from desktop.core.retrieval.config import RetrievalConfig
+from desktop.core.retrieval.retriever import Retriever
 from desktop.core.retrieval.word_pairs import by_phrases, word_pairs
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of

@@ -1,61 +1,13 @@
-"""The best supporting sentence: splitting English and Portuguese, picking by shared words."""
+"""The best supporting sentence: picking by shared words, across accents and languages."""
 
 from __future__ import annotations
 
-from desktop.core.retrieval.support import (
-    Coverage,
-    best_sentence,
-    best_support,
-    coverage,
-    split_sentences,
-    terms,
-)
+from desktop.core.retrieval.supporting_sentence import best_sentence, best_support
 from desktop.core.types import Hit, Source
 
 
 def _source(n: int, text: str) -> Source:
     return Source(n, Hit(f"c{n}", "h", text, None, "", 1.0, (f"/docs/{n}.txt",)))
-
-
-def test_sentences_keep_their_place_in_the_text() -> None:
-    text = "  The boiler was inspected.\nIt failed!  Was it replaced?  Yes… by March.\n\nNext part"
-    sentences = split_sentences(text)
-    assert [s.text for s in sentences] == [
-        "The boiler was inspected.",
-        "It failed!",
-        "Was it replaced?",
-        "Yes… by March.",
-        "Next part",
-    ]
-    assert all(text[s.start : s.end] == s.text for s in sentences)
-
-
-def test_portuguese_abbreviations_initials_and_numbers_do_not_end_a_sentence() -> None:
-    text = (
-        "O Dr. Silva e a Sra. Costa assinaram o art. 5 em 3.5 dias, conforme J. Souza. "
-        'A reunião terminou às 18h. — Depois, "Quem pagou?" Ninguém sabe.'
-    )
-    assert [s.text for s in split_sentences(text)] == [
-        "O Dr. Silva e a Sra. Costa assinaram o art. 5 em 3.5 dias, conforme J. Souza.",
-        'A reunião terminou às 18h. — Depois, "Quem pagou?"',
-        "Ninguém sabe.",
-    ]
-
-
-def test_list_items_and_blank_lines_end_sentences_but_wrapped_lines_do_not() -> None:
-    text = "Items needed for the\nrepair\n- a valve\n- two pipes\n\nThe end"
-    assert [s.text for s in split_sentences(text)] == [
-        "Items needed for the\nrepair",
-        "- a valve",
-        "- two pipes",
-        "The end",
-    ]
-
-
-def test_terms_fold_accents_and_conflate_word_forms() -> None:
-    assert terms("Organizações") == terms("organização") == terms("ORGANIZACAO")
-    assert terms("inspected") == terms("inspection")
-    assert terms("o que é a de") == set()  # stop words only
 
 
 def test_the_english_sentence_with_the_most_question_words_wins() -> None:
@@ -128,23 +80,3 @@ def test_the_answer_words_break_ties_between_equally_matching_sentences() -> Non
 def test_no_support_when_nothing_is_shared() -> None:
     assert best_support("Who won the cup?", "No idea.", [_source(1, "Roofing repairs.")]) is None
     assert best_support("Anything?", "", []) is None
-
-
-def test_coverage_counts_stemmed_words_per_passage_and_per_sentence() -> None:
-    question = "Quando as universidades federais foram criadas?"
-    spread = "As universidades são muitas. Algumas são federais. Foram criadas cedo."
-    together = "As universidades federais foram criadas em 1950."
-    # four words: universidades, federais, foram, criadas
-    assert coverage(question, [spread], "Portuguese") == Coverage(1.0, 0.5)
-    assert coverage(question, [together], "Portuguese") == Coverage(1.0, 1.0)
-    assert coverage(question, [spread, together], "Portuguese").score == 1.0
-    assert coverage(question, ["Uma universidade."], "Portuguese").passage == 0.25  # stemmed
-    # asked in English, a word respelled the Portuguese way counts as the word
-    english = "Which organizations offer philosophy courses?"
-    text = ["As organizações oferecem cursos de filosofia."]
-    assert coverage(english, text, "Portuguese").passage == 0.0
-    # "organizações" and "filosofia" (not "offer" nor "courses": other words in Portuguese)
-    assert coverage(english, text, "Portuguese", "English").passage == 0.5
-    # a language Snowball does not know falls back to word prefixes
-    assert coverage("zebras run", ["a zebra ran"], "Klingon") == Coverage(0.5, 0.5)
-    assert coverage("is it?", ["anything"], "English") == Coverage(0.0, 0.0)

@@ -1,4 +1,4 @@
-"""Respelling a question's words across English and Portuguese (`cognates`)."""
+"""Respelling a question's words across English and Portuguese (`respellings`)."""
 
 from __future__ import annotations
 
