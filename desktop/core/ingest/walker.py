@@ -179,37 +179,34 @@ def _follow_link(entry: os.DirEntry[str], state: _Walk) -> tuple[str, bool] | Fi
     return target, stat.S_ISDIR(info.st_mode)
 
 
+def _root_problem(top: str) -> FileSkipped | None:
+    """Why a root cannot be walked at all: a name that is not UTF-8, or nothing there."""
+    if not is_utf8(top):
+        return FileSkipped(display_path(top), BAD_FILE_NAME)
+    if not os.path.lexists(top):
+        return FileSkipped(top, NOT_FOUND)
+    if not os.path.exists(top):
+        return FileSkipped(top, BROKEN_LINK)
+    return None
+
+
 def _walk_root(root: Path, include_hidden: bool, state: _Walk) -> Iterator[Path | FileSkipped]:
     top = os.fspath(root)
-    if not is_utf8(top):
-        yield FileSkipped(display_path(top), BAD_FILE_NAME)
-        return
-    if not os.path.lexists(top):
-        yield FileSkipped(top, NOT_FOUND)
-        return
-    if not os.path.exists(top):
-        yield FileSkipped(top, BROKEN_LINK)
+    problem = _root_problem(top)
+    if problem is not None:
+        yield problem
         return
     if not os.path.isdir(top):
         yield root  # a file the user chose: hidden or not, it is wanted
         return
-    first = _list_folder(top, _IgnoreRules(), state)
-    if isinstance(first, FileSkipped):
-        yield first
-    if not isinstance(first, _Frame):
-        return
-    stack = [first]
+    stack: list[_Frame] = []
+    yield from _enter(top, _IgnoreRules(), state, stack)
     # Folders reached through links are walked last, so that a folder reachable both
     # directly and through a link is listed under its real path.
     deferred: list[tuple[str, _IgnoreRules]] = []
     while stack or deferred:
         if not stack:
-            folder, rules = deferred.pop(0)
-            opened = _list_folder(folder, rules, state)
-            if isinstance(opened, FileSkipped):
-                yield opened
-            elif opened is not None:
-                stack.append(opened)
+            yield from _enter(*deferred.pop(0), state, stack)
             continue
         frame = stack[-1]
         if frame.position >= len(frame.entries):
@@ -217,43 +214,59 @@ def _walk_root(root: Path, include_hidden: bool, state: _Walk) -> Iterator[Path 
             continue
         entry = frame.entries[frame.position]
         frame.position += 1
-        if entry.name == IGNORE_FILE:
-            continue  # read when the folder was opened, never reported
-        try:
-            is_link = entry.is_symlink()
-            is_folder = entry.is_dir(follow_symlinks=False)
-        except OSError as e:
-            yield FileSkipped(display_path(entry.path), f"cannot read ({e.strerror or e})")
-            continue
-        if is_link:
-            is_folder = os.path.isdir(entry.path)
-        if frame.rules.ignores(entry.path, is_folder) or state.excludes(entry.path):
-            continue
-        if not is_utf8(entry.name):
-            yield FileSkipped(
-                display_path(entry.path), BAD_FOLDER_NAME if is_folder else BAD_FILE_NAME
-            )
-            continue
-        if not include_hidden and _is_hidden(entry):
-            if not is_folder:
-                yield FileSkipped(entry.path, HIDDEN_FILE)
-            continue  # hidden folders (.git, .cache) are dropped silently
-        if is_link:
-            followed = _follow_link(entry, state)
-            if isinstance(followed, FileSkipped):
-                yield followed
-            elif followed[1]:
-                deferred.append((entry.path, frame.rules))
-            else:
-                yield Path(entry.path)
-            continue
-        if is_folder:
-            opened = _list_folder(entry.path, frame.rules, state)
-            if isinstance(opened, FileSkipped):
-                yield opened
-            elif opened is not None:
-                stack.append(opened)
-            continue
+        yield from _visit(entry, frame.rules, include_hidden, state, stack, deferred)
+
+
+def _enter(
+    folder: str, rules: _IgnoreRules, state: _Walk, stack: list[_Frame]
+) -> Iterator[FileSkipped]:
+    """Open `folder` on top of the stack, or say why it cannot be listed."""
+    opened = _list_folder(folder, rules, state)
+    if isinstance(opened, FileSkipped):
+        yield opened
+    elif opened is not None:
+        stack.append(opened)
+
+
+def _visit(
+    entry: os.DirEntry[str],
+    rules: _IgnoreRules,
+    include_hidden: bool,
+    state: _Walk,
+    stack: list[_Frame],
+    deferred: list[tuple[str, _IgnoreRules]],
+) -> Iterator[Path | FileSkipped]:
+    """One entry of a folder: yield it (or why it is skipped), or walk into it."""
+    if entry.name == IGNORE_FILE:
+        return  # read when the folder was opened, never reported
+    try:
+        is_link = entry.is_symlink()
+        is_folder = entry.is_dir(follow_symlinks=False)
+    except OSError as e:
+        yield FileSkipped(display_path(entry.path), f"cannot read ({e.strerror or e})")
+        return
+    if is_link:
+        is_folder = os.path.isdir(entry.path)
+    if rules.ignores(entry.path, is_folder) or state.excludes(entry.path):
+        return
+    if not is_utf8(entry.name):
+        yield FileSkipped(display_path(entry.path), BAD_FOLDER_NAME if is_folder else BAD_FILE_NAME)
+        return
+    if not include_hidden and _is_hidden(entry):
+        if not is_folder:
+            yield FileSkipped(entry.path, HIDDEN_FILE)
+        return  # hidden folders (.git, .cache) are dropped silently
+    if is_link:
+        followed = _follow_link(entry, state)
+        if isinstance(followed, FileSkipped):
+            yield followed
+        elif followed[1]:
+            deferred.append((entry.path, rules))
+        else:
+            yield Path(entry.path)
+    elif is_folder:
+        yield from _enter(entry.path, rules, state, stack)
+    else:
         yield Path(entry.path)
 
 
