@@ -14,14 +14,10 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
+from desktop.core.ingest.mupdf import PAGE_ERRORS, log_mupdf_warnings, open_mupdf
 from desktop.core.ingest.normalize import normalize_text
-from desktop.core.ingest.pdf import (
-    PAGE_ERRORS,
-    log_mupdf_warnings,
-    open_mupdf,
-    page_headings,
-    page_texts,
-)
+from desktop.core.ingest.pdf_headings import page_headings
+from desktop.core.ingest.pdf_layout import page_texts
 from desktop.core.types import Document, Section
 from desktop.errors import UnreadableFileError
 

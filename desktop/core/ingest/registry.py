@@ -26,8 +26,9 @@ DEFAULT_MAX_BYTES = 200 * 1024**2
 
 
 def _lazy(module: str, function: str) -> Reader:
-    """A reader imported on first use: PyMuPDF alone costs 130 MB of memory, which
-    `ask` and `search` (no reading) should not pay."""
+    """A reader imported on first use: PyMuPDF alone costs a large share of the
+    process's memory (see docs/measurements.md), which `ask` and `search` (no
+    reading) should not pay."""
 
     def read(path: Path) -> Document:
         reader: Reader = getattr(importlib.import_module(module), function)

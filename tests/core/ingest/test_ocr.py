@@ -182,7 +182,7 @@ def test_text_pdfs_never_run_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     text_page(doc, "Nothing scanned here.")
     doc.save(path)
     calls: list[object] = []
-    monkeypatch.setattr("desktop.core.ingest.pdf.ocr_engine", calls.append)
+    monkeypatch.setattr("desktop.core.ingest.pdf_scans.ocr_engine", calls.append)
     document = read_document(path, ocr=OcrOptions("eng"))
     assert document.sections[0].text == "Nothing scanned here."
     assert calls == []
@@ -191,7 +191,7 @@ def test_text_pdfs_never_run_ocr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 class CancelAtOcrPage(CancelToken):
     """A token 'cancelled' by the user just before the OCR of scanned page `page`:
     the moment a person presses Cancel cannot be timed from a test, so the token
-    cancels itself at that page's check (the checks made by `_read_scans`)."""
+    cancels itself at that page's check (the checks made by `read_scanned_pages`)."""
 
     def __init__(self, page: int) -> None:
         super().__init__()
@@ -199,7 +199,7 @@ class CancelAtOcrPage(CancelToken):
         self.ocr_checks = 0
 
     def raise_if_cancelled(self) -> None:
-        if sys._getframe(1).f_code.co_name == "_read_scans":
+        if sys._getframe(1).f_code.co_name == "read_scanned_pages":
             self.ocr_checks += 1
             if self.ocr_checks >= self.page:
                 self.cancel()
