@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import desktop.services.indexer as indexer
+import desktop.services.index_run as index_run
 from desktop.core.models.embedding import FastEmbedEmbedder
 from desktop.core.types import FileIndexed, FileSkipped, IndexEvent, IndexSummary, Progress
 from desktop.errors import ArquivoError
@@ -123,13 +123,13 @@ def test_an_unsupported_file_is_not_read(
     _write(docs / "notes.txt", "The orchid greenhouse needs watering every Tuesday.\n")
     (docs / "holiday.mp4").write_bytes(os.urandom(64 * 1024))
     hashed: list[str] = []
-    real_hash = indexer.content_hash
+    real_hash = index_run.content_hash
 
     def spy(path: Path) -> str:
         hashed.append(path.name)
         return real_hash(path)
 
-    monkeypatch.setattr(indexer, "content_hash", spy)
+    monkeypatch.setattr(index_run, "content_hash", spy)
     for _ in range(2):
         summary = run_index(ws, docs)
         reasons = {Path(s.path).name: s.reason for s in summary.files_skipped}
