@@ -17,9 +17,8 @@ from bs4.element import CData, NavigableString, PageElement, Tag
 
 from desktop.core.ingest.normalize import normalize_text
 from desktop.core.ingest.sections import SectionBuilder
-from desktop.core.ingest.text import NOT_TEXT, binary_reason, bom_encoding, decode_bytes
+from desktop.core.ingest.text import bom_encoding, decoded_text
 from desktop.core.types import CELL_SEPARATOR, Document
-from desktop.errors import UnreadableFileError
 
 logger = logging.getLogger(__name__)
 
@@ -143,13 +142,8 @@ def _visible_sections(root: Tag) -> SectionBuilder:
 def read_html(path: Path) -> Document:
     """Read an HTML file: visible text only, sections at headings, <title> as title."""
     data = path.read_bytes()
-    reason = binary_reason(data)
-    if reason is not None:
-        raise UnreadableFileError(path, reason)
     declared = None if bom_encoding(data) else declared_charset(data[:_PRESCAN])
-    markup = decode_bytes(data, declared)
-    if markup is None:
-        raise UnreadableFileError(path, NOT_TEXT)
+    markup = decoded_text(path, data, declared)
     soup = BeautifulSoup(_close_title(markup), "lxml")
     title_tag = soup.find("title")
     title = ""

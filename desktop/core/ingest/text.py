@@ -170,16 +170,21 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str | None:
     return data.decode(guessed, errors="replace")
 
 
-def load_text(path: Path) -> str:
-    """Read `path` as text, normalised; UnreadableFileError when it is not text."""
-    data = path.read_bytes()
+def decoded_text(path: Path, data: bytes, declared: str | None = None) -> str:
+    """`data`, the bytes of `path`, decoded (`decode_bytes`); UnreadableFileError
+    when they are not text."""
     reason = binary_reason(data)
     if reason is not None:
         raise UnreadableFileError(path, reason)
-    text = decode_bytes(data)
+    text = decode_bytes(data, declared)
     if text is None:
         raise UnreadableFileError(path, NOT_TEXT)
-    return normalize_text(text)
+    return text
+
+
+def load_text(path: Path) -> str:
+    """Read `path` as text, normalised; UnreadableFileError when it is not text."""
+    return normalize_text(decoded_text(path, path.read_bytes()))
 
 
 def read_plain_text(path: Path) -> Document:
