@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
+from desktop.core.index.collection_tables import table_of
 from desktop.core.index.collections_db import Collection, CollectionsDatabase, FileRecord
 from desktop.core.index.vector_store import ChunkStore
 from desktop.core.ingest import SUPPORTED_SUFFIXES
@@ -33,7 +34,6 @@ from desktop.core.types import (
     IndexSummary,
 )
 from desktop.errors import Cancelled, UnreadableFileError, UnsupportedFileError
-from desktop.services.collection_tables import table_of
 from desktop.services.file_reading import read_reporting_pages
 from desktop.services.index_batches import (
     CHUNKS_SAMPLED,

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from desktop.core.index.collection_tables import table_of
 from desktop.core.index.collections_db import Collection, CollectionsDatabase
 from desktop.core.index.vector_store import ChunkStore
 from desktop.core.ingest.walker import display_path, is_utf8
@@ -22,7 +23,6 @@ from desktop.core.models.embedding import Embedder
 from desktop.core.types import CancelToken, IndexEvent
 from desktop.errors import ArquivoError, CollectionModelError
 from desktop.services.collection_lock import CollectionBusyError, collection_lock
-from desktop.services.collection_tables import table_of
 from desktop.services.index_run import FolderRun, IndexOptions
 from desktop.services.reembed import reembed
 from desktop.services.removal import drop_collection, erase_every_file, remove_path

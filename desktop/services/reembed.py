@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop.core.index.collection_tables import table_of, tables_of
 from desktop.core.index.collections_db import Collection, CollectionsDatabase
 from desktop.core.index.vector_store import ChunkStore, TableSpec
 from desktop.core.ingest.chunking import context_title, embedding_text
 from desktop.core.models.embedding import Embedder
 from desktop.core.types import CancelToken, Chunk, Document, IndexEvent, IndexSummary, Section
-from desktop.services.collection_tables import table_of, tables_of
 from desktop.services.index_progress import RunCounters, embed_in_batches
 from desktop.services.index_run import IndexOptions
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from desktop.core.index.collection_tables import table_of, tables_of
 from desktop.core.index.collections_db import Collection, CollectionsDatabase
 from desktop.core.index.vector_store import ChunkStore, TableSpec
 from desktop.core.ingest.walker import is_below, is_within
-from desktop.services.collection_tables import table_of, tables_of
 
 
 def remove_path(
