@@ -48,7 +48,7 @@ SKIP_REASONS = {
     "pdf/suites/pypdf-libreoffice-writer-password.pdf": "password-protected PDF",
     "docx/suites/textract-raw_text-really-doc.docx": "old Word .doc format, not DOCX",
 }
-# Hidden files are the walker's job (tests/core/test_walker.py).
+# Hidden files are the walker's job (tests/core/ingest/test_walker.py).
 WALKER_ROWS = {"fs/.secret.txt"}
 
 # Where the note says the phrase must be cited.

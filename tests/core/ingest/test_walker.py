@@ -12,7 +12,7 @@ import pytest
 from desktop.core.ingest.walker import FOLDER_DENIED, hides_files, walk
 from desktop.core.types import FileSkipped
 
-NASTY = Path(__file__).resolve().parents[1] / "data" / "nasty"
+NASTY = Path(__file__).resolve().parents[2] / "data" / "nasty"
 
 needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges")
 
