@@ -49,7 +49,7 @@ class StoredHit:
     heading: str
     text: str
     # cosine similarity for vectors, BM25 for text (retrieval turns it into a share of
-    # the best BM25, plus the word pairs' bonus: `phrases.by_phrases`)
+    # the best BM25, plus the word pairs' bonus: `word_pairs.by_word_pairs`)
     score: float
 
 
