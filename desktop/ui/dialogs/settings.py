@@ -107,7 +107,17 @@ class SettingsDialog(QDialog):
         self.error.setObjectName("settingsError")
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #c0392b")
+        model_row = self._make_chat_model_fields(settings)
+        self._make_number_fields(settings)
+        data_row = self._make_place_fields(settings, data_dir)
+        self._make_retrieval_fields(settings)
+        adapters_box = self._make_adapter_list(settings)
+        self._lay_out(model_row, adapters_box, data_row)
 
+    # Building the form
+
+    def _make_chat_model_fields(self, settings: Settings) -> QHBoxLayout:
+        """The chat model: picked from the catalog, or any GGUF file."""
         self.model = QLineEdit(settings.chat_model)
         self.model.setPlaceholderText(self.tr("default (Qwen2.5-Coder 0.5B)"))
         self.model_choice = QComboBox()  # the models Arquivo knows, described in plain words
@@ -121,7 +131,9 @@ class SettingsDialog(QDialog):
         model_row = QHBoxLayout()
         model_row.addWidget(self.model, 1)
         model_row.addWidget(browse)
+        return model_row
 
+    def _make_number_fields(self, settings: Settings) -> None:
         self.threads = QSpinBox()
         self.threads.setRange(0, 256)
         self.threads.setSpecialValueText(self.tr("automatic"))
@@ -141,6 +153,9 @@ class SettingsDialog(QDialog):
         self.sources = QSpinBox()
         self.sources.setRange(1, 50)
         self.sources.setValue(settings.sources)
+
+    def _make_place_fields(self, settings: Settings, data_dir: Path) -> QHBoxLayout:
+        """The app's language, and the data folder (with its Choose… button)."""
         self.language = QComboBox()
         for code, name in UI_LANGUAGES.items():
             self.language.addItem(self.tr("System") if code == "" else name, code)
@@ -151,8 +166,12 @@ class SettingsDialog(QDialog):
         data_row = QHBoxLayout()
         data_row.addWidget(self.data_dir, 1)
         data_row.addWidget(data_browse)
+        return data_row
 
-        # Only the models whose folders are there can be chosen (and the saved one).
+    def _make_retrieval_fields(self, settings: Settings) -> None:
+        """Embedding model, reranker, OCR languages. Only the models whose folders are
+        there can be chosen (and the saved one)."""
+        models_dir = self._models_dir
         self.embedding_model = QComboBox()
         for spec in EMBEDDING_MODELS:
             there = embedding_folder(models_dir, spec).is_dir()
@@ -180,6 +199,7 @@ class SettingsDialog(QDialog):
             self.tr("Tesseract languages for scanned pages, joined by +, e.g. por+eng.")
         )
 
+    def _make_adapter_list(self, settings: Settings) -> QVBoxLayout:
         self.adapter_rows: list[AdapterRow] = []
         self.adapter_list = QVBoxLayout()
         self.adapter_list.setContentsMargins(0, 0, 0, 0)
@@ -190,7 +210,11 @@ class SettingsDialog(QDialog):
         adapters_box.addWidget(self.add_adapter_button)
         for adapter in settings.lora_adapters:
             self._add_row(adapter)
+        return adapters_box
 
+    def _lay_out(
+        self, model_row: QHBoxLayout, adapters_box: QVBoxLayout, data_row: QHBoxLayout
+    ) -> None:
         form = QFormLayout()
         form.addRow(self.tr("Chat model"), self.model_choice)
         form.addRow("", self.model_about)
@@ -251,7 +275,7 @@ class SettingsDialog(QDialog):
 
     def use_model(self, path: Path) -> None:
         """Take `path` as the chat model and check it off the GUI thread (its header
-        takes 0.2-0.5 s to read); `model_checked` says how it went, a bad file shows
+        takes a moment to read); `model_checked` says how it went, a bad file shows
         its reason under the form."""
         self.model.setText(str(path))
         models_dir, model = self._models_dir, str(path)
@@ -294,7 +318,7 @@ class SettingsDialog(QDialog):
     def add_adapter(self, path: Path | None = None) -> None:
         """Pick an adapter file (or take `path`), check it against the model, then list it.
 
-        The check reads both files' headers (about 0.2 s), so it runs off the GUI
+        The check reads both files' headers, which takes a moment, so it runs off the GUI
         thread; `adapter_checked` says how it ended. A file that does not fit gets an
         error dialog with the reason and is not listed.
         """
@@ -369,7 +393,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Save: check the model and the adapters switched on, then take the settings.
 
-        The checks read the files' headers (180-230 ms with an adapter), so they run
+        The checks read the files' headers, which takes a moment, so they run
         off the GUI thread with Save disabled; `save_checked` says how they ended. A
         file that does not fit keeps the dialog open with the reason.
         """

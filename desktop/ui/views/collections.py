@@ -69,7 +69,15 @@ class CollectionsView(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setObjectName("collectionsTree")
         self.tree.currentItemChanged.connect(self._on_current_changed)
+        self._rows: dict[str, CollectionRow] = {}
+        self._indexing: list[str] = []  # collections being indexed, side by side
+        self._make_buttons()
+        self._make_notes()
+        self._make_progress()
+        self._lay_out()
 
+    def _make_buttons(self) -> None:
+        """What can be done to the selected collection."""
         self.new_button = QPushButton(self.tr("New collection"))
         self.add_button = QPushButton(self.tr("Add folder…"))
         self.remove_button = QPushButton(self.tr("Remove folder"))
@@ -99,6 +107,9 @@ class CollectionsView(QWidget):
                     "changed. Changing it indexes the collection again.")
         )  # fmt: skip
         self.mask_box.clicked.connect(self._on_mask)
+
+    def _make_notes(self) -> None:
+        """What the selected collection answers with: its adapter, its embedding model."""
         self.adapter_note = QLabel()
         self.adapter_note.setObjectName("adapterNote")
         self.adapter_note.setWordWrap(True)
@@ -106,8 +117,9 @@ class CollectionsView(QWidget):
         self.model_note.setObjectName("modelNote")
         self.model_note.setWordWrap(True)
         self.model_note.setVisible(False)
-        self._rows: dict[str, CollectionRow] = {}
 
+    def _make_progress(self) -> None:
+        """Indexing: its status, progress bar, Cancel, and the files it skipped."""
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
@@ -120,8 +132,8 @@ class CollectionsView(QWidget):
         self.skipped.setObjectName("skippedFiles")
         self.skipped_label.setVisible(False)
         self.skipped.setVisible(False)
-        self._indexing: list[str] = []  # collections being indexed, side by side
 
+    def _lay_out(self) -> None:
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
