@@ -6,7 +6,16 @@ import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QTextDocument
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QKeyEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,6 +36,8 @@ _TRANSCRIPT_MARKDOWN = (
     | QTextDocument.MarkdownFeature.MarkdownNoHTML
 )
 _MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>#|]")
+_SEPARATOR = "\n\n---\n\n"  # a rule between messages
+_SLOT = "x"  # where the answer being written goes, while the messages above are rendered
 
 
 def escape_markdown(text: str) -> str:
@@ -88,6 +99,7 @@ class ChatView(QWidget):
         self.transcript.setObjectName("transcript")
         self.transcript.setOpenLinks(False)
         self.transcript.anchorClicked.connect(self._on_anchor)
+        self.transcript.document().setUndoRedoEnabled(False)  # edited in place while streaming
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
@@ -127,6 +139,8 @@ class ChatView(QWidget):
         self._messages: list[ChatMessage] = []
         self._streaming: str | None = None
         self._step = ""  # what the answer is waiting for (a long file read part by part)
+        self._live_start: int | None = None  # where the answer being written begins, rendered
+        self._slot_format = (QTextBlockFormat(), QTextCharFormat())  # that place's, empty
         self._render_timer = QTimer(self)
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(60)  # repaint at most ~16 times a second
@@ -161,11 +175,13 @@ class ChatView(QWidget):
 
     def show_messages(self, messages: Sequence[ChatMessage]) -> None:
         self._messages = list(messages)
+        self._live_start = None
         self._streaming = None
         self._render()
 
     def start_answer(self, question: str) -> None:
         self._messages.append(ChatMessage("user", question))
+        self._live_start = None
         self._streaming = ""
         self._step = ""
         self._render()
@@ -199,6 +215,7 @@ class ChatView(QWidget):
         """Show the answer being written again, as far as it has come (the chat was
         left and opened again while it ran)."""
         self._streaming = text
+        self._live_start = None
         self._render()
 
     def message_at(self, index: int) -> ChatMessage | None:
@@ -221,6 +238,7 @@ class ChatView(QWidget):
             self._messages.pop()
         if self._messages and self._messages[-1].role == "user":
             self._messages.pop()
+        self._live_start = None
         self._render()
 
     def copy_last_answer(self) -> None:
@@ -234,6 +252,12 @@ class ChatView(QWidget):
 
     def markdown(self) -> str:
         """The conversation as Markdown, with citations as links."""
+        parts = self._messages_markdown()
+        if self._streaming is not None:
+            parts.append(self._live_markdown())
+        return _SEPARATOR.join(parts)
+
+    def _messages_markdown(self) -> list[str]:
         you, arquivo = self.tr("You"), self.tr("Arquivo")
         parts = []
         for index, message in enumerate(self._messages):
@@ -242,11 +266,14 @@ class ChatView(QWidget):
             else:
                 text = link_citations(message.text, index)
                 parts.append(f"**{arquivo}:** " + text + self._support(message, index))
-        if self._streaming is not None:
-            waiting = f"*{escape_markdown(self._step)}*" if self._step else "…"
-            streaming = link_citations(self._streaming, len(self._messages))
-            parts.append(f"**{arquivo}:** " + (streaming or waiting))
-        return "\n\n---\n\n".join(parts)
+        return parts
+
+    def _live_markdown(self) -> str:
+        """The answer being written, or what it waits for."""
+        arquivo = self.tr("Arquivo")
+        waiting = f"*{escape_markdown(self._step)}*" if self._step else "…"
+        streaming = link_citations(self._streaming or "", len(self._messages))
+        return f"**{arquivo}:** " + (streaming or waiting)
 
     def _support(self, message: ChatMessage, index: int) -> str:
         """The answer's supporting sentence as a Markdown quote that links to its source."""
@@ -260,12 +287,56 @@ class ChatView(QWidget):
         return ""
 
     def _render(self) -> None:
+        """Show the conversation. While an answer is written, only its own part of the
+        transcript is rendered again: the messages above it were rendered once."""
         bar = self.transcript.verticalScrollBar()
         at_end = bar.value() >= bar.maximum() - 4
-        # CommonMark without HTML: no raw HTML, and no bare URL turned into a link
-        self.transcript.document().setMarkdown(self.markdown(), _TRANSCRIPT_MARKDOWN)
+        if self._streaming is None or not self._render_live():
+            # CommonMark without HTML: no raw HTML, and no bare URL turned into a link
+            self.transcript.document().setMarkdown(self.markdown(), _TRANSCRIPT_MARKDOWN)
+            self._live_start = None
         if at_end:
             bar.setValue(bar.maximum())
+
+    def _render_live(self) -> bool:
+        """Render the answer being written in its place; False where it cannot be
+        rendered apart from the messages above it."""
+        document = self.transcript.document()
+        if self._live_start is None:
+            self._live_start = self._render_messages_with_slot()
+            if self._live_start is None:
+                return False
+        cursor = QTextCursor(document)
+        cursor.setPosition(self._live_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        # the emptied block may keep the format of the answer's last block (a list item)
+        cursor.setBlockFormat(self._slot_format[0])
+        cursor.setBlockCharFormat(self._slot_format[1])
+        cursor.insertMarkdown(self._live_markdown(), _TRANSCRIPT_MARKDOWN)
+        return True
+
+    def _render_messages_with_slot(self) -> int | None:
+        """Render the finished messages, then a rule and a slot for the answer; the
+        slot's position, or None when the answer would not start a block of its own.
+
+        After a rule at the top level, Markdown starts afresh: the answer renders the
+        same alone as at the end of the whole transcript. A message that leaves a code
+        block open swallows the rule, and the whole transcript is rendered instead.
+        """
+        document = self.transcript.document()
+        messages = self._messages_markdown()
+        document.setMarkdown(_SEPARATOR.join([*messages, _SLOT]), _TRANSCRIPT_MARKDOWN)
+        slot = document.lastBlock()
+        if slot.text() != _SLOT:
+            return None
+        if messages:
+            rule = slot.previous()
+            ruled = QTextFormat.Property.BlockTrailingHorizontalRulerWidth
+            if not rule.isValid() or not rule.blockFormat().hasProperty(ruled):
+                return None
+        self._slot_format = (slot.blockFormat(), slot.charFormat())
+        return slot.position()
 
     def _on_send(self) -> None:
         text = self.input.toPlainText().strip()
