@@ -168,7 +168,7 @@ def run_smoke(app: object, window: object, folder: Path, question: str, out: Pat
     window.answer_done.connect(on_answer)
     window.error_shown.connect(fail)
     QTimer.singleShot(SMOKE_TIMEOUT_MS, lambda: fail("timed out"))
-    QTimer.singleShot(0, lambda: window.add_folder("default", folder))
+    QTimer.singleShot(0, lambda: window.indexing.add_folder("default", folder))
     code = app.exec()
     window.finish_jobs()  # a failure may come while a job runs
     window.close()

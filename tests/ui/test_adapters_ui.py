@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 from desktop.core.models.llm import FAST_CHAT_MODEL
 from desktop.core.types import Answer
 from desktop.services.adapters import WITH, WITHOUT, Comparison, set_collection_adapter
+from desktop.services.ask_with_adapters import AdaptersInUse
 from desktop.settings import AdapterSetting, load_settings, save_settings
-from desktop.ui.main_window import AdaptersInUse, MainWindow
+from desktop.ui.main_window import MainWindow
 from desktop.ui.views.compare import CompareView
 from tests.adapters_helpers import truncate, write_lora
 from tests.helpers import ENGLISH_PAGES, make_pdf
@@ -60,7 +61,7 @@ def test_choose_an_adapter_switch_and_rescale_it_live_then_save(
     llm = window.ws.assistant.llm
     llama = llm.llama  # type: ignore[attr-defined]
     assert window.compare.adapters_label.text() == "Adapter: none"
-    dialog = window.settings_dialog()
+    dialog = window.settings.settings_dialog()
     qtbot.addWidget(dialog)
 
     event = switched(qtbot, window, lambda: dialog.add_adapter(adapters["good"]))
@@ -82,13 +83,13 @@ def test_choose_an_adapter_switch_and_rescale_it_live_then_save(
     with qtbot.assertNotEmitted(window.model_ready):
         with qtbot.waitSignal(dialog.save_checked, timeout=10_000):
             dialog.accept()
-        event = switched(qtbot, window, lambda: window.apply_settings(dialog))
+        event = switched(qtbot, window, lambda: window.settings.apply_settings(dialog))
     assert window.ws.assistant.llm is llm
     saved = load_settings(window.ws.paths.config).lora_adapters
     assert saved == (AdapterSetting(str(adapters["good"]), 0.5, True),)
 
     # Cancel puts the saved adapters back
-    again = window.settings_dialog()
+    again = window.settings.settings_dialog()
     qtbot.addWidget(again)
     switched(qtbot, window, lambda: again.adapter_rows[0].enabled.setChecked(False))
     assert llm.adapters == {}  # type: ignore[attr-defined]
@@ -100,7 +101,7 @@ def test_a_bad_adapter_gets_a_dialog_and_the_app_keeps_working(
     qtbot: QtBot, make_window: WindowFactory, adapters: dict[str, Path], tmp_path: Path
 ) -> None:
     window = own_model_window(qtbot, make_window)
-    dialog = window.settings_dialog()
+    dialog = window.settings.settings_dialog()
     qtbot.addWidget(dialog)
     for bad, reason in (
         ("gemma3", "architecture gemma3 does not match the model's llama"),
@@ -122,7 +123,7 @@ def test_a_bad_adapter_gets_a_dialog_and_the_app_keeps_working(
     # an adapter that went bad after it was saved: the answer fails with a dialog, no crash
     make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
     with qtbot.waitSignal(window.indexing_done, timeout=TIMEOUT):
-        window.add_folder("default", tmp_path / "docs")
+        window.indexing.add_folder("default", tmp_path / "docs")
     broken = tmp_path / "was-good.gguf"
     broken.write_bytes(adapters["good"].read_bytes())
     settings = window.ws.settings.replace(lora_adapters=(AdapterSetting(str(broken)),))
@@ -134,14 +135,14 @@ def test_a_bad_adapter_gets_a_dialog_and_the_app_keeps_working(
         qtbot.waitSignal(window.answer_done, timeout=TIMEOUT) as failed,
         qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as shown,
     ):
-        window.ask("Who leads the facilities team?")
+        window.answering.ask("Who leads the facilities team?")
     assert "was-good.gguf cannot be used" in shown.args[0] and "truncated" in shown.args[0]
     assert failed.args[0] is None
     assert window.ws.assistant.llm.adapters == {}  # type: ignore[attr-defined]
 
     window.ws.update_settings(settings.replace(lora_adapters=(), max_answer_tokens=16))
     with qtbot.waitSignal(window.answer_done, timeout=TIMEOUT) as done:
-        window.ask("Who leads the facilities team?")
+        window.answering.ask("Who leads the facilities team?")
     assert isinstance(done.args[0], Answer)
 
 
@@ -155,19 +156,19 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
                   window.ws.paths.config)  # fmt: skip
     window.ws.update_settings(load_settings(window.ws.paths.config))
     with qtbot.waitSignal(window.indexing_done, timeout=TIMEOUT):
-        window.add_folder("legal", tmp_path / "docs")
-    window.chat.set_collections(window.collection_names(), ["legal"])
+        window.indexing.add_folder("legal", tmp_path / "docs")
+    window.chat.set_collections(window.indexing.collection_names(), ["legal"])
 
     window.compare.toggle.setChecked(True)
     assert window.compare.sides.isVisible()
     with qtbot.waitSignal(window.error_shown) as shown:  # nothing to compare with yet
-        window.ask("Who leads the facilities team?")
+        window.answering.ask("Who leads the facilities team?")
     assert "no adapter to compare with" in shown.args[0]
 
     set_collection_adapter(
         window.ws.catalog, "legal", adapters["good"], 0.8, window.ws.chat_model_path
     )
-    window._on_scope_changed(["legal"])
+    window.chat.collections_changed.emit(["legal"])  # the scope menu
     assert "good.gguf ×0.8" in window.compare.adapters_label.text()
     llama = window.ws.assistant.llm.llama  # type: ignore[attr-defined]
     steps: list[tuple[str, str]] = []  # what each side's pane says before its first words
@@ -176,9 +177,9 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
         steps.append((side, text)), show_step(side, text)
     )
     with qtbot.waitSignal(window.compare_done, timeout=ANSWER_TIMEOUT) as done:
-        window.ask("Who leads the facilities team?")
+        window.answering.ask("Who leads the facilities team?")
     comparison = done.args[0]
-    reading = window.reading_sources_text(len(comparison.without.sources))
+    reading = window.answering.reading_sources_text(len(comparison.without.sources))
     # each side: its sources found, then how far the model has read them, to 100%
     for side in (WITHOUT, WITH):
         said = [text for s, text in steps if s == side]
@@ -199,7 +200,7 @@ def test_compare_answers_side_by_side_with_the_collection_adapter(
     window.compare.toggle.setChecked(False)
     assert not window.compare.sides.isVisible()
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as plain:
-        window.ask("Who leads the facilities team?")
+        window.answering.ask("Who leads the facilities team?")
     assert isinstance(plain.args[0], Answer)
     assert list(window.ws.assistant.llm.adapters.values()) == [0.8]  # type: ignore[attr-defined]
 
@@ -214,17 +215,17 @@ def test_a_collection_gets_its_own_adapter_in_the_app(
     assert view.adapter_button.isEnabled() and not view.clear_adapter_button.isVisibleTo(view)
 
     with qtbot.waitSignal(window.error_shown, timeout=TIMEOUT) as shown:  # checked first
-        window.set_collection_adapter("legal", adapters["gemma3"])
+        window.adapters.set_collection_adapter("legal", adapters["gemma3"])
     assert "gemma3" in shown.args[0]
     assert window.ws.catalog.adapter(window.ws.catalog.get_collection("legal")) is None
 
     with qtbot.waitSignal(window.collection_adapter_changed, timeout=TIMEOUT):
-        window.set_collection_adapter("legal", adapters["good"], 0.5)
+        window.adapters.set_collection_adapter("legal", adapters["good"], 0.5)
     saved = window.ws.catalog.adapter(window.ws.catalog.get_collection("legal"))
     assert saved is not None and (Path(saved.path), saved.scale) == (adapters["good"], 0.5)
     assert view.adapter_note.text() == "Adapter: good.gguf (scale 0.5)"
     assert view.clear_adapter_button.isVisibleTo(view)
-    assert [c.origin for c in window.adapter_choices(["legal"])] == ["collection legal"]
+    assert [c.origin for c in window.adapters.adapter_choices(["legal"])] == ["collection legal"]
 
     with qtbot.waitSignal(window.collection_adapter_changed, timeout=TIMEOUT):
         view.clear_adapter_button.click()

@@ -31,7 +31,7 @@ def add_and_wait(
     qtbot: QtBot, window: MainWindow, folder: Path, collection: str = "default"
 ) -> None:
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
-        window.add_folder(collection, folder)
+        window.indexing.add_folder(collection, folder)
 
 
 def ask_and_wait(qtbot: QtBot, window: MainWindow, question: str) -> Answer:
@@ -49,7 +49,7 @@ def test_first_start_shows_a_hint(qtbot: QtBot, make_window: WindowFactory) -> N
     assert "Add folder" in window.chat.hint.text()
     assert "SmolLM2" in window.model_label.text() and "CPU" in window.model_label.text()
     with qtbot.waitSignal(window.error_shown) as shown:
-        window.ask("Anything?")  # nothing indexed yet: a clear message, no crash
+        window.answering.ask("Anything?")  # nothing indexed yet: a clear message, no crash
     assert shown.args == ["There are no documents yet: add a folder first."]
 
 
@@ -57,7 +57,7 @@ def test_add_a_folder_ask_and_open_a_cited_page(
     qtbot: QtBot, make_window: WindowFactory, docs: Path, opened: Opened
 ) -> None:
     window = make_window()
-    window.add_folder("default", docs)
+    window.indexing.add_folder("default", docs)
     assert window.collections.progress.isVisible()  # progress shows while indexing
     qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT).wait()
     assert not window.collections.progress.isVisible()
@@ -82,7 +82,7 @@ def test_add_a_folder_ask_and_open_a_cited_page(
     reading = [int(w.rsplit(" ", 1)[1].rstrip("%")) for w in waits[1:]]
     assert all(w.startswith("Reading the sources: ") for w in waits[1:])
     assert len(reading) >= 2 and reading == sorted(reading) and reading[-1] == 100
-    assert window.reading_sources_text(1) == "Reading the source found…"
+    assert window.answering.reading_sources_text(1) == "Reading the source found…"
     assert "Reading the" not in window.chat.transcript.toPlainText()  # the answer took its place
     assert window.sources.list.count() == len(answer.sources) >= 1
     marks = {n: "cited" if answer.is_cited(n) else "not cited" for n in (1, 2)}
@@ -133,10 +133,10 @@ def test_chats_are_kept_searchable_renamable_and_exportable(
     ask_and_wait(qtbot, window, "Who leads the facilities team?")
     assert window.chat_list.list.count() == 1
     chat_id = window.chat_list.list.item(0).data(Qt.ItemDataRole.UserRole)
-    window.rename_chat(chat_id, "Team questions")
+    window.chats.rename_chat(chat_id, "Team questions")
     assert window.chat_list.list.item(0).text() == "Team questions"
     out = tmp_path / "chat.md"
-    window.export_chat(chat_id, out)
+    window.chats.export_chat(chat_id, out)
     exported = out.read_text(encoding="utf-8")
     assert exported.startswith("# Team questions")
     assert "## Who leads the facilities team?" in exported and "report.pdf" in exported
@@ -150,10 +150,10 @@ def test_chats_are_kept_searchable_renamable_and_exportable(
     window.close()
     again = make_window()  # a restart finds the chat and its sources
     assert again.chat_list.list.count() == 1
-    again.show_chat(chat_id)
+    again.chats.show_chat(chat_id)
     assert "Who leads the facilities team?" in again.chat.transcript.toPlainText()
     assert again.sources.list.count() >= 1
-    again.delete_chat(chat_id, confirm=False)
+    again.chats.delete_chat(chat_id, confirm=False)
     assert again.chat_list.list.count() == 0
 
 
@@ -173,12 +173,12 @@ def test_a_refusal_shows_the_closest_passages_marked(
     assert window.sources.current() is not None  # its text is shown, words highlighted
 
     chat_id = window.chat_list.list.item(0).data(Qt.ItemDataRole.UserRole)
-    window.export_chat(chat_id, tmp_path / "chat.md")
+    window.chats.export_chat(chat_id, tmp_path / "chat.md")
     exported = (tmp_path / "chat.md").read_text(encoding="utf-8")
     assert "Closest passages (not an answer):" in exported and "Sources:" not in exported
     window.close()
     again = make_window()  # a restart shows them marked again
-    again.show_chat(chat_id)
+    again.chats.show_chat(chat_id)
     assert again.sources.list.item(0).text().endswith(" (closest: not an answer)")
 
 
@@ -236,7 +236,7 @@ def test_a_long_file_read_part_by_part_shows_how_far_it_is(
         window.stop_action.trigger()  # it stops within the part's note, not after it
     assert blocker.args == [None]
     assert "Reading minutes_2026.pdf" not in window.chat.transcript.toPlainText()
-    assert window.document_step_text(DocumentStep("/x/minutes.pdf", 2, 2)) == (
+    assert window.answering.document_step_text(DocumentStep("/x/minutes.pdf", 2, 2)) == (
         "Read minutes.pdf (2 parts): writing the answer…"
     )
 
@@ -293,7 +293,7 @@ def test_dropping_a_folder_indexes_it_and_a_folder_can_be_removed(
     stats = window.ws.catalog.stats(window.ws.catalog.get_collection("default"))
     assert stats.files == 2 and stats.roots == (str(docs),)
     with qtbot.waitSignal(window.folder_removed, timeout=INDEX_TIMEOUT):
-        window.remove_folder("default", str(docs))  # in the collection's lane
+        window.indexing.remove_folder("default", str(docs))  # in the collection's lane
     stats = window.ws.catalog.stats(window.ws.catalog.get_collection("default"))
     assert stats.files == 0 and stats.roots == ()
     assert window.ws.assistant.search("default", "maintenance budget", 3).hits == ()
@@ -305,7 +305,7 @@ def test_questions_are_answered_while_a_collection_indexes(
     filler_folder(tmp_path / "big")
     window = make_window()
     add_and_wait(qtbot, window, docs)
-    window.add_folder("archive", tmp_path / "big")
+    window.indexing.add_folder("archive", tmp_path / "big")
     answer = ask_and_wait(qtbot, window, "Who leads the facilities team?")
     assert window.runner.is_busy("index:archive"), "indexing should still be running"
     assert answer.sources and answer.sources[0].hit.path.endswith("report.pdf")

@@ -40,7 +40,7 @@ def test_settings_survive_a_restart(qtbot: QtBot, make_window: WindowFactory) ->
         # the files are checked off the GUI thread: Save waits, nothing is taken yet
         assert not dialog.save_button.isEnabled() and dialog.result_settings() is None
     assert saved.args == [True] and dialog.save_button.isEnabled()
-    window.apply_settings(dialog)
+    window.settings.apply_settings(dialog)
     assert window.last_notice is not None and "restart" in window.last_notice.text()
     window.close()
 
@@ -108,7 +108,7 @@ def test_a_bad_gguf_is_refused_and_the_app_keeps_working(
     window.ws.update_settings(window.ws.settings.replace(chat_model=str(not_a_model)))
     window.ws._shared_llm = None  # load from the settings, as the app does
     with qtbot.waitSignal(window.error_shown, timeout=30_000) as shown:
-        window.load_model()
+        window.adapters.load_model()
     assert "not a GGUF model file" in shown.args[0]
     assert window.last_error is not None and window.last_error.isVisible()
     assert window.model_label.text() == "Model: not usable"

@@ -13,7 +13,10 @@ from pytestqt.qtbot import QtBot
 from desktop.core.ingest.ocr import OCR_OFF
 from desktop.core.models.llm import LlamaCppLLM
 from desktop.services.chats import ChatMessage, ChatSource
-from desktop.ui.main_window import MODEL_LANE, MainWindow, index_lane
+from desktop.ui.controllers.adapters import MODEL_LANE
+from desktop.ui.controllers.answer_session import AnswerSession
+from desktop.ui.controllers.indexing import index_lane
+from desktop.ui.main_window import MainWindow
 from desktop.ui.views.collections import CollectionsView
 from desktop.ui.worker import Job, JobRunner
 from tests.core.ingest.test_ocr import scanned_page
@@ -31,28 +34,32 @@ def indexed_window(
     make_pdf(tmp_path / "docs" / "report.pdf", ENGLISH_PAGES)
     window = make_window(**kw)
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
-        window.add_folder("default", tmp_path / "docs")
+        window.indexing.add_folder("default", tmp_path / "docs")
     return window
 
 
-def start_answer(qtbot: QtBot, window: MainWindow, question: str = LONG_QUESTION) -> int:
-    """Ask, and return once the first words are written; the chat's id."""
-    window.ask(question)
-    qtbot.waitUntil(lambda: bool(window._partial), timeout=ANSWER_TIMEOUT)
-    assert window._chat_id is not None
-    return window._chat_id
+def start_answer(
+    qtbot: QtBot, window: MainWindow, question: str = LONG_QUESTION
+) -> AnswerSession:
+    """Ask, and return once the first words are written; the answer in flight."""
+    window.answering.ask(question)
+    session = window.answering.session
+    assert session is not None
+    qtbot.waitUntil(lambda: bool(session.partial), timeout=ANSWER_TIMEOUT)
+    assert window.chats.current == session.chat_id
+    return session
 
 
 def test_changing_the_model_settings_during_an_answer_waits_for_it(
     qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
 ) -> None:
     window = indexed_window(qtbot, make_window, tmp_path, shared_llm=False)
-    qtbot.waitUntil(lambda: window._model_loaded, timeout=60_000)
+    qtbot.waitUntil(lambda: window.adapters.model_loaded, timeout=60_000)
     old = window.ws.load_llm()
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
         start_answer(qtbot, window)
         # closing the model under the answer crashed llama.cpp (a segfault)
-        window.use_settings(window.ws.settings.replace(threads=1))
+        window.settings.use_settings(window.ws.settings.replace(threads=1))
     assert answered.args[0] is not None and answered.args[0].text
     qtbot.waitSignal(window.model_ready, timeout=60_000).wait()
     new = window.ws.load_llm()
@@ -65,23 +72,23 @@ def test_an_answer_stays_in_its_chat_when_another_is_opened(
 ) -> None:
     window = indexed_window(qtbot, make_window, tmp_path)
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
-        asked_in = start_answer(qtbot, window)
-        window.new_chat()
+        asked_in = start_answer(qtbot, window).chat_id
+        window.chats.new_chat()
         assert window.chat.transcript.toPlainText() == ""
         assert not window.chat.send_button.isEnabled()  # one answer at a time
         assert window.sources.list.count() == 0
     answer = answered.args[0]
     assert window.chat.transcript.toPlainText() == ""  # not written into the new chat
     assert window.chat.send_button.isEnabled()
-    stored = window.chats.messages(asked_in)
+    stored = window.chat_store.messages(asked_in)
     assert [m.role for m in stored] == ["user", "assistant"] and stored[1].text == answer.text
 
     # back to a chat while its answer runs: the answer so far, then the whole one
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
-        asked_in = start_answer(qtbot, window, "Who leads the facilities team?")
-        window.new_chat()
-        window.show_chat(asked_in)
-        assert window._partial[0] in window.chat.transcript.toPlainText()
+        session = start_answer(qtbot, window, "Who leads the facilities team?")
+        window.chats.new_chat()
+        window.chats.show_chat(session.chat_id)
+        assert session.partial[0] in window.chat.transcript.toPlainText()
     assert answered.args[0].text.split()[-1] in window.chat.transcript.toPlainText()
 
 
@@ -92,10 +99,10 @@ def test_deleting_the_chat_being_answered_stops_it(
     shown: list[str] = []
     window.error_shown.connect(shown.append)
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
-        chat_id = start_answer(qtbot, window)
-        window.delete_chat(chat_id, confirm=False)
+        chat_id = start_answer(qtbot, window).chat_id
+        window.chats.delete_chat(chat_id, confirm=False)
     assert answered.args == [None] and shown == []  # no "FOREIGN KEY constraint failed"
-    assert not window.chats.exists(chat_id)
+    assert not window.chat_store.exists(chat_id)
     assert window.chat.send_button.isEnabled() and not window.runner.is_busy(MODEL_LANE)
 
 
@@ -103,12 +110,13 @@ def test_each_answer_s_citations_open_its_own_sources(
     qtbot: QtBot, make_window: WindowFactory
 ) -> None:
     window = make_window()
-    chat = window.chats.create("two answers", ["default"])
+    chat = window.chat_store.create("two answers", ["default"])
     for question, path in (("First?", "/docs/first.pdf"), ("Second?", "/docs/second.pdf")):
-        window.chats.add_message(chat.id, ChatMessage("user", question))
+        window.chat_store.add_message(chat.id, ChatMessage("user", question))
         source = ChatSource(1, path, 9, "Some text.", (path,))
-        window.chats.add_message(chat.id, ChatMessage("assistant", "It says so [1].", (source,)))
-    window.show_chat(chat.id)
+        answer = ChatMessage("assistant", "It says so [1].", (source,))
+        window.chat_store.add_message(chat.id, answer)
+    window.chats.show_chat(chat.id)
     assert "cite:1:1" in window.chat.markdown() and "cite:3:1" in window.chat.markdown()
     with qtbot.waitSignal(window.source_opened) as opened:
         window.chat.transcript.anchorClicked.emit(QUrl("cite:1:1"))  # the first answer's [1]
@@ -125,10 +133,10 @@ def test_a_folder_removed_while_it_indexes_leaves_nothing_behind(
 ) -> None:
     filler_folder(tmp_path / "big")
     window = make_window()
-    window.add_folder("archive", tmp_path / "big")
+    window.indexing.add_folder("archive", tmp_path / "big")
     qtbot.waitUntil(lambda: window.collections.progress.maximum() == 20, timeout=INDEX_TIMEOUT)
     with qtbot.waitSignal(window.folder_removed, timeout=INDEX_TIMEOUT):
-        window.remove_folder("archive", str(tmp_path / "big"))
+        window.indexing.remove_folder("archive", str(tmp_path / "big"))
     stats = window.ws.catalog.stats(window.ws.catalog.get_collection("archive"))
     assert stats.files == 0 and stats.roots == ()
     assert window.ws.assistant.search("archive", "filler document", 3).hits == ()
@@ -192,12 +200,12 @@ def test_a_re_index_dropped_by_cancel_does_not_block_the_next(
 ) -> None:
     filler_folder(tmp_path / "big")
     window = make_window()
-    window.add_folder("archive", tmp_path / "big")
-    window.reindex("archive")  # queued behind the run, as the folder watcher does
+    window.indexing.add_folder("archive", tmp_path / "big")
+    window.indexing.reindex("archive")  # queued behind the run, as the folder watcher does
     window.collections.cancel_button.click()
     qtbot.waitUntil(lambda: not window.runner.is_busy(index_lane("archive")), timeout=60_000)
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
-        window.reindex("archive")  # was ignored for the rest of the session
+        window.indexing.reindex("archive")  # was ignored for the rest of the session
 
 
 def test_a_watched_folder_holding_the_data_folder_does_not_re_index_for_ever(
@@ -207,7 +215,7 @@ def test_a_watched_folder_holding_the_data_folder_does_not_re_index_for_ever(
     window = make_window(watch=True)
     assert window.ws.paths.home.is_relative_to(tmp_path)  # its catalog is written on each run
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
-        window.add_folder("default", tmp_path)
+        window.indexing.add_folder("default", tmp_path)
     runs: list[str] = []
     window.indexing_done.connect(runs.append)
     window.ws.paths.logs.mkdir(parents=True, exist_ok=True)
@@ -223,10 +231,10 @@ def test_a_stopped_answer_keeps_its_sources_in_the_chat(
 ) -> None:
     window = indexed_window(qtbot, make_window, tmp_path)
     with qtbot.waitSignal(window.answer_done, timeout=ANSWER_TIMEOUT) as answered:
-        chat_id = start_answer(qtbot, window)
-        window.stop_answer()
+        chat_id = start_answer(qtbot, window).chat_id
+        window.answering.stop()
     assert answered.args == [None]
-    kept = window.chats.messages(chat_id)[-1]
+    kept = window.chat_store.messages(chat_id)[-1]
     assert kept.role == "assistant" and kept.text.endswith(" …")
     assert kept.sources and kept.sources[0].path.endswith("report.pdf")  # its [n] still open
 
@@ -243,7 +251,7 @@ def test_pages_left_unread_are_listed_with_the_skipped_files(
     window = make_window()
     window.ws.update_settings(window.ws.settings.replace(ocr_languages=""))
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
-        window.add_folder("default", tmp_path / "scans")
+        window.indexing.add_folder("default", tmp_path / "scans")
     skipped = window.collections.skipped
     listed = [skipped.item(i).text() for i in range(skipped.count())]
     assert listed == [f"mixed.pdf — 1 of 2 pages not read: {OCR_OFF}"]
@@ -264,13 +272,14 @@ def test_two_folders_removed_in_a_row_are_both_removed(
         make_pdf(tmp_path / name / "report.pdf", ENGLISH_PAGES)
     window = make_window()
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
-        window.add_folder("default", tmp_path / "one")
+        window.indexing.add_folder("default", tmp_path / "one")
     with qtbot.waitSignal(window.indexing_done, timeout=INDEX_TIMEOUT):
-        window.add_folder("default", tmp_path / "two")
+        window.indexing.add_folder("default", tmp_path / "two")
     window.runner.submit(index_lane("default"), Job(lambda _cancel: time.sleep(1)))  # busy
     removed: list[str] = []
     window.folder_removed.connect(removed.append)
-    window.remove_folder("default", str(tmp_path / "one"))
-    window.remove_folder("default", str(tmp_path / "two"))  # dropped the first one's removal
+    window.indexing.remove_folder("default", str(tmp_path / "one"))
+    # dropped the first one's removal
+    window.indexing.remove_folder("default", str(tmp_path / "two"))
     qtbot.waitUntil(lambda: len(removed) == 2, timeout=INDEX_TIMEOUT)
     assert window.ws.catalog.roots(window.ws.catalog.get_collection("default")) == []
