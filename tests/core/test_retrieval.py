@@ -637,7 +637,7 @@ def test_fusion_puts_both_rankings_on_one_scale_and_keeps_the_keyword_order() ->
     def hit(name: str, score: float) -> StoredHit:
         return StoredHit(name, name, 0, None, "", "text", score)
 
-    # keyword shares as `_by_phrases` gives them; "c" was moved down by the spread
+    # keyword shares as `word_pairs.by_word_pairs` gives them; "c" was moved down by the spread
     # over files and must stay below "b", whose share it beats
     text = [hit("a", 1.0), hit("b", 0.5), hit("c", 0.8)]
     vectors = [hit("b", 0.9), hit("d", 0.8), hit("e", 0.7), hit("f", 0.6)]

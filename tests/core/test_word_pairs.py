@@ -9,11 +9,11 @@ import pytest
 
 from desktop.core.index.vector_store import StoredHit
 from desktop.core.models.embedding import FastEmbedEmbedder
-from desktop.core.retrieval import word_pairs as phrases
+from desktop.core.retrieval import word_pairs as word_pairs_module
 from desktop.core.retrieval.candidates import crowded, spread_over_files
 from desktop.core.retrieval.config import RetrievalConfig
 from desktop.core.retrieval.retriever import Retriever
-from desktop.core.retrieval.word_pairs import by_phrases, word_pairs
+from desktop.core.retrieval.word_pairs import by_word_pairs, word_pairs
 from desktop.paths import AppPaths
 from desktop.services.indexer import table_of
 from desktop.services.workspace import Workspace
@@ -41,7 +41,7 @@ def test_a_passage_holding_the_question_s_phrase_moves_up() -> None:
     question = "Como funciona o sistema de informação da secretaria?"
     scattered = hit("scattered", "O sistema novo da secretaria guarda a informação.", 10.0)
     phrase = hit("phrase", "Um sistema de informação da secretaria guarda dados.", 8.0)
-    ranked = by_phrases([scattered, phrase], question, "Portuguese", 0.5)
+    ranked = by_word_pairs([scattered, phrase], question, "Portuguese", 0.5)
     assert names(ranked) == ["phrase", "scattered"]
     # the scores fusion reads: BM25 as a share of the best, plus 0.5 x the share of
     # the question's three pairs held (funciona-sistema, sistema-informação,
@@ -54,8 +54,8 @@ def test_without_weight_or_pairs_the_order_is_kept_as_given() -> None:
     low = hit("low", "Um sistema de informação da secretaria guarda dados.", 1.0)
     high = hit("high", "O sistema novo da secretaria guarda a informação.", 9.0)
     # not re-sorted by BM25 either: the ranking given is the ranking returned
-    assert names(by_phrases([low, high], question, "Portuguese", 0.0)) == ["low", "high"]
-    kept = by_phrases([low, high], "Secretaria?", "Portuguese", 0.5)
+    assert names(by_word_pairs([low, high], question, "Portuguese", 0.0)) == ["low", "high"]
+    kept = by_word_pairs([low, high], "Secretaria?", "Portuguese", 0.5)
     assert names(kept) == ["low", "high"]
     assert [h.score for h in kept] == pytest.approx([1 / 9, 1.0])  # shares of the best
 
@@ -64,7 +64,7 @@ def test_past_the_head_the_order_stays_and_scores_are_shares_of_the_best() -> No
     question = "Como funciona o sistema de informação da secretaria?"
     rows = [hit(f"w{n}", "Palavras soltas da secretaria.", 20.0 - n) for n in range(12)]
     rows[1] = hit("pair", "O sistema de informação da secretaria.", 19.0)
-    ranked = by_phrases(rows, question, "Portuguese", 0.5, head=10)
+    ranked = by_word_pairs(rows, question, "Portuguese", 0.5, head=10)
     assert ranked[0].chunk_id == "pair"  # in the head: lifted by its pairs
     # past the head: BM25's order, each score its share of the best (the vector
     # ranking's scaled cosine is added to these in fusion)
@@ -76,7 +76,7 @@ def test_pairs_match_in_either_order() -> None:
     question = "information system of the office"
     apart = hit("apart", "The system keeps all information.", 5.0)
     reversed_pair = hit("pair", "A system, information and the office.", 4.0)
-    ranked = by_phrases([apart, reversed_pair], question, "English", 0.5)
+    ranked = by_word_pairs([apart, reversed_pair], question, "English", 0.5)
     assert ranked[0].chunk_id == "pair"  # "system, information" holds the pair reversed
 
 
@@ -129,13 +129,13 @@ def test_retrieval_ranks_the_phrase_above_scattered_words(
 
 
 def test_the_stem_memory_starts_afresh_when_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(phrases, "_STEMS", {})
-    monkeypatch.setattr(phrases, "_STEMS_KEPT", 3)
+    monkeypatch.setattr(word_pairs_module, "_STEMS", {})
+    monkeypatch.setattr(word_pairs_module, "_STEMS_KEPT", 3)
     before = word_pairs("sistema informação", "Portuguese")
-    first = phrases._STEMS["Portuguese"]
+    first = word_pairs_module._STEMS["Portuguese"]
     # more words than it keeps: a new memory, the old one left whole for other readers
     assert word_pairs("registro acadêmico escolar", "Portuguese")
-    assert phrases._STEMS["Portuguese"] is not first
+    assert word_pairs_module._STEMS["Portuguese"] is not first
     assert set(first) == {"sistema", "informacao"}
     assert word_pairs("sistema informação", "Portuguese") == before
 
@@ -177,7 +177,7 @@ def test_pairs_do_not_lift_a_crowding_file_over_the_other_files(
     assert crowded(keyword, config.per_file_candidates)
     note = next(h for h in keyword if "secretaria avisa" in h.text)
     # re-ordered after the spread, the report's third and later passages would pass it
-    spread_first = by_phrases(spread_over_files(keyword, 2)[:10], question, "Portuguese", 0.5)
+    spread_first = by_word_pairs(spread_over_files(keyword, 2)[:10], question, "Portuguese", 0.5)
     assert [h.chunk_id for h in spread_first].index(note.chunk_id) > 2
 
     found = Retriever(embedder, crowded_folder.store, crowded_folder.catalog, config)

@@ -21,7 +21,7 @@ from desktop.core.models.embedding import Vector
 from desktop.core.retrieval.config import RetrievalConfig
 from desktop.core.retrieval.search import Search
 from desktop.core.retrieval.votes import VectorVotes
-from desktop.core.retrieval.word_pairs import by_phrases
+from desktop.core.retrieval.word_pairs import by_word_pairs
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,13 @@ def keyword_query(search: Search, config: RetrievalConfig) -> str:
     its words respelled the other language's way, for passages in that language
     (`respellings.keyword_respellings`).
 
-    The accents serve the keyword index's Portuguese stemmer, whatever the embedding
-    model: they stay on for a multilingual one too.
+    Both stay on whatever the embedding model. The accents serve the keyword index's
+    Portuguese stemmer. The respellings serve the keyword index too: a multilingual
+    model crosses languages by meaning, yet without respellings its questions asked
+    across languages found their passages less often (see docs/measurements.md).
+    The other aids for a model that cannot cross languages (shared prefixes, the
+    bridge model, the gate's word evidence) stand aside where it can
+    (`Search.model_reads_both`).
     """
     query, asked_in = search.question.text, search.asked_in
     language = search.collection.language
@@ -108,7 +113,7 @@ def _keyword_ranking(
     search: Search,
     config: RetrievalConfig,
 ) -> list[StoredHit]:
-    """The keyword rows re-ordered by word pairs (`by_phrases`), each file's passages
+    """The keyword rows re-ordered by word pairs (`by_word_pairs`), each file's passages
     beyond `per_file_candidates` after the other files' (`spread_over_files`).
 
     Pairs re-order before the spread, which keeps the order it is given: a long file's
@@ -116,9 +121,10 @@ def _keyword_ranking(
     same pairs) must not climb back over the other files' first ones.
     """
     question, language = search.question.text, search.collection.language
+    weight, head = config.phrase_weight, config.phrase_candidates
 
     def by_pairs(hits: list[StoredHit]) -> list[StoredHit]:
-        return by_phrases(hits, question, language, config.phrase_weight, config.phrase_candidates)
+        return by_word_pairs(hits, question, language, weight, head)
 
     if not crowded(text_hits, config.per_file_candidates):
         return by_pairs(text_hits)

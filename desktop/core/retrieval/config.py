@@ -35,7 +35,7 @@ class RetrievalConfig:
     candidates: int = 40  # rows taken from each retriever before fusion
     # The keyword ranking's first `phrase_candidates` are re-ordered by BM25 plus
     # `phrase_weight` times the share of the question's word pairs a passage holds
-    # (`word_pairs.by_phrases`); weight 0 keeps BM25's order.
+    # (`word_pairs.by_word_pairs`); weight 0 keeps BM25's order.
     phrase_weight: float = 0.5
     phrase_candidates: int = 10
     # A file's passages beyond this many go after other files' in the keyword ranking: a

@@ -63,7 +63,7 @@ def word_pairs(text: str, language: str) -> set[tuple[str, str]]:
     return set(pairwise(stems))
 
 
-def by_phrases(
+def by_word_pairs(
     hits: Sequence[StoredHit], query: str, language: str, weight: float, head: int | None = None
 ) -> list[StoredHit]:
     """A keyword ranking with its first `head` hits (all by default) re-ordered by
