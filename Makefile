@@ -174,14 +174,18 @@ bench: setup models ## run every tests/benchmarks/bench_*.py
 	  [ -e "$$f" ] || continue; n=$$((n + 1)); echo "==> $$f"; $(PY) "$$f"; \
 	done; [ $$n -gt 0 ] || echo "no benchmarks yet (tests/benchmarks/bench_*.py)"
 
-eval: setup models ## evaluate retrieval, the refusal gate and answers on each data set in EVAL_DATA
+# The evaluation is a developer's tool in tests/evaluation/, not part of the app:
+# `$(EVAL) --help` lists its options.
+EVAL := $(PY) -m tests.evaluation
+
+eval: setup models ## evaluate retrieval, the refusal gate and answers on each data set in EVAL_DATA (tests/evaluation)
 	@set -e; if [ ! -d '$(EVAL_DATA)' ]; then echo "no eval data in $(EVAL_DATA)"; exit 0; fi; \
 	for d in '$(EVAL_DATA)'/*/; do n=$$(basename "$$d"); echo "==> $$d"; \
-	  $(VENV)/bin/arquivo eval "$$d" --keep-index ".cache/eval/$$n"; \
-	  $(VENV)/bin/arquivo eval "$$d" --keep-index ".cache/eval/$$n" --reranker $(RERANKER) \
+	  $(EVAL) "$$d" --keep-index ".cache/eval/$$n"; \
+	  $(EVAL) "$$d" --keep-index ".cache/eval/$$n" --reranker $(RERANKER) \
 	    --out "bench-results/eval-$$n-reranker.json"; \
-	  $(VENV)/bin/arquivo eval --answers --answer-limit $(ANSWER_LIMIT) "$$d"; \
-	  $(VENV)/bin/arquivo eval --answers --answer-limit $(ANSWER_LIMIT) "$$d" \
+	  $(EVAL) --answers --answer-limit $(ANSWER_LIMIT) "$$d"; \
+	  $(EVAL) --answers --answer-limit $(ANSWER_LIMIT) "$$d" \
 	    --model $(REFERENCE_CHAT_MODEL); done
 
 clean: ## remove .venv and caches (not your data, models or index)

@@ -7,18 +7,21 @@ import json
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.options import Commands, add_json_option
 from desktop.services.models import check_adapter, import_model, list_models
 from desktop.services.workspace import Workspace
 
 
-def add_parsers(commands: Any) -> None:
+def add_models_parser(commands: Commands) -> None:
     p = commands.add_parser("models", help="list the GGUF chat models, or import one")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    add_json_option(p)
     sub = p.add_subparsers(dest="models_command", metavar="ACTION")
     imp = sub.add_parser("import", help="add a GGUF model file to the models folder")
     imp.add_argument("file", type=Path, metavar="FILE")
     imp.add_argument("--link", action="store_true", help="reference the file instead of copying it")
 
+
+def add_adapters_parser(commands: Commands) -> None:
     p = commands.add_parser("adapters", help="LoRA adapters")
     sub = p.add_subparsers(dest="adapters_command", metavar="ACTION", required=True)
     check = sub.add_parser("check", help="check an adapter against a model, without loading it")

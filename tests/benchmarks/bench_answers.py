@@ -75,18 +75,18 @@ def main() -> int:
         return 0
     from desktop.core.models.llm import FAST_CHAT_MODEL, LlamaCppLLM, default_chat_model
     from desktop.core.types import CancelToken
-    from desktop.services.answer_eval import (
+    from desktop.services.assistant import AskOptions, Assistant
+    from desktop.services.workspace import Workspace
+    from desktop.settings import Settings
+    from tests.evaluation.beir import load_dataset
+    from tests.evaluation.corpus import index_corpus, write_corpus_files
+    from tests.evaluation.gold import (
         answer_words,
         in_language,
         is_right,
         read_gold_answers,
         token_f1,
     )
-    from desktop.services.assistant import AskOptions, Assistant
-    from desktop.services.beir import load_dataset
-    from desktop.services.evaluation import index_corpus, write_corpus_files
-    from desktop.services.workspace import Workspace
-    from desktop.settings import Settings
 
     header("bench_answers: FaQuAD answered end to end, default model beside SmolLM2")
     models = models_dir(args.models_dir)

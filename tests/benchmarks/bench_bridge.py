@@ -76,9 +76,9 @@ def questions(path: Path, limit: int | None = None) -> list[str]:
 
 def main() -> int:
     args = parse_args()
-    from desktop.services.evaluation import evaluate
     from desktop.services.workspace import Workspace
     from desktop.settings import Settings
+    from tests.evaluation.retrieval import evaluate
 
     header("bench_bridge")
     home = args.keep_index or Path(tempfile.mkdtemp(prefix="arquivo-bench-bridge-"))

@@ -64,10 +64,10 @@ def main() -> int:
     args = parse_args()
     from desktop.core.models.llm import LlamaCppLLM
     from desktop.core.types import Answer
-    from desktop.services.answer_eval import contains_gold
-    from desktop.services.evaluation import evaluate
     from desktop.services.workspace import Workspace
     from desktop.settings import Settings
+    from tests.evaluation.gold import contains_gold
+    from tests.evaluation.retrieval import evaluate
 
     header("bench_repetition")
     home = args.keep_index or Path(tempfile.mkdtemp(prefix="arquivo-bench-repetition-"))

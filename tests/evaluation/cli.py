@@ -1,13 +1,18 @@
-"""`arquivo eval DATASET_DIR`: retrieval quality on a BEIR-layout dataset.
+"""`python -m tests.evaluation DATASET_DIR`: measure Arquivo on a dataset in BEIR layout.
+
+Retrieval quality by default (`retrieval`), or with `--answers` the refusal
+gate and the answers (`answers`). It is a developer's tool, not part of the
+app: `make eval` runs it on every dataset in `EVAL_DATA`.
 
 The corpus is indexed into a temporary data folder that shares the user's
 models and settings (so the user's embedding model is the one measured) and
 is deleted afterwards: the user's own collections are never touched. The
 table goes to stdout (or the JSON with `--json`), progress to stderr, and the
-JSON is always written to `--out` (default `bench-results/eval-<dataset>.json`).
-With `--keep-index DIR` the data folder is DIR and stays: a second run with the
-same DIR searches the kept index instead of embedding the corpus again, which
-makes comparing retrieval settings a matter of seconds.
+JSON is always written to `--out` (default `bench-results/eval-<dataset>.json`,
+or `bench-results/answers-<dataset>.json` with every question's signals and
+answers). With `--keep-index DIR` the data folder is DIR and stays: a second
+run with the same DIR searches the kept index instead of embedding the corpus
+again, which makes comparing retrieval settings a matter of seconds.
 """
 
 from __future__ import annotations
@@ -16,32 +21,46 @@ import argparse
 import contextlib
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
-from desktop.cli.answers import add_answer_arguments, cmd_answers
+from desktop.cli.session import add_workspace_options, printable_stdout, run_in_workspace
 from desktop.core.types import CancelToken
 from desktop.errors import ArquivoError
+from desktop.offline import enforce_offline
 from desktop.paths import AppPaths
-from desktop.services.evaluation import BM25, DENSE, EvalProgress, EvalReport, evaluate
+from desktop.services.models import resolve_model_path
 from desktop.services.workspace import Workspace
 from desktop.settings import Settings
+from tests.evaluation.answers import evaluate_answers
+from tests.evaluation.answers import report_table as answers_table
+from tests.evaluation.corpus import EvalProgress
+from tests.evaluation.retrieval import evaluate, report_table
 
 RESULTS_DIR = Path("bench-results")
+DEFAULT_ANSWER_LIMIT = 150  # the issue's floor (see docs/measurements.md for how long it takes)
 _STAGES = {"index": "indexing", "embed": "dense reference", "search": "queries"}
 
 
-def add_eval_parser(commands: Any) -> argparse.ArgumentParser:
-    """Add `eval` to the `arquivo` subcommands (`commands` from `add_subparsers`)."""
-    p: argparse.ArgumentParser = commands.add_parser(
-        "eval",
-        help="measure retrieval quality on a dataset in BEIR layout",
+def build_parser() -> argparse.ArgumentParser:
+    """The evaluation's options: those `arquivo eval` had, then the workspace's."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.evaluation",
         description="Index a BEIR dataset (corpus.jsonl, queries.jsonl, qrels.tsv) into a "
         "temporary data folder and measure nDCG, recall and MRR against BM25 and bare "
         "dense search run on the same data.",
     )
+    add_retrieval_arguments(parser)
+    add_answer_arguments(parser)
+    add_workspace_options(parser)
+    return parser
+
+
+def add_retrieval_arguments(p: argparse.ArgumentParser) -> None:
+    """The dataset and the options of the retrieval measurement."""
     p.add_argument("dataset", type=Path, metavar="DATASET_DIR")
     p.add_argument("--json", action="store_true", help="print the JSON instead of the table")
     p.add_argument("--limit", type=int, metavar="N", help="only the first N judged queries")
@@ -75,8 +94,38 @@ def add_eval_parser(commands: Any) -> argparse.ArgumentParser:
         help='reranker to measure instead of the one in the settings ("" for none)',
     )
     p.add_argument("-k", type=int, default=10, help="cut-off of the metrics (default 10)")
-    add_answer_arguments(p)
-    return p
+
+
+def add_answer_arguments(p: argparse.ArgumentParser) -> None:
+    """`--answers` and the options of the answers measurement."""
+    p.add_argument(
+        "--answers",
+        action="store_true",
+        help="measure answers instead of retrieval: the refusal gate (each question asked of "
+        "the corpus half with its gold passage and of the half without) and, where the "
+        "queries carry gold answer strings, how often answers and supporting sentences "
+        "contain one",
+    )
+    p.add_argument(
+        "--answer-limit",
+        type=int,
+        metavar="N",
+        default=DEFAULT_ANSWER_LIMIT,
+        help=f"questions the chat model answers (default {DEFAULT_ANSWER_LIMIT}; 0: gate only)",
+    )
+    p.add_argument(
+        "--model", type=Path, metavar="FILE",
+        help="the GGUF chat model that answers: a file, or a name in the models folder "
+        "(default: the settings')",
+    )  # fmt: skip
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the evaluation beside the user's workspace; the exit status as `arquivo`'s."""
+    with printable_stdout():
+        enforce_offline()
+        args = build_parser().parse_args(argv)
+        return run_in_workspace(cmd_eval, args)
 
 
 class _ProgressLine:
@@ -162,33 +211,38 @@ def _eval_settings(ws: Workspace, args: argparse.Namespace) -> Settings:
     return ws.settings.replace(**changes) if changes else ws.settings
 
 
-def report_table(report: EvalReport) -> str:
-    """The figures as an aligned text table, ratios of nDCG to each reference last."""
-    k = report.k
-    lines = [
-        f"{report.dataset}: {report.documents} documents ({report.chunks} chunks), "
-        f"{report.queries} queries, {report.judgements} judgements; "
-        + ("index reused" if report.index_reused else f"indexed in {report.index_seconds:.0f} s"),
-        f"{report.embedding_model}, full-text language {report.collection_language}; "
-        f"{report.machine.get('cpu')}, {report.machine.get('cores')} cores, {report.date}",
-        "",
-    ]
-    present = {m.name for m in report.methods}
-    refs = [r for r in (BM25, DENSE) if r in present]
-    header = ["method", f"nDCG@{k}", f"recall@{k}", f"MRR@{k}", "median ms", "p95 ms"]
-    header += [f"nDCG/{r}" for r in refs]
-    rows = [header]
-    for m in report.methods:
-        row = [m.name, f"{m.ndcg:.3f}", f"{m.recall:.3f}", f"{m.mrr:.3f}"]
-        row += [f"{m.latency_median_ms:.1f}", f"{m.latency_p95_ms:.1f}"]
-        for ref in refs:
-            ratio = report.ratio(m.name, ref)
-            row.append("-" if m.name == ref or ratio is None else f"{ratio:.2f}x")
-        rows.append(row)
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    for row in rows:
-        cells = [row[0].ljust(widths[0])] + [
-            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
-        ]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+def cmd_answers(ws: Workspace, args: argparse.Namespace, progress: Any = None) -> int:
+    """Run the answers measurement beside `ws` (its models and settings only)."""
+    if args.answer_limit < 0:
+        raise ArquivoError("--answer-limit cannot be negative")
+    if not args.dataset.is_dir():
+        raise ArquivoError(f"no such folder: {args.dataset}", "give a folder in BEIR layout")
+    with tempfile.TemporaryDirectory(prefix="arquivo-answers-") as home:
+        paths = AppPaths(home=Path(home), models=ws.paths.models)
+        model = resolve_model_path(ws.paths.models, str(args.model)) if args.model else None
+        # no shared embedder: each collection gets the model its language would get
+        eval_ws = Workspace(paths, ws.settings, chat_model=model or ws.chat_model_path)
+        try:
+            report = evaluate_answers(
+                args.dataset,
+                eval_ws,
+                limit=args.answer_limit,
+                progress=progress,
+                cancel=CancelToken(),
+            )
+        finally:
+            close = getattr(progress, "close", None)
+            if close:
+                close()
+            eval_ws.close()
+    model = getattr(args, "model", None)
+    suffix = f"-{Path(model).stem}" if model else ""
+    out: Path = args.out or RESULTS_DIR / f"answers-{report.dataset}{suffix}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report.to_json() + "\n", encoding="utf-8")
+    if args.json:
+        print(report.to_json(details=False))
+    else:
+        print(answers_table(report))
+        print(f"\nWritten to {out}", file=sys.stdout)
+    return 0

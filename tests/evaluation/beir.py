@@ -4,8 +4,8 @@ A dataset folder holds `corpus.jsonl` (`_id`, `title`, `text`), `queries.jsonl`
 (`_id`, `text`) and `qrels.tsv` (query id, document id, relevance, with a header
 line). Metrics are BEIR's, computed by trec_eval (`pytrec-eval-terrier`): nDCG@k
 with graded gains, recall@k, and the reciprocal rank of the first relevant
-document within the top k (MRR@k). `evaluation` runs Arquivo and its references
-on a dataset; `answer_eval` measures the relevance gate and the answers.
+document within the top k (MRR@k). `retrieval` runs Arquivo and its references
+on a dataset; `answers` measures the relevance gate and the answers.
 """
 
 from __future__ import annotations
