@@ -26,8 +26,8 @@ from desktop.cli.render import (
 )
 from desktop.core.types import CancelToken
 from desktop.errors import ArquivoError, Cancelled
-from desktop.services.adapters import AdapterChoice, Comparison, choose_adapters, use_adapters
-from desktop.services.adapters import compare as compare_answers
+from desktop.services.adapters import AdapterChoice, Comparison, choose_adapters
+from desktop.services.ask_with_adapters import AskEvent, ask_with_adapters
 from desktop.services.assistant import Answer, AnswerDelta, DocumentStep, ReadingSources
 from desktop.services.models import check_adapter, inspect_gguf
 from desktop.services.workspace import Workspace
@@ -79,16 +79,20 @@ def cmd_ask(ws: Workspace, args: argparse.Namespace) -> int:
             "--compare needs an adapter: --lora FILE, the collection's default adapter "
             "(`arquivo collections adapter`) or one switched on in the settings"
         )
-    if args.compare:
-        return compare(ws, args, adapters)
-    if adapters:
-        use_adapters(ws.assistant.llm, adapters)
     cancel = CancelToken()
+    # No adapter: the model is left as it is, so a question that retrieval cannot
+    # answer never loads it.
+    events = ask_with_adapters(
+        ws.assistant, args.collection, args.question, adapters or None,
+        compare=args.compare, cancel=cancel,
+    )  # fmt: skip
+    if args.compare:
+        return show_comparison(ws, args, adapters, events, cancel)
     answer: Answer | None = None
     streamed = False
     reading = ReadingProgress()
     with stop_on_ctrl_c(cancel):
-        for event in ws.assistant.ask(args.collection, args.question, cancel):
+        for event in events:
             if isinstance(event, ReadingSources) and not args.json:
                 reading.update(event)
             elif isinstance(event, AnswerDelta) and not args.json:
@@ -139,12 +143,16 @@ def stop_on_ctrl_c(cancel: CancelToken) -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def compare(ws: Workspace, args: argparse.Namespace, adapters: Sequence[AdapterChoice]) -> int:
+def show_comparison(
+    ws: Workspace,
+    args: argparse.Namespace,
+    adapters: Sequence[AdapterChoice],
+    events: Iterator[AskEvent],
+    cancel: CancelToken,
+) -> int:
     """The same question without and with the adapters, on one loaded model."""
-    cancel = CancelToken()
     comparison: Comparison | None = None
     with stop_on_ctrl_c(cancel):
-        events = compare_answers(ws.assistant, args.collection, args.question, adapters, cancel)
         for event in events:
             if isinstance(event, Comparison):
                 comparison = event

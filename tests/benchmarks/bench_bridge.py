@@ -7,7 +7,7 @@ A standalone program, not a pytest test:
 
 Questions asked in one language over documents in another (by default FaQuAD's
 Portuguese paragraphs and 54 of its questions translated into English,
-`tests/data/faquad-english`) go through `arquivo eval`'s own path
+`tests/data/faquad-english`) go through the evaluation's own path (`python -m tests.evaluation`)
 (`evaluation.evaluate`) with the bridge model's weight at 0 and at the default,
 alternated `--rounds` times in one process, so that the machine's drift hits
 both sides. The first round on each side reads its passages for the first time;

@@ -6,7 +6,8 @@ A standalone program, not a pytest test:
         [--questions 16] [--penalties 1.0 1.1] [--keep-index DIR]
 
 The dataset (FaQuAD's public split where `../shared` has it, else the test slice)
-is indexed as `arquivo eval` does; every 28th of its questions is asked through
+is indexed as the evaluation (`python -m tests.evaluation`) does; every 28th of its
+questions is asked through
 `Assistant.ask` with the real default chat model, each penalty in turn on the
 same question, so that the machine's drift hits all of them. An answer "loops"
 when a three-word phrase comes four times or more. Gold answer strings are

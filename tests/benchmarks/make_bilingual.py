@@ -3,13 +3,14 @@
 A standalone program, not a pytest test:
 
     .venv/bin/python tests/benchmarks/make_bilingual.py OUT_DIR [--eval-data DIR]
-    .venv/bin/arquivo eval OUT_DIR [--language Portuguese]
+    .venv/bin/python -m tests.evaluation OUT_DIR [--language Portuguese]
 
 People keep English and Portuguese files side by side, while a collection's
 keyword index has one language. This set puts FaQuAD's 249 Portuguese passages
 and 600 English SciFact abstracts (the ones judged for the public claims, then
 others drawn with a fixed seed) in one corpus, with both sets of questions, so
-that one `arquivo eval` run shows how each language's questions fare in a mixed
+that one evaluation run (`python -m tests.evaluation`) shows how each language's
+questions fare in a mixed
 collection. Question ids keep their source's form: SciFact's are numbers,
 FaQuAD's are not, which is how the README's figures split them.
 
