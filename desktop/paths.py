@@ -7,6 +7,7 @@ pass the result down, so tests can point everything at a temporary folder.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,10 +68,14 @@ class AppPaths:
         else:
             models = home / "models"
             shared = default_data_dir() / "models"
+            packaged = packaged_models()
             if not models.is_dir() and shared.is_dir():
                 # A data folder without models of its own uses those `make models`
                 # fetched into the default folder, instead of failing.
                 models = shared
+            elif not models.is_dir() and packaged is not None:
+                # The packaged app carries its default models beside its program.
+                models = packaged
         return cls(home=home, models=models)
 
     def with_home(self, home: Path) -> AppPaths:
@@ -126,6 +131,15 @@ def _chmod(path: Path, mode: int) -> None:
             path.chmod(mode)
     except OSError:
         pass
+
+
+def packaged_models() -> Path | None:
+    """The models folder a packaged (frozen) app carries, next to its program; None when
+    running from source. See packaging/README.md."""
+    if not getattr(sys, "frozen", False):
+        return None
+    folder = Path(sys.executable).resolve().parent / "models"
+    return folder if folder.is_dir() else None
 
 
 def default_data_dir() -> Path:

@@ -68,3 +68,28 @@ def test_a_data_folder_made_by_an_older_version_is_tightened(tmp_path: Path) -> 
         os.umask(old)
     AppPaths(home=home, models=tmp_path / "models").ensure()
     assert _modes(home) == {("dir", 0o700), ("file", 0o600)}
+
+
+def test_the_packaged_app_uses_the_models_beside_its_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frozen app (PyInstaller sets sys.frozen) with a fresh HOME finds the models it
+    carries; from source, or where the data folder has models, nothing changes."""
+    import sys
+
+    import desktop.paths
+
+    program = tmp_path / "arquivo-0.1.0" / "arquivo-desktop"
+    (program.parent / "models").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("ARQUIVO_MODELS_DIR", raising=False)
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setattr(sys, "executable", str(program))
+    home = tmp_path / "data"
+    assert AppPaths.resolve(home).models == home / "models"  # from source
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert desktop.paths.packaged_models() == program.parent / "models"
+    assert AppPaths.resolve(home).models == program.parent / "models"
+    (home / "models").mkdir(parents=True)
+    assert AppPaths.resolve(home).models == home / "models"
