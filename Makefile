@@ -149,7 +149,7 @@ $(INSTALLED): pyproject.toml | $(LLAMA_STAMP)
 setup: $(INSTALLED) ## create .venv and install everything (GPU=cpu|cuda|vulkan|metal)
 
 # 4. The default models (sha256-checked each time, downloaded only when missing).
-models: | $(CREATED) ## fetch the default models into the models folder (MODELS_DIR=...)
+models: | $(INSTALLED) ## fetch the default models into the models folder (MODELS_DIR=...)
 	@$(FETCH_MODELS)
 
 # ---- use ------------------------------------------------------------------------------
