@@ -1,6 +1,6 @@
 """Write the two sample documents the README's first steps use (run once; the PDFs are kept).
 
-`python resources/examples/make_examples.py` rewrites maintenance-report-2025.pdf (English)
+`python resources/make_examples.py` rewrites examples/maintenance-report-2025.pdf (English)
 and relatorio-de-obras-2025.pdf (Portuguese). Their text is made up for Arquivo and is
 under the repository's licence.
 """
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pymupdf
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent / "examples"
 
 ENGLISH = [
     ("Harbour Water Works: Maintenance Report 2025", [
