@@ -194,6 +194,20 @@ clean: ## remove .venv and caches (not your data, models or index)
 
 FORCE:
 
+# ---- the installable package (packaging/README.md) -----------------------------------
+PACKAGE := dist/arquivo-$(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' desktop/__init__.py)-linux-$(ARCH).tar.gz
+
+.PHONY: package package-test
+package: setup models ## build the self-contained Linux app: dist/arquivo-<version>-linux-<arch>.tar.gz
+	$(PIP) install $(PIP_QUIET) -e '.[package]'
+	$(PY) packaging/build_linux.py
+
+package-test: ## run the packaged app (after `make package`): offline, clean env, real PDFs
+	@[ -f '$(PACKAGE)' ] || { echo "no $(PACKAGE): run make package first"; exit 2; }
+	ARQUIVO_PACKAGE='$(PACKAGE)' ARQUIVO_PACKAGE_SCREENSHOT=dist/package-test.png \
+	  $(PY) -m pytest -p no:cacheprovider tests/packaging/test_package.py -v -rs
+	@echo "screenshot of the packaged app's window: dist/package-test.png"
+
 .PHONY: docs
 docs: setup ## rewrite the docs' generated parts (CLI, settings, measurements, module map)
 	$(PY) docs/generate.py
