@@ -23,6 +23,7 @@ def test_short_questions_are_clear_from_their_function_words() -> None:
     assert question_language("How many students do the courses have?") == "English"
     assert question_language("How many instructions do computer programs have?") == "English"
     assert question_language("O genoma do vírus tem 7489 pares de bases.") == "Portuguese"
+    assert question_language("À que Turing contribuiu?") == "Portuguese"
 
 
 def test_a_collection_is_judged_on_a_sample_of_its_text() -> None:

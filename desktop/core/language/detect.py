@@ -1,9 +1,17 @@
-"""Which language a text is in: enough to answer in the asker's language and to
-pick the stemmer of a collection's keyword index.
+"""Which language a text is in: enough to answer in the asker's language, to pick the
+stemmer of a collection's keyword index, and to tell which passages share a
+question's language.
 
 Arquivo's users write English and Portuguese; common function words tell the two
 apart reliably on a sentence, and a whole collection is judged on a sample of
 its chunks.
+
+The word lists stay hand-written. `py3langid` (langid.py's model, restricted to the
+two languages) was measured in their place: retrieval on both public splits, and the
+language of their passages, came out the same, while it judged some short Portuguese
+questions unclear that the lists read ("À que Turing contribuiu?"), cost several times
+more per passage (retrieval judges every candidate passage of every question), and
+its model takes memory and a moment to load (see docs/measurements.md).
 """
 
 from __future__ import annotations
@@ -66,7 +74,7 @@ def passage_language(text: str, default: str) -> str:
 
     A passage without marks either way (a table of figures, a list of names) is
     taken to be in its collection's language. Its first 500 characters say
-    enough (retrieval asks this of up to 80 passages a question).
+    enough (retrieval asks this of every candidate passage of a question).
     """
     return question_language(text[:500]) or default
 
