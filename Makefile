@@ -200,7 +200,7 @@ PACKAGE := dist/arquivo-$(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' desktop/
 .PHONY: package package-test
 package: setup models ## build the self-contained Linux app: dist/arquivo-<version>-linux-<arch>.tar.gz
 	$(PIP) install $(PIP_QUIET) -e '.[package]'
-	$(PY) packaging/build_linux.py
+	$(PY) packaging/build.py
 
 package-test: ## run the packaged app (after `make package`): offline, clean env, real PDFs
 	@[ -f '$(PACKAGE)' ] || { echo "no $(PACKAGE): run make package first"; exit 2; }

@@ -134,12 +134,15 @@ def _chmod(path: Path, mode: int) -> None:
 
 
 def packaged_models() -> Path | None:
-    """The models folder a packaged (frozen) app carries, next to its program; None when
-    running from source. See packaging/README.md."""
+    """The models folder a packaged (frozen) app carries, next to its program (in a macOS
+    bundle, in its Resources); None when running from source. See packaging/README.md."""
     if not getattr(sys, "frozen", False):
         return None
-    folder = Path(sys.executable).resolve().parent / "models"
-    return folder if folder.is_dir() else None
+    program = Path(sys.executable).resolve().parent
+    for folder in (program / "models", program.parent / "Resources" / "models"):
+        if folder.is_dir():
+            return folder
+    return None
 
 
 def default_data_dir() -> Path:

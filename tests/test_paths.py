@@ -93,3 +93,21 @@ def test_the_packaged_app_uses_the_models_beside_its_program(
     assert AppPaths.resolve(home).models == program.parent / "models"
     (home / "models").mkdir(parents=True)
     assert AppPaths.resolve(home).models == home / "models"
+
+
+def test_a_macos_bundle_keeps_its_models_in_resources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In Arquivo.app the program is in Contents/MacOS and the models in Contents/Resources
+    (packaging/build.py puts them there, where code signing expects data)."""
+    import sys
+
+    import desktop.paths
+
+    contents = tmp_path / "Arquivo.app" / "Contents"
+    (contents / "MacOS").mkdir(parents=True)
+    monkeypatch.setattr(sys, "executable", str(contents / "MacOS" / "arquivo-desktop"))
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert desktop.paths.packaged_models() is None
+    (contents / "Resources" / "models").mkdir(parents=True)
+    assert desktop.paths.packaged_models() == contents / "Resources" / "models"

@@ -50,6 +50,3 @@ fi
 
 echo "Arquivo is installed in $prefix and in your applications menu."
 echo "Start it from the menu, or run: $bin_dir/arquivo-desktop"
-if ! ldconfig -p 2>/dev/null | grep -q libxcb-cursor.so.0; then
-    echo "Note: Qt needs libxcb-cursor0 on X11 (Debian/Ubuntu: sudo apt install libxcb-cursor0)."
-fi

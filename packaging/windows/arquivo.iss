@@ -1,7 +1,8 @@
-; Inno Setup script: a per-user installer for the folder PyInstaller builds from
-; packaging/arquivo.spec (dist\arquivo). Built by .github/workflows/package.yml; not run here.
-; Not yet like the Linux package: the models are not copied into dist\arquivo\models here,
-; so the installed app needs them in its data folder (packaging\fetch_models.py).
+; Inno Setup script: a per-user installer (no administrator rights) for the folder that
+; packaging\build.py leaves in dist\arquivo: the app PyInstaller froze from
+; packaging\arquivo.spec, with the default models in dist\arquivo\models, checked against
+; their pinned sha256 as on Linux. Built by .github/workflows/package.yml; not run here.
+; Steps by hand: packaging\README.md, "Windows".
 
 #define AppVersion "0.1.0"
 
