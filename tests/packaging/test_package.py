@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_nothing_leaves import Sandbox, needs_strace
+from tests.x11 import TOOLS, first_window, have_tools, x_server
 
 PACKAGE = os.environ.get("ARQUIVO_PACKAGE", "")
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -24,12 +25,19 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package, unpacked once for the module's tests."""
+    unpacked = tmp_path_factory.mktemp("unpacked")
+    with tarfile.open(PACKAGE) as tar:
+        tar.extractall(unpacked, filter="tar")
+    (folder,) = unpacked.iterdir()
+    return folder
+
+
 @needs_strace
 @pytest.mark.timeout(1800)  # unpacking 2 GB, then a first start under strace
-def test_the_packaged_app_answers_offline_with_a_citation(tmp_path: Path) -> None:
-    with tarfile.open(PACKAGE) as tar:
-        tar.extractall(tmp_path / "unpacked", filter="tar")
-    (app,) = (tmp_path / "unpacked").iterdir()
+def test_the_packaged_app_answers_offline_with_a_citation(app: Path, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     shutil.copytree(EXAMPLES, docs)
     box = Sandbox(tmp_path / "box")
@@ -53,6 +61,22 @@ def test_the_packaged_app_answers_offline_with_a_citation(tmp_path: Path) -> Non
         shutil.copy(shot, saved)
     assert box.network_calls() == []
     assert box.left_outside() == []  # smoke mode's data folder is gone with it
+
+
+@pytest.mark.skipif(not have_tools(), reason=f"needs {', '.join(TOOLS)}")
+@pytest.mark.timeout(600)
+def test_the_packaged_window_opens_on_x11(app: Path, tmp_path: Path) -> None:
+    """On a real X server (Xvfb), with Qt's X11 plugin and only the libraries the package
+    carries beside the host's basic ones, the window opens and paints."""
+    env = {
+        "HOME": str(tmp_path / "home"),
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "QT_QPA_PLATFORM": "xcb",  # no fallback: the X11 plugin must load
+    }
+    with x_server() as display:
+        window = first_window([str(app / "arquivo-desktop")], env, display, timeout=300)
+    assert window.painted_s >= window.mapped_s, f"no window was painted:\n{window.log}"
 
 
 def test_the_package_carries_the_models_byte_for_byte(tmp_path: Path) -> None:
