@@ -169,10 +169,17 @@ test-slow: setup models ## only the tests marked slow
 	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m slow $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "(no slow tests yet)"; rc=0; fi; exit $$rc
 
-bench: setup models ## run every tests/benchmarks/bench_*.py
+# The package's two benchmarks need `make package` and a fresh clone: bench-package.
+PACKAGE_BENCHES := tests/benchmarks/bench_first_window.py tests/benchmarks/bench_package.py
+
+bench: setup models ## run every tests/benchmarks/bench_*.py but the package's
 	@set -e; n=0; for f in tests/benchmarks/bench_*.py; do \
+	  case " $(PACKAGE_BENCHES) " in *" $$f "*) continue;; esac; \
 	  [ -e "$$f" ] || continue; n=$$((n + 1)); echo "==> $$f"; $(PY) "$$f"; \
 	done; [ $$n -gt 0 ] || echo "no benchmarks yet (tests/benchmarks/bench_*.py)"
+
+bench-package: package ## time the package's first window, and make package from a fresh clone
+	@set -e; for f in $(PACKAGE_BENCHES); do echo "==> $$f"; $(PY) "$$f"; done
 
 # The evaluation is a developer's tool in tests/evaluation/, not part of the app:
 # `$(EVAL) --help` lists its options.
@@ -197,7 +204,7 @@ FORCE:
 # ---- the installable package (packaging/README.md) -----------------------------------
 PACKAGE := dist/arquivo-$(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' desktop/__init__.py)-linux-$(ARCH).tar.gz
 
-.PHONY: package package-test
+.PHONY: package package-test bench-package
 package: setup models ## build the self-contained Linux app: dist/arquivo-<version>-linux-<arch>.tar.gz
 	$(PIP) install $(PIP_QUIET) -e '.[package]'
 	$(PY) packaging/build.py
@@ -205,7 +212,7 @@ package: setup models ## build the self-contained Linux app: dist/arquivo-<versi
 package-test: ## run the packaged app (after `make package`): offline, clean env, real PDFs
 	@[ -f '$(PACKAGE)' ] || { echo "no $(PACKAGE): run make package first"; exit 2; }
 	ARQUIVO_PACKAGE='$(PACKAGE)' ARQUIVO_PACKAGE_SCREENSHOT=dist/package-test.png \
-	  $(PY) -m pytest -p no:cacheprovider tests/packaging/test_package.py -v -rs
+	  $(PY) -m pytest -p no:cacheprovider tests/packaging/test_package.py tests/packaging/test_build.py -v -rs
 	@echo "screenshot of the packaged app's window: dist/package-test.png"
 
 .PHONY: docs

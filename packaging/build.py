@@ -31,6 +31,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -130,6 +131,26 @@ def missing_window_libraries(app: Path) -> list[str]:
     return sorted(missing)
 
 
+def glibc_needed(app: Path) -> str | None:
+    """The newest glibc symbol version any library in the folder asks for: the oldest
+    Linux the package runs on (it follows the build machine's). None without objdump."""
+    if shutil.which("objdump") is None:
+        return None
+    newest = (0, 0)
+    for path in app.rglob("*"):
+        if (
+            path.is_file()
+            and not path.is_symlink()
+            and (".so" in path.name or path == app / "arquivo-desktop")
+        ):
+            symbols = subprocess.run(
+                ["objdump", "-T", str(path)], capture_output=True, text=True
+            ).stdout
+            for found in re.findall(r"GLIBC_(\d+)\.(\d+)", symbols):
+                newest = max(newest, (int(found[0]), int(found[1])))
+    return f"{newest[0]}.{newest[1]}" if newest > (0, 0) else None
+
+
 def add_desktop_files(app: Path) -> None:
     share = app / "share"
     (share / "applications").mkdir(parents=True, exist_ok=True)
@@ -140,6 +161,7 @@ def add_desktop_files(app: Path) -> None:
     for script in ("install.sh", "uninstall.sh"):
         shutil.copy(LINUX / script, app / script)
     shutil.copy(LINUX / "README.txt", app / "README.txt")
+    shutil.copytree(ROOT / "resources" / "examples", app / "examples")  # to try it on
     shutil.copy(ROOT / "LICENSE", app / "LICENSE")
 
 
@@ -177,6 +199,7 @@ def package_linux(frozen: Path, dist: Path) -> Path:
         "package": archive.name,
         "packed_bytes": archive.stat().st_size,
         "unpacked_bytes": sum(f.stat().st_size for f in app.rglob("*") if f.is_file()),
+        "needs_glibc": glibc_needed(app),
         "largest_parts": folder_sizes(app),
     }
     (dist / "package-size.json").write_text(json.dumps(report, indent=2))
