@@ -198,7 +198,9 @@ def package_linux(frozen: Path, dist: Path) -> Path:
     report = {
         "package": archive.name,
         "packed_bytes": archive.stat().st_size,
-        "unpacked_bytes": sum(f.stat().st_size for f in app.rglob("*") if f.is_file()),
+        "unpacked_bytes": sum(
+            f.stat().st_size for f in app.rglob("*") if f.is_file() and not f.is_symlink()
+        ),
         "needs_glibc": glibc_needed(app),
         "largest_parts": folder_sizes(app),
     }

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-TOOLS = ("Xvfb", "xdotool", "xwd", "xwininfo")  # Debian: xvfb xdotool x11-apps x11-utils
+TOOLS = ("Xvfb", "xdotool", "xwd", "xwininfo", "xprop")  # Debian: xvfb xdotool x11-apps x11-utils
 WINDOW_CLASS = "^Arquivo$"  # the WM_CLASS Qt gives the main window (applicationName)
 POLL_S = 0.02
 
@@ -75,6 +75,7 @@ class FirstWindow:
     mapped_s: float
     painted_s: float
     log: str  # the end of what the app wrote, for a failure's message
+    wm_class: tuple[str, ...] = ()  # the painted window's WM_CLASS: instance, class
 
 
 def first_window(
@@ -88,6 +89,7 @@ def first_window(
             start_new_session=True,
         )  # fmt: skip
         mapped = shown = float("nan")
+        wm_class: tuple[str, ...] = ()
         try:
             window = None
             while time.perf_counter() - started < timeout and app.poll() is None:
@@ -95,13 +97,23 @@ def first_window(
                     mapped = time.perf_counter() - started
                 if window is not None and painted(display, window):
                     shown = time.perf_counter() - started
+                    wm_class = window_class(display, window)
                     break
                 time.sleep(POLL_S)
         finally:
             _stop(app)
         output.seek(0)
         log = output.read().decode(errors="replace")[-2000:]
-    return FirstWindow(mapped, shown, log)
+    return FirstWindow(mapped, shown, log, wm_class)
+
+
+def window_class(display: str, window: str) -> tuple[str, ...]:
+    """WM_CLASS, which docks match against a menu entry's StartupWMClass."""
+    line = subprocess.run(
+        ["xprop", "-id", window, "WM_CLASS"],
+        capture_output=True, text=True, env={"DISPLAY": display},
+    ).stdout  # fmt: skip
+    return tuple(part.strip().strip('"') for part in line.partition("=")[2].split(","))
 
 
 def _stop(app: subprocess.Popen[bytes]) -> None:

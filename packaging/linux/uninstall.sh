@@ -21,9 +21,25 @@ rm -f "$data_home/applications/$app_id.desktop" "$data_home/metainfo/$app_id.met
 rm -f "$data_home"/icons/hicolor/*/apps/"$app_id".png "$data_home"/icons/hicolor/*/apps/"$app_id".svg
 link="$HOME/.local/bin/arquivo-desktop"
 if [ -L "$link" ] && [ "$(readlink "$link")" = "$prefix/arquivo-desktop" ]; then rm -f "$link"; fi
-if command -v update-desktop-database >/dev/null 2>&1; then
-    update-desktop-database -q "$data_home/applications" 2>/dev/null || true
-fi
+# The desktop's caches and the folders install.sh made: refreshed where other apps still
+# use them, removed where nothing else is left in them.
+leave_or_refresh() {  # folder, cache file name, command that rebuilds the cache
+    folder=$1 cache=$2
+    shift 2
+    [ -d "$folder" ] || return 0
+    if [ -z "$(find "$folder" -mindepth 1 ! -name "$cache" ! -type d -print -quit)" ]; then
+        rm -rf "$folder"
+    elif command -v "$1" >/dev/null 2>&1; then
+        "$@" 2>/dev/null || true
+    fi
+}
+leave_or_refresh "$data_home/applications" mimeinfo.cache \
+    update-desktop-database -q "$data_home/applications"
+leave_or_refresh "$data_home/icons/hicolor" icon-theme.cache \
+    gtk-update-icon-cache -q -t "$data_home/icons/hicolor"
+for folder in "$data_home/icons" "$data_home/metainfo" "$HOME/.local/bin"; do
+    rmdir "$folder" 2>/dev/null || true
+done
 
 if [ "$purge" = yes ]; then
     # The data folder is the one chosen in the app's settings, else the default one.
@@ -38,4 +54,4 @@ else
 fi
 echo "Arquivo is uninstalled."
 # Last, and in one line: this script may be running from inside $prefix.
-rm -rf "$prefix"; exit 0
+rm -rf "$prefix"; rmdir "$(dirname "$prefix")" 2>/dev/null; exit 0

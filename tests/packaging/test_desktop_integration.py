@@ -112,3 +112,5 @@ def test_uninstall_purge_deletes_the_data_too(tmp_path: Path) -> None:
     (home / ".config" / "arquivo").mkdir(parents=True)
     _run(package / "uninstall.sh", home, "--purge")
     assert _installed(home) == []
+    # Nor the folders and desktop caches the install made: only those made here remain.
+    assert sorted(home.rglob("*")) == [home / ".config", home / ".local", home / ".local" / "share"]

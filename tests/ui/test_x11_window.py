@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import MODELS_DIR
 from tests.x11 import TOOLS, first_window, have_tools, x_server
 
+REPO = Path(__file__).resolve().parents[2]
+
 pytestmark = pytest.mark.skipif(
     not have_tools(), reason=f"needs {', '.join(TOOLS)} (Debian: xvfb xdotool x11-apps x11-utils)"
 )
@@ -35,6 +37,13 @@ def test_the_app_opens_and_paints_its_window_on_x11(tmp_path: Path) -> None:
         window = first_window([sys.executable, "-m", "desktop"], env, display, timeout=120)
     assert window.mapped_s == window.mapped_s, f"no window was mapped:\n{window.log}"
     assert window.painted_s >= window.mapped_s, f"the window was never painted:\n{window.log}"
+    # The menu entry names the window's class, so that docks show its icon for it.
+    entry = REPO / "packaging" / "linux" / "io.github.arquivo.Arquivo.desktop"
+    wanted = next(
+        line.partition("=")[2] for line in entry.read_text().splitlines()
+        if line.startswith("StartupWMClass=")
+    )  # fmt: skip
+    assert wanted in window.wm_class, window.wm_class
 
 
 def test_a_blank_window_does_not_count_as_painted() -> None:
