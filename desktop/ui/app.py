@@ -97,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Arquivo")  # also the window's WM_CLASS, as the menu entry expects
     app.setOrganizationName("Arquivo")
     # The menu entry's name: docks match the window to it (Wayland's app_id) and its icon.
-    app.setDesktopFileName("io.github.arquivo.Arquivo")
+    QApplication.setDesktopFileName("io.github.arquivo.Arquivo")
     try:
         settings = Settings() if args.smoke else load_settings(paths.config)
     except Exception as exc:
