@@ -236,3 +236,26 @@ def test_justified_text_and_word_gaps_are_not_cells(tmp_path: Path) -> None:
     doc.close()
     text = read_document(path).sections[0].text
     assert "|" not in text and "building C" in text and "was inspected" in text
+
+
+def test_reading_pdfs_loads_neither_pymupdfs_layout_model_nor_onnx_runtime(tmp_path: Path) -> None:
+    """A fresh process that reads a PDF through Arquivo does not load PyMuPDF's layout
+    model nor pymupdf4llm's ONNX Runtime (pymupdf 2.0 imports both), as in the package."""
+    import subprocess
+    import sys
+
+    pdf = tmp_path / "report.pdf"
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "The budget was 1.8 million euros.")
+    doc.save(pdf)
+    probe = (
+        "import sys; from pathlib import Path\n"
+        "from desktop.core.ingest import read_document\n"
+        f"text = ' '.join(s.text for s in read_document(Path({str(pdf)!r})).sections)\n"
+        "import pymupdf\n"
+        "print(pymupdf._get_layout is None, 'onnxruntime' in sys.modules, text)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:2] == ["True", "False"]
+    assert "1.8 million" in done.stdout
