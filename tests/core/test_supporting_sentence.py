@@ -80,3 +80,21 @@ def test_the_answer_words_break_ties_between_equally_matching_sentences() -> Non
 def test_no_support_when_nothing_is_shared() -> None:
     assert best_support("Who won the cup?", "No idea.", [_source(1, "Roofing repairs.")]) is None
     assert best_support("Anything?", "", []) is None
+
+
+def test_the_heading_that_starts_a_passage_is_left_out_of_its_sentence() -> None:
+    """The chunk's first line is its heading, with no full stop: the sentence shown (and
+    its span, which the sources pane highlights) starts after it."""
+    text = (
+        "Budget\nThe maintenance budget for 2025 was 1.8 million euros.\n"
+        "Spending ended the year under budget."
+    )
+    hit = Hit("c", "d", text, 2, "Budget", 1.0)
+    found = best_support("What was the maintenance budget?", "", [Source(1, hit)])
+    assert found is not None
+    assert found.sentence == "The maintenance budget for 2025 was 1.8 million euros."
+    assert text[found.start : found.end] == found.sentence
+    # a first line that is not the heading stays: it may be the sentence's own start
+    other = Hit("c", "d", text, 2, "Costs", 1.0)
+    kept = best_support("What was the maintenance budget?", "", [Source(1, other)])
+    assert kept is not None and kept.sentence.startswith("Budget\nThe maintenance")

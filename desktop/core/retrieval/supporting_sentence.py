@@ -101,5 +101,19 @@ def _best_support(
             key = (on_question, on_answer, -rank, -len(sentence.text))
             if best is None or key > best[0]:
                 support = Support(source.n, sentence.text, sentence.start, sentence.end)
-                best = (key, support)
+                best = (key, _without_heading(support, source.hit.heading))
     return best
+
+
+def _without_heading(support: Support, heading: str) -> Support:
+    """The sentence less its source's heading, where the heading's line starts it.
+
+    A chunk's text begins with its heading's line, which has no full stop, so the
+    splitter runs it into the first sentence under it ("Budget The budget was...").
+    Only what is shown and highlighted changes: the choice is made before.
+    """
+    first, newline, rest = support.sentence.partition("\n")
+    body = rest.lstrip()
+    if not (heading.strip() and newline and body and first.strip() == heading.strip()):
+        return support
+    return Support(support.n, body, support.end - len(body), support.end)
