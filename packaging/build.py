@@ -94,7 +94,9 @@ def copy_models(models_dir: Path, into: Path) -> None:
 def freeze(work: Path) -> Path:
     """Run PyInstaller on the spec; the folder (or macOS bundle) it made."""
     subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+        # --clean: PyInstaller's cache judges a module unchanged by its time stamp against
+        # the last build's, and kept stale code of a file edited while a build ran.
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
          "--distpath", str(work / "dist"), "--workpath", str(work / "build"),
          str(ROOT / "packaging" / "arquivo.spec")],
         check=True,
