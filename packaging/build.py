@@ -77,6 +77,21 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def fetch_packaged_models(models_dir: Path) -> None:
+    """Fetch the package's models into the models folder, as `make models` fetches any.
+
+    On a machine with more memory than the package's, `make models` fetches that
+    machine's defaults (the larger chat model), not the package's: they come in here
+    as the optional models they are there. Files already present are only checked.
+    """
+    names = ",".join(model.name for model in packaged_models())
+    subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "fetch_models.py"),
+         "--dest", str(models_dir), "--extra", names],
+        check=True,
+    )  # fmt: skip
+
+
 def copy_models(models_dir: Path, into: Path) -> None:
     """Copy each packaged model's files, refusing any whose bytes differ from the pin."""
     for model in packaged_models():
@@ -192,7 +207,9 @@ def package_linux(frozen: Path, dist: Path) -> Path:
             f" Install them where you build (Debian/Ubuntu: apt-get install {hint})"
             " and run make package again: PyInstaller then puts them in the package."
         )
-    copy_models(AppPaths.resolve().models, app / "models")
+    models = AppPaths.resolve().models
+    fetch_packaged_models(models)
+    copy_models(models, app / "models")
     add_desktop_files(app)
     archive = dist / f"{name}.tar.gz"
     with tarfile.open(archive, "w:gz", compresslevel=6) as tar:
@@ -225,7 +242,12 @@ def main() -> int:
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(frozen, out, symlinks=True)
     models = out / "Contents" / "Resources" / "models" if out.suffix == ".app" else out / "models"
+    fetch_packaged_models(AppPaths.resolve().models)
     copy_models(AppPaths.resolve().models, models)
+    if out.suffix == ".app":
+        # PyInstaller signed the bundle (ad hoc) before the models came in: sign it again,
+        # or macOS calls a downloaded copy damaged.
+        subprocess.run(["codesign", "--force", "--deep", "--sign", "-", str(out)], check=True)
     print(f"{out}: the app with its models")
     return 0
 

@@ -5,11 +5,10 @@ Goals: the Linux package with the default models is at most 1.0 GB packed, and
 run on demand (with `make package-test`), not part of `make test`.
 
 The script clones this repository's HEAD into a temporary folder and runs `make package`
-there, then `make package-test`, timing each. By default pip's cache and the cache of
-built llama-cpp-python wheels start empty (a temporary XDG_CACHE_HOME), so llama.cpp is
-compiled and every wheel downloaded as on a CI runner; the models come from the models
-folder `make models` already filled, checked against their sha256 (downloading them is
-the network's time, not the build's). The sizes come from the package's
+there, then `make package-test`, timing each. By default pip's cache, the cache of
+built llama-cpp-python wheels and the models folder start empty (a temporary
+XDG_CACHE_HOME and ARQUIVO_MODELS_DIR), so llama.cpp is compiled and every wheel and
+model downloaded, as on a CI runner. The sizes come from the package's
 dist/package-size.json.
 
     .venv/bin/python tests/benchmarks/bench_package.py [--warm-caches] [--keep]
@@ -41,7 +40,9 @@ CI_JOB_LIMIT_MIN = 360
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--warm-caches", action="store_true", help="keep pip's and the llama wheel caches"
+        "--warm-caches",
+        action="store_true",
+        help="use pip's and the llama wheel caches, and the models `make models` fetched",
     )
     parser.add_argument("--keep", action="store_true", help="keep the clone (its path is shown)")
     return parser.parse_args()
@@ -59,7 +60,6 @@ def timed_make(target: str, clone: Path, env: dict[str, str], log: Path) -> floa
 def main() -> int:
     args = parse_args()
     header("make package from a fresh clone")
-    models = models_dir()
     work = Path(tempfile.mkdtemp(prefix="arquivo-package-bench-"))
     clone = work / "arquivo"
     subprocess.run(["git", "clone", "--quiet", str(REPO_ROOT), str(clone)], check=True)
@@ -68,7 +68,7 @@ def main() -> int:
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ARQUIVO_", "VIRTUAL_ENV"))}
-    env["ARQUIVO_MODELS_DIR"] = str(models)
+    env["ARQUIVO_MODELS_DIR"] = str(models_dir() if args.warm_caches else work / "models")
     if not args.warm_caches:
         env["XDG_CACHE_HOME"] = str(work / "cache")
     seconds = {
@@ -102,7 +102,10 @@ def main() -> int:
                 "packed_bytes_at_most": PACKED_GOAL_BYTES,
                 "make_package_minutes_at_most": CI_JOB_LIMIT_MIN,
             },
-            "settings": {"commit": commit, "caches": "warm" if args.warm_caches else "empty"},
+            "settings": {
+                "commit": commit,
+                "caches and models": "warm" if args.warm_caches else "empty",
+            },
             "result": result,
             "largest_parts_mb": {k: round(v / 1e6, 1) for k, v in sizes["largest_parts"].items()},
         },
