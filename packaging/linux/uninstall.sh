@@ -23,12 +23,15 @@ link="$HOME/.local/bin/arquivo-desktop"
 if [ -L "$link" ] && [ "$(readlink "$link")" = "$prefix/arquivo-desktop" ]; then rm -f "$link"; fi
 # The desktop's caches and the folders install.sh made: refreshed where other apps still
 # use them, removed where nothing else is left in them.
+# A folder that is a link (to a dotfiles folder, say), or that find cannot read through,
+# is never removed, only refreshed. ~/.local/bin stays: a login adds it to PATH if it exists.
 leave_or_refresh() {  # folder, cache file name, command that rebuilds the cache
     folder=$1 cache=$2
     shift 2
     [ -d "$folder" ] || return 0
-    if [ -z "$(find "$folder" -mindepth 1 ! -name "$cache" ! -type d -print -quit)" ]; then
-        rm -rf "$folder"
+    if [ ! -L "$folder" ] && others=$(find "$folder" -mindepth 1 ! -name "$cache" ! -type d -print) \
+        && [ -z "$others" ]; then
+        rm -rf "$folder" || true
     elif command -v "$1" >/dev/null 2>&1; then
         "$@" 2>/dev/null || true
     fi
@@ -37,7 +40,7 @@ leave_or_refresh "$data_home/applications" mimeinfo.cache \
     update-desktop-database -q "$data_home/applications"
 leave_or_refresh "$data_home/icons/hicolor" icon-theme.cache \
     gtk-update-icon-cache -q -t "$data_home/icons/hicolor"
-for folder in "$data_home/icons" "$data_home/metainfo" "$HOME/.local/bin"; do
+for folder in "$data_home/icons" "$data_home/metainfo"; do
     rmdir "$folder" 2>/dev/null || true
 done
 

@@ -112,5 +112,28 @@ def test_uninstall_purge_deletes_the_data_too(tmp_path: Path) -> None:
     (home / ".config" / "arquivo").mkdir(parents=True)
     _run(package / "uninstall.sh", home, "--purge")
     assert _installed(home) == []
-    # Nor the folders and desktop caches the install made: only those made here remain.
-    assert sorted(home.rglob("*")) == [home / ".config", home / ".local", home / ".local" / "share"]
+    # Nor the folders and desktop caches the install made: only those made here remain,
+    # and ~/.local/bin, which a login puts on PATH when it exists.
+    assert sorted(home.rglob("*")) == [
+        home / ".config", home / ".local", home / ".local" / "bin", home / ".local" / "share"
+    ]  # fmt: skip
+
+
+def test_uninstall_keeps_a_linked_menu_folder_and_other_apps_entries(tmp_path: Path) -> None:
+    """A user whose applications folder is a link into their dotfiles keeps it, and
+    another app's entry in it, when Arquivo's entry goes."""
+    home = tmp_path / "home"
+    dotfiles = tmp_path / "dotfiles" / "applications"
+    dotfiles.mkdir(parents=True)
+    (home / ".local" / "share").mkdir(parents=True)
+    (home / ".local" / "share" / "applications").symlink_to(dotfiles)
+    package = _unpacked_package(tmp_path)
+    _run(package / "install.sh", home)
+    assert (dotfiles / f"{APP_ID}.desktop").is_file()
+    _run(package / "uninstall.sh", home, "--purge")
+    assert (home / ".local" / "share" / "applications").is_symlink()
+    assert not (dotfiles / f"{APP_ID}.desktop").exists()
+    (dotfiles / "other.desktop").write_text("[Desktop Entry]\n")
+    _run(package / "install.sh", home)
+    _run(package / "uninstall.sh", home)
+    assert (dotfiles / "other.desktop").is_file()
