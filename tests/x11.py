@@ -7,6 +7,7 @@ that plugin needs, say). xdotool finds the window and xwd reads its pixels.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -36,13 +37,17 @@ def x_server() -> Iterator[str]:
         pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        display = f":{pipe.readline().strip()}"
     try:
+        with os.fdopen(read_end) as pipe:
+            display = f":{pipe.readline().strip()}"
         yield display
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def visible_window(display: str) -> str | None:
@@ -117,10 +122,16 @@ def window_class(display: str, window: str) -> tuple[str, ...]:
 
 
 def _stop(app: subprocess.Popen[bytes]) -> None:
-    if app.poll() is None:
-        os.killpg(app.pid, signal.SIGTERM)
+    """End the app and whatever it started (its own process group), even if it crashed."""
+    _signal_group(app.pid, signal.SIGTERM)
     try:
         app.wait(20)
     except subprocess.TimeoutExpired:
-        os.killpg(app.pid, signal.SIGKILL)
+        _signal_group(app.pid, signal.SIGKILL)
         app.wait()
+    _signal_group(app.pid, signal.SIGKILL)  # children that outlived it
+
+
+def _signal_group(group: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # nothing left in the group
+        os.killpg(group, sig)
