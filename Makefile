@@ -205,7 +205,7 @@ FORCE:
 PACKAGE := dist/arquivo-$(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' desktop/__init__.py)-linux-$(ARCH).tar.gz
 
 .PHONY: package package-test bench-package
-package: setup models ## build the self-contained Linux app: dist/arquivo-<version>-linux-<arch>.tar.gz
+package: setup ## build the self-contained Linux app: dist/arquivo-<version>-linux-<arch>.tar.gz
 	$(PIP) install $(PIP_QUIET) -e '.[package]'
 	$(PY) packaging/build.py
 

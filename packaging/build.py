@@ -78,18 +78,19 @@ def sha256(path: Path) -> str:
 
 
 def fetch_packaged_models(models_dir: Path) -> None:
-    """Fetch the package's models into the models folder, as `make models` fetches any.
+    """Make the package's models present in the models folder, and only those.
 
-    On a machine with more memory than the package's, `make models` fetches that
-    machine's defaults (the larger chat model), not the package's: they come in here
-    as the optional models they are there. Files already present are only checked.
+    They are the defaults of a small machine, not of this one: `make models` on a larger
+    machine fetches the larger chat model instead, which the package does not carry.
+    `fetch_models.fetch` checks the files already there and downloads the rest.
     """
-    names = ",".join(model.name for model in packaged_models())
-    subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "fetch_models.py"),
-         "--dest", str(models_dir), "--extra", names],
-        check=True,
-    )  # fmt: skip
+    sys.path.insert(0, str(ROOT / "packaging"))
+    from fetch_models import FetchError, fetch
+
+    try:
+        fetch(models_dir, packaged_models())
+    except FetchError as exc:
+        sys.exit(f"cannot fetch the package's models: {exc}")
 
 
 def copy_models(models_dir: Path, into: Path) -> None:
