@@ -27,7 +27,6 @@ The package carries the chat model that is the default on machines under 6 GB
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
@@ -42,6 +41,9 @@ from desktop import __version__
 from desktop.core.models.catalog import FAST_CHAT_MODEL, MODELS
 from desktop.core.models.specs import ChatModelSpec, ModelSpec
 from desktop.paths import AppPaths
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, or loaded by path
+import fetch_models  # beside this file: the models' one fetcher and checker
 
 ROOT = Path(__file__).resolve().parents[1]
 LINUX = ROOT / "packaging" / "linux"
@@ -69,14 +71,6 @@ def packaged_models() -> list[ModelSpec]:
     return [m for m in chosen if not (isinstance(m, ChatModelSpec) and m.file == FAST_CHAT_MODEL)]
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def fetch_packaged_models(models_dir: Path) -> None:
     """Make the package's models present in the models folder, and only those.
 
@@ -84,27 +78,22 @@ def fetch_packaged_models(models_dir: Path) -> None:
     machine fetches the larger chat model instead, which the package does not carry.
     `fetch_models.fetch` checks the files already there and downloads the rest.
     """
-    sys.path.insert(0, str(ROOT / "packaging"))
-    from fetch_models import FetchError, fetch
-
     try:
-        fetch(models_dir, packaged_models())
-    except FetchError as exc:
+        fetch_models.fetch(models_dir, packaged_models())
+    except fetch_models.FetchError as exc:
         sys.exit(f"cannot fetch the package's models: {exc}")
 
 
 def copy_models(models_dir: Path, into: Path) -> None:
-    """Copy each packaged model's files, refusing any whose bytes differ from the pin."""
+    """Copy each packaged model's files, refusing a copy whose bytes differ from the pin."""
     for model in packaged_models():
         for file in model.files:
-            relative = Path(model.folder) / file.name if model.folder else Path(file.name)
-            source = models_dir / relative
-            if not source.is_file():
-                sys.exit(f"{source} is missing: run `make models` first")
-            if sha256(source) != file.sha256:
-                sys.exit(f"{source} does not match its pinned sha256: run `make models`")
-            (into / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, into / relative)
+            source = fetch_models.file_path(models_dir, model, file)
+            target = fetch_models.file_path(into, model, file)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            if fetch_models.sha256_file(target) != file.sha256:
+                sys.exit(f"{target} does not match its pinned sha256 (copied from {source})")
 
 
 def freeze(work: Path) -> Path:
