@@ -21,7 +21,7 @@ import argparse
 import contextlib
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -191,14 +191,24 @@ def cmd_eval(ws: Workspace, args: argparse.Namespace) -> int:
                 show.close()
             eval_ws.close()
     out: Path = args.out or RESULTS_DIR / f"eval-{report.dataset}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report.to_json() + "\n", encoding="utf-8")
-    if args.json:
-        print(report.to_json(per_query=False))
-    else:
-        print(report_table(report))
-        print(f"\nWritten to {out}")
+    _save_and_show(
+        out, report.to_json(), args.json, lambda: report.to_json(per_query=False),
+        lambda: report_table(report),
+    )  # fmt: skip
     return 0
+
+
+def _save_and_show(
+    out: Path, full: str, as_json: bool, summary: Callable[[], str], table: Callable[[], str]
+) -> None:
+    """Write the full report to `out`; print its summary JSON, or its table and where it went."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(full + "\n", encoding="utf-8")
+    if as_json:
+        print(summary())
+    else:
+        print(table())
+        print(f"\nWritten to {out}")
 
 
 def _eval_settings(ws: Workspace, args: argparse.Namespace) -> Settings:
@@ -238,11 +248,8 @@ def cmd_answers(ws: Workspace, args: argparse.Namespace, progress: Any = None) -
     model = getattr(args, "model", None)
     suffix = f"-{Path(model).stem}" if model else ""
     out: Path = args.out or RESULTS_DIR / f"answers-{report.dataset}{suffix}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report.to_json() + "\n", encoding="utf-8")
-    if args.json:
-        print(report.to_json(details=False))
-    else:
-        print(answers_table(report))
-        print(f"\nWritten to {out}", file=sys.stdout)
+    _save_and_show(
+        out, report.to_json(), args.json, lambda: report.to_json(details=False),
+        lambda: answers_table(report),
+    )  # fmt: skip
     return 0
