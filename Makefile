@@ -210,9 +210,11 @@ package: setup ## build the self-contained Linux app: dist/arquivo-<version>-lin
 	$(PY) packaging/build.py
 
 package-test: ## run the packaged app (after `make package`): offline, clean env, real PDFs
+	@# --noconftest: the packaged app brings its own models; tests/conftest.py would ask for
+	@# the source tree's (make models), which these tests never load.
 	@[ -f '$(PACKAGE)' ] || { echo "no $(PACKAGE): run make package first"; exit 2; }
 	ARQUIVO_PACKAGE='$(PACKAGE)' ARQUIVO_PACKAGE_SCREENSHOT=dist/package-test.png \
-	  $(PY) -m pytest -p no:cacheprovider tests/packaging/test_package.py tests/packaging/test_build.py -v -rs
+	  $(PY) -m pytest -p no:cacheprovider --noconftest tests/packaging/test_package.py tests/packaging/test_build.py -v -rs
 	@echo "screenshot of the packaged app's window: dist/package-test.png"
 
 .PHONY: docs
